@@ -1,0 +1,150 @@
+//! The one error type, and the names of the limits it can report.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::Format;
+
+/// Why an input could not be stripped.
+///
+/// Every variant but [`Error::UnknownFormat`] names the format and the byte offset in the
+/// input where the problem was seen. Match on the variant and offset; `what` is for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No supported signature at byte 0.
+    #[error("unknown format: no supported signature at byte 0")]
+    UnknownFormat,
+    /// The input ends before a unit it announces.
+    #[error("truncated {format} at byte {offset}: {needed} more bytes needed")]
+    Truncated {
+        /// The format being read.
+        format: Format,
+        /// Where the unit that runs past the end starts to be read.
+        offset: usize,
+        /// How many bytes are missing.
+        needed: usize,
+    },
+    /// The input breaks a rule of its format.
+    #[error("malformed {format} at byte {offset}: {what}")]
+    Malformed {
+        /// The format being read.
+        format: Format,
+        /// Where the broken field is.
+        offset: usize,
+        /// What is wrong, for people.
+        what: Cow<'static, str>,
+    },
+    /// The input is valid but uses something imgstrip does not strip (yet).
+    #[error("unsupported {format} at byte {offset}: {what}")]
+    Unsupported {
+        /// The format being read.
+        format: Format,
+        /// Where the unsupported feature is.
+        offset: usize,
+        /// What is unsupported, for people.
+        what: &'static str,
+    },
+    /// A number in the input is over one of the [`Limits`](crate::Limits).
+    #[error("{format} {limit} is {value}, over the maximum {max} (at byte {offset})")]
+    LimitExceeded {
+        /// The format being read.
+        format: Format,
+        /// Where the number was read.
+        offset: usize,
+        /// Which limit.
+        limit: Limit,
+        /// The value found.
+        value: u64,
+        /// The limit in force.
+        max: u64,
+    },
+}
+
+impl Error {
+    /// The format the error was seen in (`None` for [`Error::UnknownFormat`]).
+    #[must_use]
+    pub fn format(&self) -> Option<Format> {
+        match self {
+            Error::UnknownFormat => None,
+            Error::Truncated { format, .. }
+            | Error::Malformed { format, .. }
+            | Error::Unsupported { format, .. }
+            | Error::LimitExceeded { format, .. } => Some(*format),
+        }
+    }
+
+    /// The byte offset in the input where the error was seen (0 for an unknown format).
+    #[must_use]
+    pub fn offset(&self) -> usize {
+        match self {
+            Error::UnknownFormat => 0,
+            Error::Truncated { offset, .. }
+            | Error::Malformed { offset, .. }
+            | Error::Unsupported { offset, .. }
+            | Error::LimitExceeded { offset, .. } => *offset,
+        }
+    }
+}
+
+/// Names one field of [`Limits`](crate::Limits) in [`Error::LimitExceeded`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// `max_input_bytes`.
+    InputBytes,
+    /// `max_dimension` (or `max_webp_dimension`) applied to the width.
+    Width,
+    /// `max_dimension` (or `max_webp_dimension`) applied to the height.
+    Height,
+    /// `max_pixels`: width × height.
+    Pixels,
+    /// `max_animation_pixels`: width × height × frames.
+    AnimationPixels,
+    /// `max_gif_frames`.
+    GifFrames,
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Limit::InputBytes => "input size",
+            Limit::Width => "width",
+            Limit::Height => "height",
+            Limit::Pixels => "pixel count",
+            Limit::AnimationPixels => "animation pixel count (width × height × frames)",
+            Limit::GifFrames => "GIF frame count",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_read_well() {
+        let e = Error::Malformed {
+            format: Format::Jpeg,
+            offset: 1234,
+            what: "segment length 1 is shorter than its own header".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "malformed JPEG at byte 1234: segment length 1 is shorter than its own header"
+        );
+        let e = Error::LimitExceeded {
+            format: Format::Png,
+            offset: 16,
+            limit: Limit::Width,
+            value: 60_000,
+            max: 50_000,
+        };
+        assert_eq!(
+            e.to_string(),
+            "PNG width is 60000, over the maximum 50000 (at byte 16)"
+        );
+        assert_eq!(e.offset(), 16);
+        assert_eq!(e.format(), Some(Format::Png));
+    }
+}

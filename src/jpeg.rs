@@ -1,0 +1,351 @@
+//! JPEG (ITU T.81 / ISO 10918-1): walk the markers and every scan's entropy-coded data, copy
+//! what is image, leave out what is metadata, and cut at the first EOI.
+
+use crate::exif;
+use crate::report::Verdict;
+use crate::stripper::{Keep, Options};
+use crate::reader::Reader;
+use crate::{Error, Format, Kinds, Report};
+
+const SOI: u8 = 0xD8;
+const EOI: u8 = 0xD9;
+const SOS: u8 = 0xDA;
+const DNL: u8 = 0xDC;
+const COM: u8 = 0xFE;
+const APP0: u8 = 0xE0;
+const APP1: u8 = 0xE1;
+const APP2: u8 = 0xE2;
+const APP13: u8 = 0xED;
+const APP14: u8 = 0xEE;
+const TEM: u8 = 0x01;
+
+/// Length of a JFIF APP0 body without thumbnail: `JFIF\0`, version, units, densities and
+/// the two thumbnail sizes (JFIF 1.02 § "JPEG File Interchange Format").
+const JFIF_BODY: usize = 14;
+/// Length of an Adobe APP14 body: `Adobe`, version, flags0, flags1, transform (Adobe TN 5116).
+const ADOBE_BODY: usize = 12;
+
+/// What an APPn segment's signature says it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signature {
+    Jfif,
+    Jfxx,
+    Exif,
+    Xmp,
+    Icc,
+    Photoshop,
+    Adobe,
+    Unknown,
+}
+
+fn signature(marker: u8, body: &[u8]) -> Signature {
+    let starts = |p: &[u8]| body.starts_with(p);
+    match marker {
+        APP0 if starts(b"JFIF\0") => Signature::Jfif,
+        APP0 if starts(b"JFXX\0") => Signature::Jfxx,
+        // Exif 2.32 § 4.7.2 says `Exif\0\0`; some writers pad with `\xFF`.
+        APP1 if starts(b"Exif\0") => Signature::Exif,
+        APP1 if starts(b"http://ns.adobe.com/xap/1.0/\0")
+            || starts(b"http://ns.adobe.com/xmp/extension/\0") =>
+        {
+            Signature::Xmp
+        }
+        APP2 if starts(b"ICC_PROFILE\0") => Signature::Icc,
+        APP13 if starts(b"Photoshop 3.0\0") => Signature::Photoshop,
+        APP14 if starts(b"Adobe") => Signature::Adobe,
+        _ => Signature::Unknown,
+    }
+}
+
+/// The policy of SPEC.md § JPEG, one marker at a time.
+fn verdict(marker: u8, sig: Signature, keep: Keep) -> Verdict {
+    match (marker, sig) {
+        // Frame headers (SOF0–3, 5–7, 9–11, 13–15), tables, scans, and the hierarchical
+        // (DHP, EXP) and JPEG-LS (SOF55, LSE; T.87) coding segments.
+        (0xC0..=0xC7 | 0xC9..=0xCF | 0xDB | 0xDD | DNL | SOS | 0xDE | 0xDF | 0xF7 | 0xF8, _) => {
+            Verdict::Keep
+        }
+        (APP0, Signature::Jfif) | (APP14, Signature::Adobe) => Verdict::Rewrite,
+        (APP0, Signature::Jfxx) => Verdict::Drop(Kinds::THUMBNAIL),
+        (APP1, Signature::Exif) if keep.contains(Keep::ORIENTATION) => Verdict::Rewrite,
+        (APP1, Signature::Exif) => Verdict::Drop(Kinds::EXIF),
+        (APP1, Signature::Xmp) => Verdict::Drop(Kinds::XMP),
+        (APP2, Signature::Icc) if keep.contains(Keep::ICC) => Verdict::Keep,
+        (APP2, Signature::Icc) => Verdict::Drop(Kinds::ICC),
+        (APP13, Signature::Photoshop) => Verdict::Drop(Kinds::IPTC),
+        (COM, _) => Verdict::Drop(Kinds::COMMENT),
+        // Other APPn, the reserved JPGn (C8, F0–F6, F9–FD) and RES markers: no decoder in
+        // use needs them, and they can carry anything.
+        _ => Verdict::Drop(Kinds::OTHER),
+    }
+}
+
+/// One marker segment: `FF marker length body`.
+struct Segment<'a> {
+    marker: u8,
+    raw: &'a [u8],
+    body: &'a [u8],
+}
+
+/// Walker state that outlives one segment.
+#[derive(Default)]
+struct Walk {
+    seen_sof: bool,
+    seen_sos: bool,
+    wrote_orientation: bool,
+}
+
+pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<Report, Error> {
+    let mut r = Reader::new(input, Format::Jpeg);
+    out.extend_from_slice(r.bytes(2)?); // SOI, checked by detect
+    let mut report = Report::new(Format::Jpeg);
+    let mut walk = Walk::default();
+    loop {
+        let Some(found) = next_marker(&mut r) else {
+            return finish_truncated(&r, r.pos(), &walk, report, out);
+        };
+        let kind = if found.garbage { Kinds::OTHER } else { Kinds::empty() };
+        report.removed(kind, found.skipped);
+        match found.marker {
+            EOI if walk.seen_sos => {
+                out.extend_from_slice(&[0xFF, EOI]);
+                report.trailer(r.remaining());
+                return Ok(report);
+            }
+            EOI => return Err(r.malformed_at(found.offset, "EOI before the first scan")),
+            SOI => return Err(r.malformed_at(found.offset, "second SOI marker")),
+            // Standalone markers outside a scan mean nothing there.
+            0xD0..=0xD7 | TEM => report.removed(Kinds::OTHER, 2),
+            marker => {
+                let seg = match read_segment(&mut r, marker, found.offset) {
+                    Err(Error::Truncated { .. }) if walk.seen_sos => {
+                        return finish_truncated(&r, found.offset, &walk, report, out);
+                    }
+                    other => other?,
+                };
+                copy_segment(&seg, found.offset, opts, &mut walk, &mut report, out)?;
+                if marker == SOS {
+                    copy_entropy_data(&mut r, out);
+                }
+            }
+        }
+    }
+}
+
+/// A marker found by [`next_marker`].
+struct Found {
+    marker: u8,
+    /// Offset of the `FF` just before the marker byte.
+    offset: usize,
+    /// Bytes passed over before that `FF`: fill bytes and garbage.
+    skipped: usize,
+    /// Whether any of them were not fill bytes.
+    garbage: bool,
+}
+
+/// Moves past fill bytes (T.81 B.1.1.2) and any garbage to the next marker. libjpeg skips
+/// such garbage with a warning ("extraneous bytes before marker"), so it is not image data.
+/// `None` at the end of the input.
+fn next_marker(r: &mut Reader<'_>) -> Option<Found> {
+    let rest = r.rest();
+    let mut from = 0usize;
+    loop {
+        let ff = from.saturating_add(rest.get(from..)?.iter().position(|&b| b == 0xFF)?);
+        let run = rest.get(ff..)?.iter().take_while(|&&b| b == 0xFF).count();
+        let after = ff.saturating_add(run);
+        match rest.get(after) {
+            None => {
+                r.skip(rest.len()).ok()?;
+                return None;
+            }
+            Some(0x00) => from = after.saturating_add(1),
+            Some(&marker) => {
+                let skipped = after.saturating_sub(1);
+                let offset = r.pos().saturating_add(skipped);
+                r.skip(after.saturating_add(1)).ok()?;
+                return Some(Found { marker, offset, skipped, garbage: ff > 0 || from > 0 });
+            }
+        }
+    }
+}
+
+fn read_segment<'a>(r: &mut Reader<'a>, marker: u8, offset: usize) -> Result<Segment<'a>, Error> {
+    let len_at = r.pos();
+    let len = usize::from(r.u16_be()?);
+    let body_len = len.checked_sub(2).ok_or_else(|| {
+        r.malformed_at(len_at, format!("segment length {len} is shorter than its own header"))
+    })?;
+    let body = r.bytes(body_len)?;
+    let raw = r.at(offset).bytes(len.saturating_add(2))?;
+    Ok(Segment { marker, raw, body })
+}
+
+fn copy_segment(
+    seg: &Segment<'_>,
+    offset: usize,
+    opts: &Options,
+    walk: &mut Walk,
+    report: &mut Report,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    if is_sof(seg.marker) {
+        read_frame_header(seg, offset, opts, walk, report)?;
+    }
+    if seg.marker == SOS {
+        if !walk.seen_sof {
+            return Err(Error::Malformed { format: Format::Jpeg, offset, what: "scan before any frame header".into() });
+        }
+        walk.seen_sos = true;
+    }
+    let sig = signature(seg.marker, seg.body);
+    match verdict(seg.marker, sig, opts.keep) {
+        Verdict::Keep => out.extend_from_slice(seg.raw),
+        Verdict::Drop(kind) => report.removed(kind, seg.raw.len()),
+        Verdict::Rewrite => rewrite(seg, sig, walk, report, out),
+    }
+    Ok(())
+}
+
+fn is_sof(marker: u8) -> bool {
+    matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF | 0xF7)
+}
+
+/// Reads the frame size (T.81 B.2.2) and checks it against the limits before going on.
+fn read_frame_header(
+    seg: &Segment<'_>,
+    offset: usize,
+    opts: &Options,
+    walk: &mut Walk,
+    report: &mut Report,
+) -> Result<(), Error> {
+    let size_at = offset.saturating_add(5);
+    let mut r = Reader::new(seg.body, Format::Jpeg);
+    let header = (r.u8(), r.u16_be(), r.u16_be());
+    let (Ok(_precision), Ok(height), Ok(width)) = header else {
+        return Err(Error::Malformed { format: Format::Jpeg, offset: size_at, what: "frame header shorter than 5 bytes".into() });
+    };
+    // A height of 0 is defined later by DNL (T.81 B.2.5); the width is checked now.
+    opts.limits.check_canvas(Format::Jpeg, size_at, width.into(), height.into())?;
+    if !walk.seen_sof {
+        report.width = width.into();
+        report.height = height.into();
+        walk.seen_sof = true;
+    }
+    Ok(())
+}
+
+/// Writes the cleaned form of a segment whose verdict is `Rewrite`.
+fn rewrite(seg: &Segment<'_>, sig: Signature, walk: &mut Walk, report: &mut Report, out: &mut Vec<u8>) {
+    let (written, kind) = match sig {
+        Signature::Jfif => (rewrite_jfif(seg.body, out), Kinds::THUMBNAIL),
+        Signature::Adobe => (rewrite_adobe(seg.body, out), Kinds::OTHER),
+        Signature::Exif if !walk.wrote_orientation => {
+            let written = write_orientation(seg.body, out);
+            walk.wrote_orientation = written > 0;
+            (written, Kinds::EXIF)
+        }
+        _ => (0, Kinds::EXIF),
+    };
+    if written < seg.raw.len() {
+        report.removed(kind, seg.raw.len().saturating_sub(written));
+    }
+}
+
+/// A JFIF APP0 with its thumbnail sizes zeroed and the thumbnail left out. Returns the bytes
+/// written (0 when the header is too short to be JFIF, and so is dropped).
+fn rewrite_jfif(body: &[u8], out: &mut Vec<u8>) -> usize {
+    let Some(Ok(mut header)) = body.get(..JFIF_BODY).map(<[u8; JFIF_BODY]>::try_from) else {
+        return 0;
+    };
+    header[12] = 0;
+    header[13] = 0;
+    write_segment(APP0, &header, out)
+}
+
+/// An Adobe APP14 cut to its defined fields; 0 (dropped) when shorter than them.
+fn rewrite_adobe(body: &[u8], out: &mut Vec<u8>) -> usize {
+    body.get(..ADOBE_BODY).map_or(0, |header| write_segment(APP14, header, out))
+}
+
+/// For `Keep::ORIENTATION`: an Exif APP1 holding only the Orientation of `body`'s EXIF, when
+/// it has one other than 1. Returns the bytes written.
+fn write_orientation(body: &[u8], out: &mut Vec<u8>) -> usize {
+    let Some(orientation) = body.get(6..).and_then(exif::read_orientation) else {
+        return 0;
+    };
+    let mut exif = [0u8; 32];
+    exif[..6].copy_from_slice(b"Exif\0\0");
+    exif[6..].copy_from_slice(&exif::orientation_tiff(orientation));
+    write_segment(APP1, &exif, out)
+}
+
+/// Writes `FF marker length body` and returns its length (0 if `body` cannot fit a segment).
+fn write_segment(marker: u8, body: &[u8], out: &mut Vec<u8>) -> usize {
+    let Some(len) = body.len().checked_add(2).and_then(|n| u16::try_from(n).ok()) else {
+        return 0;
+    };
+    out.extend_from_slice(&[0xFF, marker]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(body);
+    body.len().saturating_add(4)
+}
+
+/// Copies a scan's entropy-coded data (T.81 B.1.1.5): everything up to the `FF` that starts
+/// a marker other than RSTn. Stuffed `FF 00` and RSTn stay in the data.
+fn copy_entropy_data(r: &mut Reader<'_>, out: &mut Vec<u8>) {
+    let rest = r.rest();
+    let len = entropy_len(rest);
+    out.extend_from_slice(rest.get(..len).unwrap_or_default());
+    // The cursor stops at the marker's first FF (or at a dangling FF run at the very end).
+    let _ = r.skip(len);
+}
+
+/// Length of the entropy-coded data at the start of `data`.
+fn entropy_len(data: &[u8]) -> usize {
+    let mut from = 0usize;
+    loop {
+        let Some(ff) = data.get(from..).and_then(find_ff) else {
+            return data.len();
+        };
+        let ff = from.saturating_add(ff);
+        let run = data.get(ff..).unwrap_or_default().iter().take_while(|&&b| b == 0xFF).count();
+        let after = ff.saturating_add(run);
+        match data.get(after) {
+            Some(0x00 | 0xD0..=0xD7) => from = after.saturating_add(1),
+            // A marker, or a run of FF cut off by the end of the input.
+            _ => return ff,
+        }
+    }
+}
+
+/// Position of the first `0xFF`, testing 32 bytes at a time in a form the compiler vectorises.
+fn find_ff(data: &[u8]) -> Option<usize> {
+    let mut chunks = data.chunks_exact(32);
+    let mut base = 0usize;
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |any, &b| any | (b == 0xFF)) {
+            return chunk.iter().position(|&b| b == 0xFF).map(|p| base.saturating_add(p));
+        }
+        base = base.saturating_add(32);
+    }
+    chunks.remainder().iter().position(|&b| b == 0xFF).map(|p| base.saturating_add(p))
+}
+
+/// The input ended after the first scan began: keep what is there and close it with EOI,
+/// leaving out the unfinished segment that starts at `cut`. Before the first scan there is
+/// no image to keep.
+fn finish_truncated(
+    r: &Reader<'_>,
+    cut: usize,
+    walk: &Walk,
+    mut report: Report,
+    out: &mut Vec<u8>,
+) -> Result<Report, Error> {
+    if !walk.seen_sos {
+        return Err(r.truncated(2));
+    }
+    out.extend_from_slice(&[0xFF, EOI]);
+    report.removed(Kinds::empty(), r.end().saturating_sub(cut));
+    report.truncated = true;
+    Ok(report)
+}

@@ -1,0 +1,121 @@
+//! Remove metadata from images without touching their pixels.
+//!
+//! # Overview
+//! `imgstrip` walks an image's container (JPEG markers, PNG chunks, …), copies every unit
+//! that is image and leaves out every unit that is metadata: EXIF (with GPS, maker notes and
+//! thumbnails), XMP, IPTC, ICC profiles, comments, text, timestamps, and anything after the
+//! image's end. No pixel is decoded or re-encoded, so the output shows exactly the same
+//! picture, and is never larger than the input.
+//!
+//! # Example: strip bytes
+//! ```
+//! // A 1×1 PNG with a tEXt chunk naming its author.
+//! let png: &[u8] = &[
+//!     0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A,
+//!     0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0,
+//!     0x3A, 0x7E, 0x9B, 0x55,
+//!     0, 0, 0, 11, b't', b'E', b'X', b't', b'A', b'u', b't', b'h', b'o', b'r', 0,
+//!     b'E', b'v', b'e', b'!', 0xD0, 0x8A, 0x79, 0x90,
+//!     0, 0, 0, 10, b'I', b'D', b'A', b'T', 0x78, 0x9C, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02,
+//!     0x00, 0x01, 0x48, 0xAF, 0xA4, 0x71,
+//!     0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82,
+//! ];
+//! let out = imgstrip::strip(png, imgstrip::Limits::default())?;
+//! assert!(!out.windows(4).any(|w| w == b"Eve!"));
+//! assert_eq!(out.len(), png.len() - 23);
+//! # Ok::<(), imgstrip::Error>(())
+//! ```
+//! For options (keep the orientation or the colour profile, change the limits, return
+//! over-limit inputs unchanged, see what was removed) use [`Stripper`].
+//!
+//! # What is removed
+//! | format | stays | goes |
+//! |---|---|---|
+//! | JPEG | SOI, SOFn, DHT, DQT, DAC, DRI, SOS and every scan's entropy-coded data (with RSTn), DNL, EOI; hierarchical DHP/EXP and JPEG-LS SOF55/LSE; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes | APP1 (Exif, XMP, extended XMP), APP2 (ICC, MPF, FlashPix), APP3–APP13, APP15, other APP0 (JFXX, AVI1), APP14 other than Adobe, COM, reserved JPGn markers, bytes between segments, fill bytes, everything after the first EOI (MPF images, vendor trailers, motion-photo video) |
+//! | PNG / APNG | IHDR, PLTE, IDAT, IEND, every other critical chunk; tRNS, gAMA, cHRM, sRGB, cICP, mDCV/mDCv, cLLI/cLLi, sBIT, bKGD, hIST, pHYs, acTL, fcTL, fdAT | tEXt, zTXt, iTXt, eXIf, zxIf, iCCP, tIME, sPLT, dSIG, caBX and every other ancillary chunk; everything after IEND |
+//! | GIF, WebP, BMP, HEIF, AVIF | detected; answered with [`Error::Unsupported`] until their walkers land | |
+//!
+//! Left, because they cannot change without re-encoding: JPEG quantisation and Huffman
+//! tables and the restart interval, which can hint at the encoder that made the file.
+//!
+//! Decisions where the specification is silent:
+//! - JPEG bytes between segments that are not a marker (some writers leave a few) are
+//!   dropped, as libjpeg skips them. A second JFIF APP0 is rewritten like the first.
+//! - A JPEG whose entropy-coded data ends before EOI keeps what is there and gets an EOI
+//!   ([`Report::truncated`]); one that ends before its first scan is [`Error::Truncated`].
+//! - PNG chunk CRCs are copied, not checked: a decoder checks them as it did before.
+//!   A PNG that ends before IEND is [`Error::Truncated`].
+//! - [`Keep::ORIENTATION`] writes the minimal EXIF where the original EXIF stood (JPEG APP1,
+//!   PNG eXIf), only when it held an orientation other than 1.
+//! - [`Keep::ICC`] keeps every JPEG APP2 chunk whose signature is `ICC_PROFILE\0`, in order;
+//!   a PNG `iCCP` is kept with its name replaced by `ICC profile`.
+//!
+//! # Guarantees
+//! - **lossless**: every compressed pixel byte is copied verbatim.
+//! - **complete**: removed units leave no bytes behind, not even unreferenced ones.
+//! - **safe**: any byte string gives `Ok` or a typed [`Error`]; no panic, no `unsafe`, no
+//!   allocation beyond the output (input length plus 64 bytes).
+//! - **stable**: stripping an output again gives the same bytes, and the output is never
+//!   larger than the input unless a kept unit had to be rewritten larger.
+//! - **detected by content**: [`detect`] reads magic bytes, never a file name.
+//!
+//! # Limits
+//! [`Limits::default`] follows Tencent COS `imageMogr2`: input ≤ 32 MiB, each side
+//! ≤ 50,000 px, ≤ 250 million pixels, WebP sides ≤ 16,383 px, width × height × frames
+//! ≤ 250 million, GIF ≤ 300 frames. Each is checked as soon as its number is read.
+//! [`Stripper::ignore_limit_errors`] returns an over-limit input unchanged instead.
+//!
+//! # Errors
+//! One enum, [`Error`], whose variants carry the format and the byte offset of the problem:
+//! `UnknownFormat`, `Truncated`, `Malformed`, `Unsupported`, `LimitExceeded`.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations)]
+#![warn(unreachable_pub, clippy::missing_errors_doc)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::cast_possible_truncation,
+        clippy::print_stdout,
+        clippy::print_stderr
+    )
+)]
+
+mod crc32;
+mod error;
+mod exif;
+mod format;
+mod jpeg;
+mod limits;
+mod png;
+mod reader;
+mod report;
+mod stripper;
+
+pub use error::{Error, Limit};
+pub use format::{detect, Format};
+pub use limits::Limits;
+pub use report::{Kinds, Report};
+pub use stripper::{Keep, Stripped, Stripper};
+
+/// Strips every piece of metadata from `input`, keeping nothing, under `limits`.
+///
+/// # Errors
+/// [`Error::UnknownFormat`] when no supported signature is found; otherwise a
+/// [`Error::Truncated`], [`Error::Malformed`], [`Error::Unsupported`] or
+/// [`Error::LimitExceeded`] naming the format and byte offset.
+///
+/// ```
+/// let err = imgstrip::strip(b"not an image", imgstrip::Limits::default()).unwrap_err();
+/// assert_eq!(err, imgstrip::Error::UnknownFormat);
+/// ```
+pub fn strip(input: &[u8], limits: Limits) -> Result<Vec<u8>, Error> {
+    Stripper::new().limits(limits).strip(input).map(|s| s.data)
+}

@@ -1,0 +1,118 @@
+//! The one bounded cursor every format reads through.
+
+use std::borrow::Cow;
+
+use crate::{Error, Format};
+
+/// A bounds-checked cursor over the input. Offsets are absolute in the whole input, also in
+/// child readers from [`Reader::take`], so every error points at the real byte.
+#[derive(Debug, Clone)]
+pub(crate) struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    end: usize,
+    format: Format,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(data: &'a [u8], format: Format) -> Self {
+        Reader { data, pos: 0, end: data.len(), format }
+    }
+
+    /// A reader over the same input that starts at `pos` (clamped to the end).
+    pub(crate) fn at(&self, pos: usize) -> Self {
+        Reader { data: self.data, pos: pos.min(self.end), end: self.end, format: self.format }
+    }
+
+    /// The absolute offset of the next byte.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// The absolute offset just past the last readable byte.
+    pub(crate) fn end(&self) -> usize {
+        self.end
+    }
+
+    pub(crate) fn remaining(&self) -> usize {
+        self.end.saturating_sub(self.pos)
+    }
+
+    /// The unread bytes, without consuming them.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.data.get(self.pos..self.end).unwrap_or_default()
+    }
+
+    /// The next `n` bytes, borrowed from the input.
+    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], Error> {
+        let rest = self.rest();
+        match rest.get(..n) {
+            Some(b) => {
+                self.pos = self.pos.saturating_add(n);
+                Ok(b)
+            }
+            None => Err(self.truncated(n.saturating_sub(rest.len()))),
+        }
+    }
+
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], Error> {
+        let b = self.bytes(N)?;
+        let mut a = [0; N];
+        a.copy_from_slice(b);
+        Ok(a)
+    }
+
+    pub(crate) fn u8(&mut self) -> Result<u8, Error> {
+        Ok(self.array::<1>()?[0])
+    }
+
+    pub(crate) fn u16_be(&mut self) -> Result<u16, Error> {
+        Ok(u16::from_be_bytes(self.array()?))
+    }
+
+    pub(crate) fn u32_be(&mut self) -> Result<u32, Error> {
+        Ok(u32::from_be_bytes(self.array()?))
+    }
+
+    pub(crate) fn skip(&mut self, n: usize) -> Result<(), Error> {
+        self.bytes(n).map(|_| ())
+    }
+
+    #[cold]
+    pub(crate) fn truncated(&self, needed: usize) -> Error {
+        Error::Truncated { format: self.format, offset: self.pos, needed }
+    }
+
+    #[cold]
+    pub(crate) fn malformed(&self, what: impl Into<Cow<'static, str>>) -> Error {
+        self.malformed_at(self.pos, what)
+    }
+
+    #[cold]
+    pub(crate) fn malformed_at(&self, offset: usize, what: impl Into<Cow<'static, str>>) -> Error {
+        Error::Malformed { format: self.format, offset, what: what.into() }
+    }
+
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_bounded_and_offsets_absolute() {
+        let data = [1, 2, 3, 4, 5, 6];
+        let mut r = Reader::new(&data, Format::Png);
+        assert_eq!(r.u8().unwrap(), 1);
+        assert_eq!(r.u16_be().unwrap(), 0x0203);
+        let mut at = r.at(3);
+        assert_eq!(at.u16_be().unwrap(), 0x0405);
+        assert_eq!(r.malformed("x").offset(), 3);
+        r.skip(1).unwrap();
+        assert_eq!(r.u32_be().unwrap_err(), Error::Truncated { format: Format::Png, offset: 4, needed: 2 });
+        assert_eq!(r.bytes(usize::MAX).unwrap_err().offset(), 4);
+        assert_eq!(r.rest(), &[5, 6]);
+        assert!(r.skip(7).is_err());
+        assert_eq!(r.pos(), 4, "a failed read does not move the cursor");
+    }
+}

@@ -1,0 +1,159 @@
+//! The options builder. This is the only place `ignore_limit_errors` is applied.
+
+use bitflags::bitflags;
+
+use crate::{detect, Error, Format, Limits, Report};
+
+bitflags! {
+    /// Metadata to keep instead of stripping. Empty by default: everything goes.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Keep: u32 {
+        /// Keep the EXIF Orientation (JPEG, PNG, WebP) as a minimal EXIF holding only that
+        /// tag, when the input had an orientation other than 1. HEIF keeps `irot`/`imir`
+        /// whatever the flags.
+        const ORIENTATION = 1 << 0;
+        /// Keep the ICC colour profile (JPEG APP2 `ICC_PROFILE` chunks, PNG `iCCP` under a
+        /// neutral name).
+        const ICC = 1 << 1;
+        /// `ORIENTATION | ICC`: what a viewer needs to show the picture as its author saw it,
+        /// and nothing that identifies the author. Recommended for photos.
+        const DISPLAY = Self::ORIENTATION.bits() | Self::ICC.bits();
+    }
+}
+
+/// What the format walkers see of the options.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options {
+    pub(crate) keep: Keep,
+    pub(crate) limits: Limits,
+}
+
+/// The stripped image and what was removed from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stripped {
+    /// The output image.
+    pub data: Vec<u8>,
+    /// What was found and removed.
+    pub report: Report,
+}
+
+/// Strips with options: what to keep, which limits, and whether over-limit inputs come back
+/// unchanged.
+///
+/// ```
+/// use imgstrip::{Keep, Kinds, Stripper};
+/// // The smallest JPEG: SOI, a comment, a 1×1 frame, one scan, EOI.
+/// let jpeg = [
+///     0xFF, 0xD8, // SOI
+///     0xFF, 0xFE, 0x00, 0x07, b's', b'e', b'c', b'r', b'e', // COM "secre"
+///     0xFF, 0xC0, 0x00, 0x0B, 8, 0, 1, 0, 1, 1, 1, 0x11, 0, // SOF0 1×1, one component
+///     0xFF, 0xDA, 0x00, 0x08, 1, 1, 0x00, 0, 63, 0, // SOS
+///     0x12, 0x34, // entropy-coded data
+///     0xFF, 0xD9, // EOI
+/// ];
+/// let out = Stripper::new().keep(Keep::DISPLAY).strip(&jpeg)?;
+/// assert!(out.report.removed.contains(Kinds::COMMENT));
+/// assert_eq!((out.report.width, out.report.height), (1, 1));
+/// assert!(!out.data.windows(5).any(|w| w == b"secre"));
+/// # Ok::<(), imgstrip::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Stripper {
+    opts: Options,
+    ignore_limit_errors: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { keep: Keep::empty(), limits: Limits::default() }
+    }
+}
+
+/// How many bytes an output may need beyond the input's length: what a walker writes anew
+/// (an EOI, an IEND, a minimal EXIF, a renamed iCCP).
+const OUTPUT_SLACK: usize = 64;
+
+impl Stripper {
+    /// The same defaults as [`strip`](crate::strip): keep nothing, default limits.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the limits.
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.opts.limits = limits;
+        self
+    }
+
+    /// Sets what to keep.
+    #[must_use]
+    pub fn keep(mut self, keep: Keep) -> Self {
+        self.opts.keep = keep;
+        self
+    }
+
+    /// When on, an input over a limit comes back unchanged (`report.untouched`) instead of
+    /// [`Error::LimitExceeded`], as COS `ignore-error/1` does. Malformed input is an error
+    /// either way.
+    #[must_use]
+    pub fn ignore_limit_errors(mut self, on: bool) -> Self {
+        self.ignore_limit_errors = on;
+        self
+    }
+
+    /// Strips `input` into a new buffer.
+    ///
+    /// # Errors
+    /// [`Error::UnknownFormat`] when no signature matches; otherwise the format's
+    /// [`Error::Truncated`], [`Error::Malformed`], [`Error::Unsupported`] or
+    /// [`Error::LimitExceeded`], with the byte offset where it was seen.
+    pub fn strip(&self, input: &[u8]) -> Result<Stripped, Error> {
+        let mut data = Vec::new();
+        let report = self.strip_into(input, &mut data)?;
+        Ok(Stripped { data, report })
+    }
+
+    /// Strips `input` into `out`, which is cleared first and reused (its capacity is kept).
+    ///
+    /// # Errors
+    /// As [`Stripper::strip`]. On error `out` is left empty.
+    pub fn strip_into(&self, input: &[u8], out: &mut Vec<u8>) -> Result<Report, Error> {
+        out.clear();
+        let result = self.walk(input, out);
+        match result {
+            Err(Error::LimitExceeded { format, .. }) if self.ignore_limit_errors => {
+                out.clear();
+                out.extend_from_slice(input);
+                let mut report = Report::new(format);
+                report.untouched = true;
+                Ok(report)
+            }
+            Err(e) => {
+                out.clear();
+                Err(e)
+            }
+            Ok(report) => Ok(report),
+        }
+    }
+
+    /// Reports what [`Stripper::strip`] would remove, without returning the output.
+    ///
+    /// # Errors
+    /// As [`Stripper::strip`].
+    pub fn inspect(&self, input: &[u8]) -> Result<Report, Error> {
+        self.strip(input).map(|s| s.report)
+    }
+
+    fn walk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<Report, Error> {
+        let format = detect(input).ok_or(Error::UnknownFormat)?;
+        self.opts.limits.check_input(format, input.len())?;
+        out.reserve_exact(input.len().saturating_add(OUTPUT_SLACK));
+        match format {
+            Format::Jpeg => crate::jpeg::strip(input, &self.opts, out),
+            Format::Png => crate::png::strip(input, &self.opts, out),
+            _ => Err(Error::Unsupported { format, offset: 0, what: "this format is not stripped yet" }),
+        }
+    }
+}
