@@ -2,9 +2,9 @@
 //! what is image, leave out what is metadata, and cut at the first EOI.
 
 use crate::exif;
+use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::stripper::{Keep, Options};
-use crate::reader::Reader;
 use crate::{Error, Format, Kinds, Report};
 
 const SOI: u8 = 0xD8;
@@ -104,7 +104,11 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<R
         let Some(found) = next_marker(&mut r) else {
             return finish_truncated(&r, r.pos(), &walk, report, out);
         };
-        let kind = if found.garbage { Kinds::OTHER } else { Kinds::empty() };
+        let kind = if found.garbage {
+            Kinds::OTHER
+        } else {
+            Kinds::empty()
+        };
         report.removed(kind, found.skipped);
         match found.marker {
             EOI if walk.seen_sos => {
@@ -163,7 +167,12 @@ fn next_marker(r: &mut Reader<'_>) -> Option<Found> {
                 let skipped = after.saturating_sub(1);
                 let offset = r.pos().saturating_add(skipped);
                 r.skip(after.saturating_add(1)).ok()?;
-                return Some(Found { marker, offset, skipped, garbage: ff > 0 || from > 0 });
+                return Some(Found {
+                    marker,
+                    offset,
+                    skipped,
+                    garbage: ff > 0 || from > 0,
+                });
             }
         }
     }
@@ -173,7 +182,10 @@ fn read_segment<'a>(r: &mut Reader<'a>, marker: u8, offset: usize) -> Result<Seg
     let len_at = r.pos();
     let len = usize::from(r.u16_be()?);
     let body_len = len.checked_sub(2).ok_or_else(|| {
-        r.malformed_at(len_at, format!("segment length {len} is shorter than its own header"))
+        r.malformed_at(
+            len_at,
+            format!("segment length {len} is shorter than its own header"),
+        )
     })?;
     let body = r.bytes(body_len)?;
     let raw = r.at(offset).bytes(len.saturating_add(2))?;
@@ -193,7 +205,11 @@ fn copy_segment(
     }
     if seg.marker == SOS {
         if !walk.seen_sof {
-            return Err(Error::Malformed { format: Format::Jpeg, offset, what: "scan before any frame header".into() });
+            return Err(Error::Malformed {
+                format: Format::Jpeg,
+                offset,
+                what: "scan before any frame header".into(),
+            });
         }
         walk.seen_sos = true;
     }
@@ -222,10 +238,15 @@ fn read_frame_header(
     let mut r = Reader::new(seg.body, Format::Jpeg);
     let header = (r.u8(), r.u16_be(), r.u16_be());
     let (Ok(_precision), Ok(height), Ok(width)) = header else {
-        return Err(Error::Malformed { format: Format::Jpeg, offset: size_at, what: "frame header shorter than 5 bytes".into() });
+        return Err(Error::Malformed {
+            format: Format::Jpeg,
+            offset: size_at,
+            what: "frame header shorter than 5 bytes".into(),
+        });
     };
     // A height of 0 is defined later by DNL (T.81 B.2.5); the width is checked now.
-    opts.limits.check_canvas(Format::Jpeg, size_at, width.into(), height.into())?;
+    opts.limits
+        .check_canvas(Format::Jpeg, size_at, width.into(), height.into())?;
     if !walk.seen_sof {
         report.width = width.into();
         report.height = height.into();
@@ -235,7 +256,13 @@ fn read_frame_header(
 }
 
 /// Writes the cleaned form of a segment whose verdict is `Rewrite`.
-fn rewrite(seg: &Segment<'_>, sig: Signature, walk: &mut Walk, report: &mut Report, out: &mut Vec<u8>) {
+fn rewrite(
+    seg: &Segment<'_>,
+    sig: Signature,
+    walk: &mut Walk,
+    report: &mut Report,
+    out: &mut Vec<u8>,
+) {
     let (written, kind) = match sig {
         Signature::Jfif => (rewrite_jfif(seg.body, out), Kinds::THUMBNAIL),
         Signature::Adobe => (rewrite_adobe(seg.body, out), Kinds::OTHER),
@@ -264,7 +291,8 @@ fn rewrite_jfif(body: &[u8], out: &mut Vec<u8>) -> usize {
 
 /// An Adobe APP14 cut to its defined fields; 0 (dropped) when shorter than them.
 fn rewrite_adobe(body: &[u8], out: &mut Vec<u8>) -> usize {
-    body.get(..ADOBE_BODY).map_or(0, |header| write_segment(APP14, header, out))
+    body.get(..ADOBE_BODY)
+        .map_or(0, |header| write_segment(APP14, header, out))
 }
 
 /// For `Keep::ORIENTATION`: an Exif APP1 holding only the Orientation of `body`'s EXIF, when
@@ -281,7 +309,11 @@ fn write_orientation(body: &[u8], out: &mut Vec<u8>) -> usize {
 
 /// Writes `FF marker length body` and returns its length (0 if `body` cannot fit a segment).
 fn write_segment(marker: u8, body: &[u8], out: &mut Vec<u8>) -> usize {
-    let Some(len) = body.len().checked_add(2).and_then(|n| u16::try_from(n).ok()) else {
+    let Some(len) = body
+        .len()
+        .checked_add(2)
+        .and_then(|n| u16::try_from(n).ok())
+    else {
         return 0;
     };
     out.extend_from_slice(&[0xFF, marker]);
@@ -308,7 +340,12 @@ fn entropy_len(data: &[u8]) -> usize {
             return data.len();
         };
         let ff = from.saturating_add(ff);
-        let run = data.get(ff..).unwrap_or_default().iter().take_while(|&&b| b == 0xFF).count();
+        let run = data
+            .get(ff..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| b == 0xFF)
+            .count();
         let after = ff.saturating_add(run);
         match data.get(after) {
             Some(0x00 | 0xD0..=0xD7) => from = after.saturating_add(1),
@@ -324,11 +361,18 @@ fn find_ff(data: &[u8]) -> Option<usize> {
     let mut base = 0usize;
     for chunk in &mut chunks {
         if chunk.iter().fold(false, |any, &b| any | (b == 0xFF)) {
-            return chunk.iter().position(|&b| b == 0xFF).map(|p| base.saturating_add(p));
+            return chunk
+                .iter()
+                .position(|&b| b == 0xFF)
+                .map(|p| base.saturating_add(p));
         }
         base = base.saturating_add(32);
     }
-    chunks.remainder().iter().position(|&b| b == 0xFF).map(|p| base.saturating_add(p))
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == 0xFF)
+        .map(|p| base.saturating_add(p))
 }
 
 /// The input ended after the first scan began: keep what is there and close it with EOI,

@@ -99,20 +99,41 @@ fn next_chunk<'a>(r: &mut Reader<'a>) -> Result<Chunk<'a>, Error> {
     }
     let kind: [u8; 4] = r.array()?;
     if !kind.iter().all(u8::is_ascii_alphabetic) {
-        return Err(r.malformed_at(offset.saturating_add(4), "chunk type is not four ASCII letters"));
+        return Err(r.malformed_at(
+            offset.saturating_add(4),
+            "chunk type is not four ASCII letters",
+        ));
     }
     let body = r.bytes(usize::try_from(len).map_err(|_| r.malformed("chunk too long"))?)?;
     r.skip(4)?; // CRC
     let raw = r.at(offset).bytes(r.pos().saturating_sub(offset))?;
-    Ok(Chunk { kind, body, raw, offset })
+    Ok(Chunk {
+        kind,
+        body,
+        raw,
+        offset,
+    })
 }
 
 /// IHDR must come first (PNG § 5.6); its size is checked against the limits at once.
-fn read_header(ihdr: &Chunk<'_>, opts: &Options, walk: &mut Walk, report: &mut Report) -> Result<(), Error> {
+fn read_header(
+    ihdr: &Chunk<'_>,
+    opts: &Options,
+    walk: &mut Walk,
+    report: &mut Report,
+) -> Result<(), Error> {
     let at = ihdr.offset.saturating_add(8);
-    let malformed = |what: &'static str| Error::Malformed { format: Format::Png, offset: at, what: what.into() };
+    let malformed = |what: &'static str| Error::Malformed {
+        format: Format::Png,
+        offset: at,
+        what: what.into(),
+    };
     if &ihdr.kind != b"IHDR" {
-        return Err(Error::Malformed { format: Format::Png, offset: ihdr.offset.saturating_add(4), what: "first chunk is not IHDR".into() });
+        return Err(Error::Malformed {
+            format: Format::Png,
+            offset: ihdr.offset.saturating_add(4),
+            what: "first chunk is not IHDR".into(),
+        });
     }
     if ihdr.body.len() != 13 {
         return Err(malformed("IHDR is not 13 bytes long"));
@@ -140,8 +161,13 @@ fn read_animation_control(
         .get(..4)
         .and_then(|b| b.try_into().ok())
         .map(u32::from_be_bytes)
-        .ok_or(Error::Malformed { format: Format::Png, offset: at, what: "acTL shorter than 8 bytes".into() })?;
-    opts.limits.check_frames(Format::Png, at, walk.width, walk.height, frames)?;
+        .ok_or(Error::Malformed {
+            format: Format::Png,
+            offset: at,
+            what: "acTL shorter than 8 bytes".into(),
+        })?;
+    opts.limits
+        .check_frames(Format::Png, at, walk.width, walk.height, frames)?;
     report.frames = frames;
     Ok(())
 }

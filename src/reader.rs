@@ -16,12 +16,22 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(data: &'a [u8], format: Format) -> Self {
-        Reader { data, pos: 0, end: data.len(), format }
+        Reader {
+            data,
+            pos: 0,
+            end: data.len(),
+            format,
+        }
     }
 
     /// A reader over the same input that starts at `pos` (clamped to the end).
     pub(crate) fn at(&self, pos: usize) -> Self {
-        Reader { data: self.data, pos: pos.min(self.end), end: self.end, format: self.format }
+        Reader {
+            data: self.data,
+            pos: pos.min(self.end),
+            end: self.end,
+            format: self.format,
+        }
     }
 
     /// The absolute offset of the next byte.
@@ -80,7 +90,11 @@ impl<'a> Reader<'a> {
 
     #[cold]
     pub(crate) fn truncated(&self, needed: usize) -> Error {
-        Error::Truncated { format: self.format, offset: self.pos, needed }
+        Error::Truncated {
+            format: self.format,
+            offset: self.pos,
+            needed,
+        }
     }
 
     #[cold]
@@ -90,9 +104,12 @@ impl<'a> Reader<'a> {
 
     #[cold]
     pub(crate) fn malformed_at(&self, offset: usize, what: impl Into<Cow<'static, str>>) -> Error {
-        Error::Malformed { format: self.format, offset, what: what.into() }
+        Error::Malformed {
+            format: self.format,
+            offset,
+            what: what.into(),
+        }
     }
-
 }
 
 #[cfg(test)]
@@ -109,7 +126,14 @@ mod tests {
         assert_eq!(at.u16_be().unwrap(), 0x0405);
         assert_eq!(r.malformed("x").offset(), 3);
         r.skip(1).unwrap();
-        assert_eq!(r.u32_be().unwrap_err(), Error::Truncated { format: Format::Png, offset: 4, needed: 2 });
+        assert_eq!(
+            r.u32_be().unwrap_err(),
+            Error::Truncated {
+                format: Format::Png,
+                offset: 4,
+                needed: 2
+            }
+        );
         assert_eq!(r.bytes(usize::MAX).unwrap_err().offset(), 4);
         assert_eq!(r.rest(), &[5, 6]);
         assert!(r.skip(7).is_err());
