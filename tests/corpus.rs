@@ -57,7 +57,7 @@ fn check_folder(folder: &str, malformed: bool) {
             .display()
             .to_string();
         let input = std::fs::read(path).unwrap_or_else(|e| panic!("reading {name}: {e}"));
-        let outcome = check_file(path, &input, malformed);
+        let outcome = check_file(path, &name, &input, malformed);
         match outcome {
             Ok(Checked::Pixels) => pixel_checked += 1,
             Ok(Checked::Structure(why)) => {
@@ -100,7 +100,12 @@ enum Checked {
     Rejected(Error),
 }
 
-fn check_file(path: &Path, input: &[u8], malformed: bool) -> Result<Checked, Vec<String>> {
+fn check_file(
+    path: &Path,
+    name: &str,
+    input: &[u8],
+    malformed: bool,
+) -> Result<Checked, Vec<String>> {
     let expected = common::format_from_extension(path);
     let stripped = imgstrip::strip(input, Limits::default());
     let out = match stripped {
@@ -150,6 +155,9 @@ fn check_file(path: &Path, input: &[u8], malformed: bool) -> Result<Checked, Vec
         ));
     }
     check_output(walker, input, &out, Allow::NONE, "", &mut problems);
+    for sig in common::metadata_signatures(&out) {
+        problems.push(format!("dead bytes in output: {sig}"));
+    }
     match imgstrip::strip(&out, Limits::default()) {
         Ok(again) if again == out => {}
         Ok(again) => problems.push(format!(
@@ -210,17 +218,10 @@ fn check_file(path: &Path, input: &[u8], malformed: bool) -> Result<Checked, Vec
                 Err(e) => problems.push(format!("the input decodes but the output does not: {e}")),
             }
             if let Decoded::Animation { frames } = &before {
-                println!(
-                    "{}: {} animation frames compared",
-                    path.display(),
-                    frames.len()
-                );
+                println!("{name}: {} animation frames compared", frames.len());
             }
             if closed {
-                println!(
-                    "{}: no EOI; pixels compared against the input closed with EOI",
-                    path.display()
-                );
+                println!("{name}: no EOI; pixels compared against the input closed with EOI");
             }
             Checked::Pixels
         }

@@ -225,6 +225,46 @@ pub fn canary_hits(data: &[u8], canary: &str) -> Vec<(&'static str, usize)> {
         .collect()
 }
 
+/// Byte strings that open a metadata payload in any container, long enough (6+ bytes) not to
+/// turn up by chance in compressed image data.
+pub const METADATA_SIGNATURES: &[&[u8]] = &[
+    b"Exif\0\0",
+    b"II\x2A\0\x08\0\0\0",
+    b"MM\0\x2A\0\0\0\x08",
+    b"http://ns.adobe.com/",
+    b"<x:xmpmeta",
+    b"<?xpacket",
+    b"ICC_PROFILE\0",
+    b"Photoshop 3.0\0",
+    b"XML:com.adobe.xmp",
+    b"Raw profile type",
+];
+
+/// Metadata signatures found anywhere in `data`, as dead bytes or not: a strip that keeps
+/// nothing must leave none (SPEC.md "complete").
+pub fn metadata_signatures(data: &[u8]) -> Vec<String> {
+    // One pass over the data (the tests run unoptimized and corpus files reach megabytes).
+    let mut first = [false; 256];
+    for sig in METADATA_SIGNATURES {
+        first[usize::from(sig[0])] = true;
+    }
+    let mut found = Vec::new();
+    for (at, &b) in data.iter().enumerate() {
+        if !first[usize::from(b)] {
+            continue;
+        }
+        for sig in METADATA_SIGNATURES {
+            if data[at..].starts_with(sig) {
+                found.push(format!(
+                    "metadata signature {:?} at byte {at}",
+                    String::from_utf8_lossy(sig)
+                ));
+            }
+        }
+    }
+    found
+}
+
 // ---------------------------------------------------------------------------------------
 // CRC-32 and zlib, for the builders
 // ---------------------------------------------------------------------------------------
