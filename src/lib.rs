@@ -88,6 +88,7 @@
     )
 )]
 
+mod bmp;
 mod crc32;
 mod error;
 mod exif;
