@@ -8,6 +8,7 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod bmp;
 pub mod jpeg;
 pub mod oracle;
 pub mod png;
@@ -154,6 +155,10 @@ pub fn walker(format: Format) -> Option<Walker> {
         Format::Png => Some(Walker {
             leftovers: png::leftovers,
             image_units: png::image_units,
+        }),
+        Format::Bmp => Some(Walker {
+            leftovers: bmp::leftovers,
+            image_units: bmp::image_units,
         }),
         _ => None,
     }
