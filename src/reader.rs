@@ -88,6 +88,14 @@ impl<'a> Reader<'a> {
         Ok(u32::from_be_bytes(self.array()?))
     }
 
+    pub(crate) fn u32_le(&mut self) -> Result<u32, Error> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    pub(crate) fn i32_le(&mut self) -> Result<i32, Error> {
+        Ok(i32::from_le_bytes(self.array()?))
+    }
+
     pub(crate) fn skip(&mut self, n: usize) -> Result<(), Error> {
         self.bytes(n).map(|_| ())
     }
@@ -140,6 +148,10 @@ mod tests {
         );
         assert_eq!(r.bytes(usize::MAX).unwrap_err().offset(), 4);
         assert_eq!(r.rest(), &[5, 6]);
+        let mut le = Reader::new(&[0xFE, 0xFF, 0xFF, 0xFF, 0x01, 0x02], Format::Bmp);
+        assert_eq!(le.i32_le().unwrap(), -2);
+        assert_eq!(le.u16_le().unwrap(), 0x0201);
+        assert_eq!(le.at(0).u32_le().unwrap(), 0xFFFF_FFFE);
         assert!(r.skip(7).is_err());
         assert_eq!(r.pos(), 4, "a failed read does not move the cursor");
     }

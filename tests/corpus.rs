@@ -31,6 +31,7 @@ corpus_folders! {
     jpeg => Format::Jpeg,
     png => Format::Png,
     gif => Format::Gif,
+    bmp => Format::Bmp,
 }
 
 /// How many bytes an output kept under `Keep::DISPLAY` may grow by: a rewritten unit (a

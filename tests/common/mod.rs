@@ -8,6 +8,7 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod bmp;
 pub mod gif;
 pub mod jpeg;
 pub mod oracle;
@@ -159,6 +160,10 @@ pub fn walker(format: Format) -> Option<Walker> {
         Format::Gif => Some(Walker {
             leftovers: gif::leftovers,
             image_units: gif::image_units,
+        }),
+        Format::Bmp => Some(Walker {
+            leftovers: bmp::leftovers,
+            image_units: bmp::image_units,
         }),
         _ => None,
     }
