@@ -33,7 +33,8 @@
 //! |---|---|---|
 //! | JPEG | SOI, SOFn, DHT, DQT, DAC, DRI, SOS and every scan's entropy-coded data (with RSTn), DNL, EOI; hierarchical DHP/EXP and JPEG-LS SOF55/LSE; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes | APP1 (Exif, XMP, extended XMP), APP2 (ICC, MPF, FlashPix), APP3–APP13, APP15, other APP0 (JFXX, AVI1), APP14 other than Adobe, COM, reserved JPGn markers, bytes between segments, fill bytes, everything after the first EOI (MPF images, vendor trailers, motion-photo video) |
 //! | PNG / APNG | IHDR, PLTE, IDAT, IEND, every other critical chunk; tRNS, gAMA, cHRM, sRGB, cICP, mDCV/mDCv, cLLI/cLLi, sBIT, bKGD, hIST, pHYs, acTL, fcTL, fdAT | tEXt, zTXt, iTXt, eXIf, zxIf, iCCP, tIME, sPLT, dSIG, caBX and every other ancillary chunk; everything after IEND |
-//! | GIF, WebP, BMP, HEIF, AVIF | detected; answered with [`Error::Unsupported`] until their walkers land | |
+//! | WebP | VP8, VP8L, ALPH; VP8X with its flags rewritten; ANIM cut to its 6 defined bytes; ANMF frames (16-byte header, and only the ALPH/VP8/VP8L chunks inside, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, every chunk after the image of a simple file, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
+//! | GIF, BMP, HEIF, AVIF | detected; answered with [`Error::Unsupported`] until their walkers land | |
 //!
 //! Left, because they cannot change without re-encoding: JPEG quantisation and Huffman
 //! tables and the restart interval, which can hint at the encoder that made the file.
@@ -49,6 +50,16 @@
 //!   PNG eXIf), only when it held an orientation other than 1.
 //! - [`Keep::ICC`] keeps every JPEG APP2 chunk whose signature is `ICC_PROFILE\0`, in order;
 //!   a PNG `iCCP` is kept with its name replaced by `ICC profile`.
+//! - WebP: the RIFF size and ANMF sizes are rewritten. The VP8X alpha bit is copied from
+//!   the input (libwebp reads it as `has_alpha`, and its demuxer ignores ALPH when it is
+//!   clear, so changing it would change the decoded image); the animation bit is set exactly
+//!   when ANIM or ANMF remains, ICC and EXIF bits exactly when a kept chunk remains; XMP and
+//!   reserved bits are cleared. A chunk (with its pad byte) running past the RIFF payload is
+//!   [`Error::Truncated`]; one running past its ANMF frame, or a file without a VP8/VP8L
+//!   image, is [`Error::Malformed`]. Under [`Keep::ORIENTATION`] the minimal EXIF has no
+//!   `Exif\0\0` prefix; a simple (VP8X-less) file whose EXIF or ICCP is kept by a [`Keep`]
+//!   flag gets a VP8X (canvas from the bitstream header), the only case where a WebP output
+//!   grows.
 //!
 //! # Guarantees
 //! - **lossless**: every compressed pixel byte is copied verbatim.
@@ -94,10 +105,12 @@ mod exif;
 mod format;
 mod jpeg;
 mod limits;
+mod out;
 mod png;
 mod reader;
 mod report;
 mod stripper;
+mod webp;
 
 pub use error::{Error, Limit};
 pub use format::{detect, Format};

@@ -156,6 +156,7 @@ impl Stripper {
         match format {
             Format::Jpeg => crate::jpeg::strip(input, &self.opts, out),
             Format::Png => crate::png::strip(input, &self.opts, out),
+            Format::WebP => crate::webp::strip(input, &self.opts, out),
             _ => Err(Error::Unsupported {
                 format,
                 offset: 0,
