@@ -20,12 +20,13 @@
 //! - [`Keep::ORIENTATION`] / [`Keep::ICC`] on a simple file whose trailing EXIF (orientation
 //!   other than 1) or ICCP is kept: a simple file cannot hold either, so the output is
 //!   promoted to the extended format, with a VP8X (canvas from the bitstream header, alpha
-//!   bit from the VP8L header as libwebp's muxer sets it) and the ICCP before the image. Only
-//!   then can the output be larger than the input (by the 18-byte VP8X).
+//!   bit from the VP8L header as libwebp's muxer sets it) and the ICCP before the image.
+//!   Only a [`Keep`] flag can make the output larger than the input: by that 18-byte VP8X,
+//!   or by a minimal EXIF longer than the (already minimal) EXIF it replaces.
 //! - Only the first ICCP is kept under [`Keep::ICC`]; the minimal EXIF is written for the
 //!   first EXIF holding an orientation, without the `Exif\0\0` prefix (as libwebp writes it).
 //! - VP8X payloads longer than 10 bytes and ANIM payloads longer than 6 are cut to their
-//!   defined bytes; the reserved bits of the ANMF flags byte are cleared; pad bytes are
+//!   defined bytes, and an ANIM after the first goes (libwebp reads only the first); the reserved bits of the ANMF flags byte are cleared; pad bytes are
 //!   written as zero whatever the input held (1 byte each could carry data).
 //! - Chunk sizes are strict, as libwebp's demuxer is: a chunk (with its pad byte) running
 //!   past the RIFF payload or the input is [`Error::Truncated`]; a chunk nested in an ANMF
@@ -253,7 +254,7 @@ fn read_bitstream(image: &Chunk<'_>, opts: &Options) -> Result<Bitstream, Error>
         read_vp8(&mut r)
     };
     let bits = read.map_err(|e| match e {
-        Error::Truncated { .. } => r_malformed(at, "bitstream is shorter than its header"),
+        Error::Truncated { .. } => malformed(at, "bitstream is shorter than its header"),
         e => e,
     })?;
     opts.limits
@@ -261,7 +262,8 @@ fn read_bitstream(image: &Chunk<'_>, opts: &Options) -> Result<Bitstream, Error>
     Ok(bits)
 }
 
-fn r_malformed(offset: usize, what: &'static str) -> Error {
+/// A malformed-WebP error at `offset`, for checks made outside a [`Reader`].
+fn malformed(offset: usize, what: &'static str) -> Error {
     Error::Malformed {
         format: Format::WebP,
         offset,
@@ -367,6 +369,7 @@ struct Walk {
     /// The VP8X flags the output gets.
     flags: u8,
     frames: u32,
+    has_anim: bool,
     has_image: bool,
 }
 
@@ -405,6 +408,7 @@ fn extended<'a>(
         height,
         flags: flags & ALPHA_FLAG,
         frames: 0,
+        has_anim: false,
         has_image: false,
     };
     while let Some(chunk) = next_chunk(r)? {
@@ -446,9 +450,11 @@ fn rewrite(
 ) -> Result<(), Error> {
     let raw = chunk.disk_len();
     match &chunk.kind {
+        // libwebp reads the first ANIM only; a second one is unused bytes.
+        b"ANIM" if walk.has_anim => report.removed(Kinds::OTHER, raw),
         b"ANIM" => {
             let Some(anim) = chunk.data().get(..ANIM_BODY) else {
-                return Err(r_malformed(
+                return Err(malformed(
                     chunk.offset.saturating_add(4),
                     "ANIM is shorter than 6 bytes",
                 ));
@@ -456,6 +462,7 @@ fn rewrite(
             let written = write_chunk(chunk.kind, anim, out);
             removed_if(report, Kinds::OTHER, raw.saturating_sub(written));
             walk.flags |= ANIMATION_FLAG;
+            walk.has_anim = true;
         }
         b"ANMF" => {
             walk.frames = walk.frames.saturating_add(1);
@@ -480,7 +487,7 @@ fn rewrite(
             }
             removed_if(report, Kinds::EXIF, raw.saturating_sub(written));
         }
-        _ => return Err(r_malformed(chunk.offset, "second VP8X chunk")),
+        _ => return Err(malformed(chunk.offset, "second VP8X chunk")),
     }
     Ok(())
 }
@@ -495,7 +502,7 @@ fn rewrite_frame(
 ) -> Result<bool, Error> {
     let mut body = chunk.body.clone();
     let Ok(header) = body.array::<ANMF_HEADER>() else {
-        return Err(r_malformed(
+        return Err(malformed(
             chunk.offset.saturating_add(4),
             "ANMF is shorter than its 16-byte frame header",
         ));
@@ -533,6 +540,9 @@ fn rewrite_frame(
 mod tests {
     use super::*;
     use crate::{Limit, Limits};
+
+    /// The VP8X XMP bit, which the walker never sets.
+    const XMP_FLAG: u8 = 0x04;
 
     fn chunk(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
         let mut v = kind.to_vec();
@@ -711,7 +721,7 @@ mod tests {
 
     #[test]
     fn extended_keeps_image_chunks_byte_exact_and_rewrites_flags() {
-        let all = ICC_FLAG | ALPHA_FLAG | EXIF_FLAG | 0x04 | 0xC1;
+        let all = ICC_FLAG | ALPHA_FLAG | EXIF_FLAG | XMP_FLAG | 0xC1;
         let units = metadata_chunks();
         let mut input: Vec<&[u8]> = Vec::new();
         let head = vp8x(all, 3, 2);
@@ -769,7 +779,7 @@ mod tests {
         let frame1 = anmf(0xFE, 3, 2, &[&alph(), &unknown, &vp8(3, 2), &nested_exif]);
         let frame2 = anmf(0x01, 2, 1, &[&vp8l(2, 1, true)]);
         let input = riff(&[
-            &vp8x(ANIMATION_FLAG | ALPHA_FLAG | XMP_TEST_FLAG, 3, 2),
+            &vp8x(ANIMATION_FLAG | ALPHA_FLAG | XMP_FLAG, 3, 2),
             &anim(),
             &frame1,
             &chunk(b"XMP ", b"<x/>"),
@@ -790,8 +800,6 @@ mod tests {
         let size = u32::from_le_bytes(out[anmf_at + 4..anmf_at + 8].try_into().unwrap());
         assert_eq!(size as usize, 16 + alph().len() + vp8(3, 2).len());
     }
-
-    const XMP_TEST_FLAG: u8 = 0x04;
 
     #[test]
     fn anim_and_vp8x_are_cut_to_their_defined_bytes() {
@@ -814,6 +822,10 @@ mod tests {
                 &frame
             ])
         );
+        assert_eq!(report.removed, Kinds::OTHER);
+        let twice = riff(&[&vp8x(ANIMATION_FLAG, 3, 2), &anim(), &frame, &anim()]);
+        let (out, report) = strip_default(&twice);
+        assert_eq!(out, riff(&[&vp8x(ANIMATION_FLAG, 3, 2), &anim(), &frame]));
         assert_eq!(report.removed, Kinds::OTHER);
     }
 
