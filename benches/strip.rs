@@ -16,7 +16,11 @@ fn photo(width: u32, height: u32) -> RgbImage {
         state ^= state >> 7;
         state ^= state << 17;
         let n = (state & 0x1F) as u8;
-        image::Rgb([(x % 256) as u8 ^ n, (y % 256) as u8, ((x + y) % 256) as u8 | n])
+        image::Rgb([
+            (x % 256) as u8 ^ n,
+            (y % 256) as u8,
+            ((x + y) % 256) as u8 | n,
+        ])
     })
 }
 
@@ -41,7 +45,10 @@ fn jpeg_with_metadata(img: &RgbImage) -> Vec<u8> {
     let mut exif = b"Exif\0\0MM\0\x2A\0\0\0\x08".to_vec();
     exif.resize(60_000, 0xA5);
     v.extend(segment(0xE1, &exif));
-    v.extend(segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>...</x:xmpmeta>"));
+    v.extend(segment(
+        0xE1,
+        b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>...</x:xmpmeta>",
+    ));
     let mut icc = b"ICC_PROFILE\0\x01\x01".to_vec();
     icc.resize(3_000, 0x5A);
     v.extend(segment(0xE2, &icc));
@@ -51,7 +58,10 @@ fn jpeg_with_metadata(img: &RgbImage) -> Vec<u8> {
 }
 
 fn png_chunk(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut v = u32::try_from(body.len()).expect("short").to_be_bytes().to_vec();
+    let mut v = u32::try_from(body.len())
+        .expect("short")
+        .to_be_bytes()
+        .to_vec();
     v.extend_from_slice(kind);
     v.extend_from_slice(body);
     v.extend_from_slice(&[0; 4]); // CRCs are copied, not checked
@@ -63,7 +73,10 @@ fn png_with_metadata(img: &RgbImage) -> Vec<u8> {
     let plain = encode(img, ImageFormat::Png);
     let mut v = plain[..33].to_vec();
     v.extend(png_chunk(b"tEXt", b"Software\0bench"));
-    v.extend(png_chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta/>"));
+    v.extend(png_chunk(
+        b"iTXt",
+        b"XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta/>",
+    ));
     v.extend(png_chunk(b"eXIf", &[0xA5; 20_000]));
     v.extend_from_slice(&plain[33..]);
     v
@@ -76,7 +89,11 @@ fn bench_case(c: &mut Criterion, name: &str, input: &[u8]) {
     let stripper = imgstrip::Stripper::new();
     let mut out = Vec::with_capacity(input.len() + 64);
     group.bench_function("imgstrip", |b| {
-        b.iter(|| stripper.strip_into(black_box(input), &mut out).expect("strip"))
+        b.iter(|| {
+            stripper
+                .strip_into(black_box(input), &mut out)
+                .expect("strip")
+        })
     });
     group.finish();
 }
