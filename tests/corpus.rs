@@ -30,6 +30,7 @@ macro_rules! corpus_folders {
 corpus_folders! {
     jpeg => Format::Jpeg,
     png => Format::Png,
+    webp => Format::WebP,
 }
 
 /// How many bytes an output kept under `Keep::DISPLAY` may grow by: a rewritten unit (a

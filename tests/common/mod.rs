@@ -11,6 +11,7 @@
 pub mod jpeg;
 pub mod oracle;
 pub mod png;
+pub mod webp;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -154,6 +155,10 @@ pub fn walker(format: Format) -> Option<Walker> {
         Format::Png => Some(Walker {
             leftovers: png::leftovers,
             image_units: png::image_units,
+        }),
+        Format::WebP => Some(Walker {
+            leftovers: webp::leftovers,
+            image_units: webp::image_units,
         }),
         _ => None,
     }
