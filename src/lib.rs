@@ -33,8 +33,9 @@
 //! |---|---|---|
 //! | JPEG | SOI, SOFn, DHT, DQT, DAC, DRI, SOS and every scan's entropy-coded data (with RSTn), DNL, EOI; hierarchical DHP/EXP and JPEG-LS SOF55/LSE; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes | APP1 (Exif, XMP, extended XMP), APP2 (ICC, MPF, FlashPix), APP3–APP13, APP15, other APP0 (JFXX, AVI1), APP14 other than Adobe, COM, reserved JPGn markers, bytes between segments, fill bytes, everything after the first EOI (MPF images, vendor trailers, motion-photo video) |
 //! | PNG / APNG | IHDR, PLTE, IDAT, IEND, every other critical chunk; tRNS, gAMA, cHRM, sRGB, cICP, mDCV/mDCv, cLLI/cLLi, sBIT, bKGD, hIST, pHYs, acTL, fcTL, fdAT | tEXt, zTXt, iTXt, eXIf, zxIf, iCCP, tIME, sPLT, dSIG, caBX and every other ancillary chunk; everything after IEND |
+//! | GIF (87a, 89a, animated) | header, logical screen descriptor, global and local colour tables, image descriptors with their LZW data; graphic control extensions rewritten to their 4 data bytes; NETSCAPE2.0 / ANIMEXTS1.0 cut to the loop sub-block | comment and plain-text extensions, every other application extension (XMP `XMP DataXMP`, ICC `ICCRGBG1012`, `MGK8BIM0000`, `MGKIPTC0000`, `ImageMagick`, `C2PA_GIF`, unknown), unknown extension labels, extra graphic control and loop sub-blocks (such as NETSCAPE buffering), everything after the trailer |
 //! | WebP | VP8, VP8L, ALPH; VP8X with its flags rewritten; ANIM cut to its 6 defined bytes; ANMF frames (16-byte header, and only the ALPH/VP8/VP8L chunks inside, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, every chunk after the image of a simple file, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
-//! | GIF, BMP, HEIF, AVIF | detected; answered with [`Error::Unsupported`] until their walkers land | |
+//! | BMP, HEIF, AVIF | detected; answered with [`Error::Unsupported`] until their walkers land | |
 //!
 //! Left, because they cannot change without re-encoding: JPEG quantisation and Huffman
 //! tables and the restart interval, which can hint at the encoder that made the file.
@@ -105,6 +106,7 @@ mod crc32;
 mod error;
 mod exif;
 mod format;
+mod gif;
 mod jpeg;
 mod limits;
 mod out;

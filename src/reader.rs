@@ -80,12 +80,12 @@ impl<'a> Reader<'a> {
         Ok(u16::from_be_bytes(self.array()?))
     }
 
-    pub(crate) fn u32_be(&mut self) -> Result<u32, Error> {
-        Ok(u32::from_be_bytes(self.array()?))
-    }
-
     pub(crate) fn u16_le(&mut self) -> Result<u16, Error> {
         Ok(u16::from_le_bytes(self.array()?))
+    }
+
+    pub(crate) fn u32_be(&mut self) -> Result<u32, Error> {
+        Ok(u32::from_be_bytes(self.array()?))
     }
 
     /// A 24-bit little-endian number (WebP canvas and frame fields).
