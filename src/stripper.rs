@@ -13,7 +13,7 @@ bitflags! {
         /// whatever the flags.
         const ORIENTATION = 1 << 0;
         /// Keep the ICC colour profile (JPEG APP2 `ICC_PROFILE` chunks, PNG `iCCP` under a
-        /// neutral name, the GIF `ICCRGBG1012` application extension).
+        /// neutral name, the GIF `ICCRGBG1012` application extension, the first WebP `ICCP`).
         const ICC = 1 << 1;
         /// `ORIENTATION | ICC`: what a viewer needs to show the picture as its author saw it,
         /// and nothing that identifies the author. Recommended for photos.
