@@ -35,7 +35,8 @@
 //! | PNG / APNG | IHDR, PLTE, IDAT, IEND, every other critical chunk; tRNS, gAMA, cHRM, sRGB, cICP, mDCV/mDCv, cLLI/cLLi, sBIT, bKGD, hIST, pHYs, acTL, fcTL, fdAT | tEXt, zTXt, iTXt, eXIf, zxIf, iCCP, tIME, sPLT, dSIG, caBX and every other ancillary chunk; everything after IEND |
 //! | GIF (87a, 89a, animated) | header, logical screen descriptor, global and local colour tables, image descriptors with their LZW data; graphic control extensions rewritten to their 4 data bytes; NETSCAPE2.0 / ANIMEXTS1.0 cut to the loop sub-block | comment and plain-text extensions, every other application extension (XMP `XMP DataXMP`, ICC `ICCRGBG1012`, `MGK8BIM0000`, `MGKIPTC0000`, `ImageMagick`, `C2PA_GIF`, unknown), unknown extension labels, extra graphic control and loop sub-blocks (such as NETSCAPE buffering), everything after the trailer |
 //! | BMP | file header (`bfSize`, `bfOffBits` rewritten, reserved fields zeroed), DIB header of every version (12, 16, 40, 52, 56, 64, 108, 124 bytes), bit masks, palette, pixel array (uncompressed, RLE4/8/24, Huffman); `BI_JPEG`/`BI_PNG` pixel data stripped as a JPEG/PNG | V5 embedded and linked colour profiles (colour space becomes `LCS_sRGB`), bytes between the palette and the pixel array, everything after the pixel array |
-//! | WebP, HEIF, AVIF | detected; answered with [`Error::Unsupported`] until their walkers land | |
+//! | WebP | VP8, VP8L, ALPH; VP8X with its flags rewritten; ANIM cut to its 6 defined bytes; ANMF frames (16-byte header, and only the ALPH/VP8/VP8L chunks inside, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, every chunk after the image of a simple file, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
+//! | HEIF, AVIF | detected; answered with [`Error::Unsupported`] until their walkers land | |
 //!
 //! Left, because they cannot change without re-encoding: JPEG quantisation and Huffman
 //! tables and the restart interval, which can hint at the encoder that made the file.
@@ -53,6 +54,16 @@
 //!   PNG eXIf), only when it held an orientation other than 1.
 //! - [`Keep::ICC`] keeps every JPEG APP2 chunk whose signature is `ICC_PROFILE\0`, in order;
 //!   a PNG `iCCP` is kept with its name replaced by `ICC profile`.
+//! - WebP: the RIFF size and ANMF sizes are rewritten. The VP8X alpha bit is copied from
+//!   the input (libwebp reads it as `has_alpha`, and its demuxer ignores ALPH when it is
+//!   clear, so changing it would change the decoded image); the animation bit is set exactly
+//!   when ANIM or ANMF remains, ICC and EXIF bits exactly when a kept chunk remains; XMP and
+//!   reserved bits are cleared. A chunk (with its pad byte) running past the RIFF payload is
+//!   [`Error::Truncated`]; one running past its ANMF frame, or a file without a VP8/VP8L
+//!   image, is [`Error::Malformed`]. Under [`Keep::ORIENTATION`] the minimal EXIF has no
+//!   `Exif\0\0` prefix; a simple (VP8X-less) file whose EXIF or ICCP is kept by a [`Keep`]
+//!   flag gets a VP8X (canvas from the bitstream header), the only case where a WebP output
+//!   grows.
 //!
 //! # Guarantees
 //! - **lossless**: every compressed pixel byte is copied verbatim.
@@ -100,10 +111,12 @@ mod format;
 mod gif;
 mod jpeg;
 mod limits;
+mod out;
 mod png;
 mod reader;
 mod report;
 mod stripper;
+mod webp;
 
 pub use error::{Error, Limit};
 pub use format::{detect, Format};

@@ -88,6 +88,12 @@ impl<'a> Reader<'a> {
         Ok(u32::from_be_bytes(self.array()?))
     }
 
+    /// A 24-bit little-endian number (WebP canvas and frame fields).
+    pub(crate) fn u24_le(&mut self) -> Result<u32, Error> {
+        let [a, b, c] = self.array()?;
+        Ok(u32::from_le_bytes([a, b, c, 0]))
+    }
+
     pub(crate) fn u32_le(&mut self) -> Result<u32, Error> {
         Ok(u32::from_le_bytes(self.array()?))
     }
@@ -98,6 +104,19 @@ impl<'a> Reader<'a> {
 
     pub(crate) fn skip(&mut self, n: usize) -> Result<(), Error> {
         self.bytes(n).map(|_| ())
+    }
+
+    /// A child reader over the next `n` bytes, which this reader steps over. The child keeps
+    /// absolute offsets and cannot read past its `n` bytes.
+    pub(crate) fn take(&mut self, n: usize) -> Result<Reader<'a>, Error> {
+        let start = self.pos;
+        self.skip(n)?;
+        Ok(Reader {
+            data: self.data,
+            pos: start,
+            end: self.pos,
+            format: self.format,
+        })
     }
 
     #[cold]
@@ -154,5 +173,29 @@ mod tests {
         assert_eq!(le.at(0).u32_le().unwrap(), 0xFFFF_FFFE);
         assert!(r.skip(7).is_err());
         assert_eq!(r.pos(), 4, "a failed read does not move the cursor");
+    }
+
+    #[test]
+    fn little_endian_reads_and_bounded_children() {
+        let data = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        let mut r = Reader::new(&data, Format::WebP);
+        assert_eq!(r.u16_le().unwrap(), 0x0201);
+        assert_eq!(r.u24_le().unwrap(), 0x05_0403);
+        let mut child = r.take(3).unwrap();
+        assert_eq!(r.pos(), 8);
+        assert_eq!((child.pos(), child.end(), child.remaining()), (5, 8, 3));
+        assert_eq!(
+            child.u32_le().unwrap_err(),
+            Error::Truncated {
+                format: Format::WebP,
+                offset: 5,
+                needed: 1
+            }
+        );
+        assert_eq!(child.rest(), &[6, 7, 8]);
+        assert!(r.take(2).is_err());
+        assert_eq!(r.u8().unwrap(), 9);
+        let mut whole = Reader::new(&data, Format::WebP);
+        assert_eq!(whole.u32_le().unwrap(), 0x0403_0201);
     }
 }

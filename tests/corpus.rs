@@ -32,6 +32,7 @@ corpus_folders! {
     png => Format::Png,
     gif => Format::Gif,
     bmp => Format::Bmp,
+    webp => Format::WebP,
 }
 
 /// How many bytes an output kept under `Keep::DISPLAY` may grow by: a rewritten unit (a

@@ -13,6 +13,7 @@ pub mod gif;
 pub mod jpeg;
 pub mod oracle;
 pub mod png;
+pub mod webp;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -164,6 +165,10 @@ pub fn walker(format: Format) -> Option<Walker> {
         Format::Bmp => Some(Walker {
             leftovers: bmp::leftovers,
             image_units: bmp::image_units,
+        }),
+        Format::WebP => Some(Walker {
+            leftovers: webp::leftovers,
+            image_units: webp::image_units,
         }),
         _ => None,
     }
