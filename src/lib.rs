@@ -64,6 +64,26 @@
 //!   `Exif\0\0` prefix; a simple (VP8X-less) file whose EXIF or ICCP is kept by a [`Keep`]
 //!   flag gets a VP8X (canvas from the bitstream header), the only case where a WebP output
 //!   grows.
+//! - GIF: a graphic control extension is written in its standard 4-byte form (a longer
+//!   one could hide text; a shorter one is [`Error::Malformed`]); NETSCAPE2.0/ANIMEXTS1.0
+//!   keeps only its loop sub-block; a plain-text extension goes but the graphic control
+//!   extension before it stays (decoders that skip plain text apply it to the next image).
+//!   A byte that starts no known block is [`Error::Malformed`]: browsers stop there while
+//!   Pillow skips ahead, so no output could show everyone the same pixels. An input that
+//!   ends before its trailer keeps every complete block ([`Report::truncated`]) and gets
+//!   `3B` when the bytes removed leave room for it; with no complete image it is
+//!   [`Error::Truncated`]. Each frame's own size is checked against the limits too, and
+//!   frames are counted at each image separator, before the image is read.
+//! - BMP: the pixel array is `stride × |height|` bytes uncompressed; RLE4/RLE8/RLE24 data is
+//!   walked opcode by opcode to its end-of-bitmap marker; `BI_JPEG`/`BI_PNG` data is
+//!   `biSizeImage` bytes (or the rest of the file when 0) and is stripped by the JPEG/PNG
+//!   walker. `bfSize` is never trusted; `bfSize`, `bfOffBits` and `biSizeImage` are
+//!   rewritten. Free fields that could carry a few bytes (the file header's reserved
+//!   fields, `bV5Reserved`, OS/2 `usReserved`/`ulIdentifier`, V4/V5 endpoints and gamma
+//!   unless the colour space is calibrated) are zeroed. A V4 header claiming a profile
+//!   becomes `LCS_sRGB` too. With [`Keep::ICC`] an embedded V5 profile moves to just after
+//!   the pixel array; a linked one (a path on the author's disk) always goes. Row padding
+//!   bits and unused palette entries stay: changing them means touching pixel data.
 //!
 //! # Guarantees
 //! - **lossless**: every compressed pixel byte is copied verbatim.
