@@ -419,3 +419,230 @@ fn inspect_prints_report_and_writes_nothing() {
     assert_eq!(run("inspect", &dir, &[]).status.code(), Some(2));
     assert_eq!(listing(&dir), ["a.jpg", "b.png", "c.txt"]);
 }
+
+// ---------------------------------------------------------------------------------------
+// Batches: folders, parallel work, summary
+// ---------------------------------------------------------------------------------------
+
+/// A truncated JPEG (cut inside a COM segment).
+const BAD_JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xFE, 0x00, 0x40, b'x'];
+
+/// `in/` with images two levels down, a note, a bad file, and links out of and within the
+/// tree; `outside.jpg` and `outdir/` beside it.
+#[cfg(unix)]
+fn tree(dir: &Path) {
+    use std::os::unix::fs::symlink;
+    put(
+        dir,
+        &[
+            ("in/a.jpg", &jpeg()),
+            ("in/bad.jpg", BAD_JPEG),
+            ("in/notes.txt", b"hello"),
+            ("in/sub/b.png", &png().0),
+            ("in/sub/deeper/c.jpg", &jpeg()),
+            ("outside.jpg", &jpeg()),
+            ("outdir/d.jpg", &jpeg()),
+        ],
+    );
+    symlink("../../outside.jpg", dir.join("in/sub/link.jpg")).unwrap();
+    symlink("../outdir", dir.join("in/linkdir")).unwrap();
+    symlink("a.jpg", dir.join("in/alias.jpg")).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn recursive_keeps_the_tree_and_never_follows_links() {
+    let dir = scratch("recursive");
+    tree(&dir);
+    let o = strip(&dir, &["-r", "in", "--out-dir", "out", "--report"]);
+    assert_eq!(o.status.code(), Some(1), "bad.jpg fails: {}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("in/bad.jpg: truncated JPEG at byte "),
+        "{err}"
+    );
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "not a terminal: no progress, no summary: {err}"
+    );
+    assert_eq!(listing(&dir.join("out")), ["a.jpg", "sub"]);
+    assert_eq!(listing(&dir.join("out/sub")), ["b.png", "deeper"]);
+    assert_eq!(read(&dir, "out/a.jpg"), stripped_jpeg());
+    assert_eq!(read(&dir, "out/sub/b.png"), png().1);
+    assert_eq!(read(&dir, "out/sub/deeper/c.jpg"), stripped_jpeg());
+    // One line per entry, in name order, whatever order the threads finished in.
+    let text = stdout(&o);
+    let paths: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('"').nth(3).unwrap_or(""))
+        .collect();
+    let expected = [
+        "in/a.jpg",
+        "in/alias.jpg",
+        "in/bad.jpg",
+        "in/linkdir",
+        "in/notes.txt",
+        "in/sub/b.png",
+        "in/sub/deeper/c.jpg",
+        "in/sub/link.jpg",
+    ];
+    assert_eq!(paths, expected, "{text}");
+    let line = |path: &str| text.lines().find(|l| l.contains(path)).unwrap();
+    assert!(line("alias").contains(r#""skipped":"symbolic link, not followed""#));
+    assert!(line("linkdir").contains(r#""skipped":"symbolic link"#));
+    assert!(line("notes").contains(r#""skipped":"not an image (unknown format)""#));
+    assert!(line("bad.jpg").contains(r#""error":"truncated JPEG"#));
+    assert!(line("c.jpg").contains(r#""output":"out/sub/deeper/c.jpg""#));
+    assert_eq!(
+        read(&dir, "outside.jpg"),
+        jpeg(),
+        "a link's target is left alone"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn recursive_in_place_strips_the_tree_only() {
+    let dir = scratch("recursive_in_place");
+    tree(&dir);
+    let o = strip(&dir, &["--recursive", "--in-place", "in"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(read(&dir, "in/a.jpg"), stripped_jpeg());
+    assert_eq!(read(&dir, "in/sub/b.png"), png().1);
+    assert_eq!(read(&dir, "in/sub/deeper/c.jpg"), stripped_jpeg());
+    assert_eq!(read(&dir, "in/bad.jpg"), BAD_JPEG);
+    assert_eq!(read(&dir, "in/notes.txt"), b"hello");
+    assert_eq!(read(&dir, "outside.jpg"), jpeg());
+    assert_eq!(read(&dir, "outdir/d.jpg"), jpeg());
+    let links = ["in/alias.jpg", "in/linkdir", "in/sub/link.jpg"];
+    assert!(
+        links.iter().all(|l| dir.join(l).is_symlink()),
+        "links stay links"
+    );
+}
+
+#[test]
+fn a_folder_needs_recursive() {
+    let dir = scratch("folder");
+    put(&dir, &[("in/a.jpg", &jpeg()), ("out/x", b"")]);
+    let o = strip(&dir, &["in", "--out-dir", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "in: is a folder (use --recursive)\n");
+    let o = strip(&dir, &["-r", "in", "-o", "one.jpg"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "-o takes one file: {}",
+        stderr(&o)
+    );
+    assert_eq!(listing(&dir), ["in", "out"]);
+}
+
+#[test]
+fn many_files_in_parallel_keep_input_order() {
+    let dir = scratch("parallel");
+    let names: Vec<String> = (0..120).map(|i| format!("in/f{i:03}.jpg")).collect();
+    let files: Vec<(&str, Vec<u8>)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            (
+                n.as_str(),
+                if i % 7 == 3 {
+                    BAD_JPEG.to_vec()
+                } else {
+                    jpeg()
+                },
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, &b[..])).collect();
+    put(&dir, &refs);
+    fs::create_dir(dir.join("out")).unwrap();
+    let o = strip(
+        &dir,
+        &["-r", "in", "--out-dir", "out", "--report", "--jobs", "4"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), names.len());
+    let bad: Vec<&String> = names.iter().skip(3).step_by(7).collect();
+    for (line, name) in lines.iter().zip(&names) {
+        assert!(
+            line.starts_with(&format!("{{\"path\":\"{name}\"")),
+            "{line}"
+        );
+        assert_eq!(line.contains("\"error\""), bad.contains(&name), "{line}");
+    }
+    let err = stderr(&o);
+    let failed: Vec<&str> = err.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(failed, bad, "failures in input order");
+    assert_eq!(listing(&dir.join("out")).len(), names.len() - bad.len());
+}
+
+#[test]
+fn summary_counts_files_bytes_kinds_and_failures() {
+    let dir = scratch("summary");
+    put(
+        &dir,
+        &[
+            ("in/a.jpg", &jpeg()),
+            ("in/b.png", &png().0),
+            ("in/bad.jpg", BAD_JPEG),
+            ("in/notes.txt", b"hello"),
+        ],
+    );
+    let o = strip(&dir, &["-r", "in", "--dry-run", "--summary"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let removed = jpeg().len() - stripped_jpeg().len() + png().0.len() - png().1.len();
+    for part in [
+        "strip: 4 files in ",
+        ": 2 stripped, 1 skipped, 1 failed\n",
+        &format!(" {removed} B removed ("),
+        "  formats: JPEG 1, PNG 1\n",
+        "  removed (files): exif 1, comment 1, text 1\n",
+        "  skipped: 1 not images, 0 symbolic links\n",
+        "  failed: 1 (listed above)\n",
+    ] {
+        assert!(err.contains(part), "{part:?} not in:\n{err}");
+    }
+    let quiet = strip(&dir, &["-r", "in", "--dry-run", "--summary", "--quiet"]);
+    assert!(stderr(&quiet).starts_with("in/bad.jpg: ") && stderr(&quiet).lines().count() == 1);
+}
+
+/// On a terminal (a pseudo-terminal from util-linux `script`, when installed), stderr shows
+/// the progress line, cleared before the summary.
+#[cfg(unix)]
+#[test]
+fn progress_and_summary_on_a_terminal() {
+    let script = Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipped: no /usr/bin/script to make a terminal");
+        return;
+    }
+    let dir = scratch("terminal");
+    put(&dir, &[("in/a.jpg", &jpeg()), ("in/b.png", &png().0)]);
+    let command = format!("{} -r in --dry-run --jobs 1", example("strip").display());
+    let o = Command::new(script)
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // `script` merges the streams of the terminal into its stdout.
+    let screen = String::from_utf8_lossy(&o.stdout);
+    assert!(screen.contains("\r\x1b[2K"), "{screen:?}");
+    assert!(
+        screen.contains("\r\x1b[2K1/2 files  79 B read  50 B removed  "),
+        "{screen:?}"
+    );
+    assert!(screen.contains("strip: 2 files in "), "{screen:?}");
+    assert!(
+        !screen.contains("/s{"),
+        "report lines start on a clean line: {screen:?}"
+    );
+}

@@ -199,10 +199,8 @@ fn serve_one(cfg: &Config, mut request: Request) {
         }
     });
     if !cfg.quiet {
-        eprintln!(
-            "{request_id} {method} {resource} {} {}",
-            reply.status, reply.len
-        );
+        let (shown, status) = (resource.escape_debug(), reply.status);
+        eprintln!("{request_id} {method} {shown} {status} {}", reply.len);
     }
     let mut headers = vec![
         header("Content-Type", reply.content_type),
