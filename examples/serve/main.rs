@@ -210,7 +210,9 @@ fn serve_one(cfg: &Config, mut request: Request) {
         headers.push(header("ETag", &format!("\"{etag}\"")));
     }
     let status = StatusCode(reply.status);
-    let response = Response::new(status, headers, reply.body, Some(reply.len), None);
+    // Always a Content-Length: tiny_http would chunk bodies over 32 KiB.
+    let response = Response::new(status, headers, reply.body, Some(reply.len), None)
+        .with_chunked_threshold(usize::MAX);
     let _ = request.respond(response);
 }
 

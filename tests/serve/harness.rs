@@ -136,6 +136,7 @@ pub struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
     pub content_type: String,
+    pub content_length: Option<usize>,
 }
 
 impl Answer {
@@ -171,6 +172,8 @@ pub fn to_answer(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) 
     let content_type = (response.headers().get("content-type"))
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
+    let content_length =
+        (response.headers().get("content-length")).map(|v| v.to_str().unwrap().parse().unwrap());
     let body = response
         .body_mut()
         .with_config()
@@ -180,6 +183,7 @@ pub fn to_answer(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) 
         status,
         body: body.unwrap(),
         content_type,
+        content_length,
     }
 }
 

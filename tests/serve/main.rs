@@ -53,6 +53,12 @@ fn download_strips_and_leaves_the_stored_object() {
         let expected = imgstrip::strip(&photo, imgstrip::Limits::default()).unwrap();
         assert_eq!(answer.status, 200);
         assert!(answer.body == expected && expected.len() < photo.len());
+        assert_eq!(answer.content_length, Some(expected.len()), "not chunked");
+        let plain = get(&server, "/camera.jpg", &[]);
+        assert_eq!(
+            (plain.content_length, plain.body),
+            (Some(photo.len()), photo.clone())
+        );
         assert_eq!(server.read("camera.jpg"), photo);
     }
 }
