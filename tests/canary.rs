@@ -1324,13 +1324,11 @@ fn bmp_embedded_png_and_jpeg_are_stripped_too() {
     }
 }
 
-/// A known bug in `src/bmp.rs` (found by `mutated_bmp_never_panics_and_strips_clean`):
-/// with `Keep::ICC`, a V5 embedded profile whose declared range overlaps the headers or the
-/// pixel array is copied after the pixels as is, so those bytes come out twice and the
-/// output (and its allocation) outgrows the input by up to the input's length, against
-/// SPEC.md "safe" and "stable". `properties.rs` assumes such files away until this passes.
+/// Regression (found by `mutated_bmp_never_panics_and_strips_clean`): with `Keep::ICC`, a V5
+/// embedded profile whose declared range overlaps the headers or the pixel array was copied
+/// after the pixels as is, so those bytes came out twice and the output outgrew the input.
+/// Such a profile is now `Malformed` at the profile offset field (byte 14 + 112).
 #[test]
-#[ignore = "src/bmp.rs bug: Keep::ICC copies a profile that overlaps the image a second time"]
 fn bmp_keep_icc_never_copies_image_bytes_twice() {
     let pixels: Vec<u8> = (1..=16).collect(); // 2×2 at 24 bpp, rows padded to 8 bytes
     let mut dib = b::dib(124, (2, 2), 24, 0, 0, 0);
@@ -1343,13 +1341,17 @@ fn bmp_keep_icc_never_copies_image_bytes_twice() {
     // Without Keep::ICC the profile goes and nothing is duplicated.
     let out = imgstrip::strip(&input, Limits::default()).unwrap();
     assert_eq!(out.len(), input.len());
-    match Stripper::new().keep(Keep::ICC).strip(&input) {
-        Err(e) => assert_eq!(e.format(), Some(Format::Bmp), "{e:?}"),
-        Ok(kept) => assert!(
-            kept.data.len() <= input.len() + 64,
-            "Keep::ICC output is {} bytes for a {}-byte input",
-            kept.data.len(),
-            input.len()
+    // With it, such a profile is refused rather than copied a second time.
+    let err = Stripper::new().keep(Keep::ICC).strip(&input).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            imgstrip::Error::Malformed {
+                format: Format::Bmp,
+                offset: 126,
+                ..
+            }
         ),
-    }
+        "{err:?}"
+    );
 }
