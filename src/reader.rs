@@ -16,12 +16,22 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(data: &'a [u8], format: Format) -> Self {
-        Reader { data, pos: 0, end: data.len(), format }
+        Reader {
+            data,
+            pos: 0,
+            end: data.len(),
+            format,
+        }
     }
 
     /// A reader over the same input that starts at `pos` (clamped to the end).
     pub(crate) fn at(&self, pos: usize) -> Self {
-        Reader { data: self.data, pos: pos.min(self.end), end: self.end, format: self.format }
+        Reader {
+            data: self.data,
+            pos: pos.min(self.end),
+            end: self.end,
+            format: self.format,
+        }
     }
 
     /// The absolute offset of the next byte.
@@ -36,6 +46,14 @@ impl<'a> Reader<'a> {
 
     pub(crate) fn remaining(&self) -> usize {
         self.end.saturating_sub(self.pos)
+    }
+
+    /// Whether `count` entries of `each` bytes fit in what is left: the check before any
+    /// table is allocated from a count read in the input.
+    pub(crate) fn holds(&self, count: usize, each: usize) -> bool {
+        count
+            .checked_mul(each)
+            .is_some_and(|n| n <= self.remaining())
     }
 
     /// The unread bytes, without consuming them.
@@ -74,13 +92,50 @@ impl<'a> Reader<'a> {
         Ok(u32::from_be_bytes(self.array()?))
     }
 
+    pub(crate) fn u64_be(&mut self) -> Result<u64, Error> {
+        Ok(u64::from_be_bytes(self.array()?))
+    }
+
+    /// A big-endian unsigned integer `size` bytes wide (0 to 8; 0 reads nothing and gives 0),
+    /// as ISO-BMFF `iloc` fields are.
+    pub(crate) fn uint_be(&mut self, size: usize) -> Result<u64, Error> {
+        if size > 8 {
+            return Err(self.malformed(format!("field width {size} is over 8 bytes")));
+        }
+        let b = self.bytes(size)?;
+        Ok(b.iter().fold(0u64, |acc, &x| {
+            acc.checked_shl(8).unwrap_or(0) | u64::from(x)
+        }))
+    }
+
     pub(crate) fn skip(&mut self, n: usize) -> Result<(), Error> {
         self.bytes(n).map(|_| ())
     }
 
+    /// A child reader over the next `n` bytes (offsets stay absolute); this one moves past them.
+    pub(crate) fn take(&mut self, n: usize) -> Result<Reader<'a>, Error> {
+        let start = self.pos;
+        self.skip(n)?;
+        Ok(Reader {
+            data: self.data,
+            pos: start,
+            end: self.pos,
+            format: self.format,
+        })
+    }
+
+    /// The format errors are reported in.
+    pub(crate) fn format(&self) -> Format {
+        self.format
+    }
+
     #[cold]
     pub(crate) fn truncated(&self, needed: usize) -> Error {
-        Error::Truncated { format: self.format, offset: self.pos, needed }
+        Error::Truncated {
+            format: self.format,
+            offset: self.pos,
+            needed,
+        }
     }
 
     #[cold]
@@ -90,9 +145,21 @@ impl<'a> Reader<'a> {
 
     #[cold]
     pub(crate) fn malformed_at(&self, offset: usize, what: impl Into<Cow<'static, str>>) -> Error {
-        Error::Malformed { format: self.format, offset, what: what.into() }
+        Error::Malformed {
+            format: self.format,
+            offset,
+            what: what.into(),
+        }
     }
 
+    #[cold]
+    pub(crate) fn unsupported_at(&self, offset: usize, what: &'static str) -> Error {
+        Error::Unsupported {
+            format: self.format,
+            offset,
+            what,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -109,10 +176,45 @@ mod tests {
         assert_eq!(at.u16_be().unwrap(), 0x0405);
         assert_eq!(r.malformed("x").offset(), 3);
         r.skip(1).unwrap();
-        assert_eq!(r.u32_be().unwrap_err(), Error::Truncated { format: Format::Png, offset: 4, needed: 2 });
+        assert_eq!(
+            r.u32_be().unwrap_err(),
+            Error::Truncated {
+                format: Format::Png,
+                offset: 4,
+                needed: 2
+            }
+        );
         assert_eq!(r.bytes(usize::MAX).unwrap_err().offset(), 4);
         assert_eq!(r.rest(), &[5, 6]);
         assert!(r.skip(7).is_err());
         assert_eq!(r.pos(), 4, "a failed read does not move the cursor");
+    }
+
+    #[test]
+    fn take_gives_a_bounded_child_with_absolute_offsets() {
+        let data = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+        let mut r = Reader::new(&data, Format::Heif);
+        r.skip(2).unwrap();
+        let mut child = r.take(4).unwrap();
+        assert_eq!(r.pos(), 6);
+        assert_eq!(child.pos(), 2);
+        assert_eq!(child.end(), 6);
+        assert_eq!(child.uint_be(3).unwrap(), 0x02_0304);
+        assert_eq!(
+            child.u16_be().unwrap_err(),
+            Error::Truncated {
+                format: Format::Heif,
+                offset: 5,
+                needed: 1
+            }
+        );
+        assert_eq!(r.uint_be(0).unwrap(), 0);
+        assert_eq!(r.u32_be().unwrap(), 0x0607_0809);
+        assert!(r.take(3).is_err());
+        assert_eq!(r.uint_be(9).unwrap_err().offset(), 10);
+        let mut r = Reader::new(&[1, 2, 3, 4, 5, 6, 7, 8], Format::Avif);
+        assert_eq!(r.u64_be().unwrap(), 0x0102_0304_0506_0708);
+        assert_eq!(r.format(), Format::Avif);
+        assert!(r.holds(0, 9) && !r.holds(1, 1) && !r.holds(usize::MAX, 2));
     }
 }

@@ -65,7 +65,10 @@ pub struct Stripper {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { keep: Keep::empty(), limits: Limits::default() }
+        Options {
+            keep: Keep::empty(),
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -153,7 +156,12 @@ impl Stripper {
         match format {
             Format::Jpeg => crate::jpeg::strip(input, &self.opts, out),
             Format::Png => crate::png::strip(input, &self.opts, out),
-            _ => Err(Error::Unsupported { format, offset: 0, what: "this format is not stripped yet" }),
+            Format::Heif | Format::Avif => crate::heif::strip(input, format, &self.opts, out),
+            _ => Err(Error::Unsupported {
+                format,
+                offset: 0,
+                what: "this format is not stripped yet",
+            }),
         }
     }
 }
