@@ -3,7 +3,11 @@
 const TABLE: [u32; 256] = build_table();
 
 // Runs at compile time only: an out-of-range index or overflow here fails the build.
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation
+)]
 const fn build_table() -> [u32; 256] {
     let mut table = [0u32; 256];
     let mut n = 0;
@@ -11,7 +15,11 @@ const fn build_table() -> [u32; 256] {
         let mut c = n as u32;
         let mut k = 0;
         while k < 8 {
-            c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            c = if c & 1 == 1 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
             k += 1;
         }
         table[n] = c;

@@ -26,7 +26,10 @@ fn ifd0_orientation<O: ByteOrder>(tiff: &[u8]) -> Option<u16> {
     let ifd = usize::try_from(O::read_u32(&header[4..8])).ok()?;
     let count_bytes: [u8; 2] = tiff.get(ifd..ifd.checked_add(2)?)?.try_into().ok()?;
     let count = usize::from(O::read_u16(&count_bytes));
-    let entries = tiff.get(ifd.checked_add(2)?..)?.chunks_exact(12).take(count);
+    let entries = tiff
+        .get(ifd.checked_add(2)?..)?
+        .chunks_exact(12)
+        .take(count);
     for entry in entries {
         let entry: [u8; 12] = entry.try_into().ok()?;
         if O::read_u16(&entry[0..2]) == ORIENTATION_TAG {

@@ -41,8 +41,10 @@
 //! Decisions where the specification is silent:
 //! - JPEG bytes between segments that are not a marker (some writers leave a few) are
 //!   dropped, as libjpeg skips them. A second JFIF APP0 is rewritten like the first.
-//! - A JPEG whose entropy-coded data ends before EOI keeps what is there and gets an EOI
-//!   ([`Report::truncated`]); one that ends before its first scan is [`Error::Truncated`].
+//! - A JPEG whose entropy-coded data ends before EOI keeps what is there
+//!   ([`Report::truncated`]) and gets an EOI when the bytes removed leave room for it, so the
+//!   output never grows (the input had no EOI either, so decoders read both alike). One that
+//!   ends before its first scan is [`Error::Truncated`].
 //! - PNG chunk CRCs are copied, not checked: a decoder checks them as it did before.
 //!   A PNG that ends before IEND is [`Error::Truncated`].
 //! - [`Keep::ORIENTATION`] writes the minimal EXIF where the original EXIF stood (JPEG APP1,

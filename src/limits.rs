@@ -94,18 +94,36 @@ impl Limits {
         frames: u32,
     ) -> Result<(), Error> {
         if format == Format::Gif {
-            check(format, offset, Limit::GifFrames, frames.into(), self.max_gif_frames.into())?;
+            check(
+                format,
+                offset,
+                Limit::GifFrames,
+                frames.into(),
+                self.max_gif_frames.into(),
+            )?;
         }
         let total = u64::from(width)
             .saturating_mul(u64::from(height))
             .saturating_mul(u64::from(frames));
-        check(format, offset, Limit::AnimationPixels, total, self.max_animation_pixels)
+        check(
+            format,
+            offset,
+            Limit::AnimationPixels,
+            total,
+            self.max_animation_pixels,
+        )
     }
 }
 
 fn check(format: Format, offset: usize, limit: Limit, value: u64, max: u64) -> Result<(), Error> {
     if value > max {
-        return Err(Error::LimitExceeded { format, offset, limit, value, max });
+        return Err(Error::LimitExceeded {
+            format,
+            offset,
+            limit,
+            value,
+            max,
+        });
     }
     Ok(())
 }
@@ -140,10 +158,26 @@ mod tests {
             })
         );
         let e = l.check_canvas(Format::Jpeg, 9, 20_000, 20_000).unwrap_err();
-        assert!(matches!(e, Error::LimitExceeded { limit: Limit::Pixels, offset: 9, .. }));
+        assert!(matches!(
+            e,
+            Error::LimitExceeded {
+                limit: Limit::Pixels,
+                offset: 9,
+                ..
+            }
+        ));
         let e = l.check_canvas(Format::WebP, 0, 1, 16_384).unwrap_err();
-        assert!(matches!(e, Error::LimitExceeded { limit: Limit::Height, max: 16_383, .. }));
-        assert!(Limits::none().check_canvas(Format::Png, 0, u32::MAX, u32::MAX).is_ok());
+        assert!(matches!(
+            e,
+            Error::LimitExceeded {
+                limit: Limit::Height,
+                max: 16_383,
+                ..
+            }
+        ));
+        assert!(Limits::none()
+            .check_canvas(Format::Png, 0, u32::MAX, u32::MAX)
+            .is_ok());
     }
 
     #[test]
@@ -151,8 +185,21 @@ mod tests {
         let l = Limits::default();
         assert!(l.check_frames(Format::Png, 0, 1000, 1000, 250).is_ok());
         let e = l.check_frames(Format::Png, 0, 1000, 1000, 251).unwrap_err();
-        assert!(matches!(e, Error::LimitExceeded { limit: Limit::AnimationPixels, .. }));
+        assert!(matches!(
+            e,
+            Error::LimitExceeded {
+                limit: Limit::AnimationPixels,
+                ..
+            }
+        ));
         let e = l.check_frames(Format::Gif, 0, 1, 1, 301).unwrap_err();
-        assert!(matches!(e, Error::LimitExceeded { limit: Limit::GifFrames, value: 301, .. }));
+        assert!(matches!(
+            e,
+            Error::LimitExceeded {
+                limit: Limit::GifFrames,
+                value: 301,
+                ..
+            }
+        ));
     }
 }

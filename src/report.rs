@@ -84,7 +84,9 @@ impl Report {
     /// Records that `len` input bytes holding `kind` were left out.
     pub(crate) fn removed(&mut self, kind: Kinds, len: usize) {
         self.removed |= kind;
-        self.bytes_removed = self.bytes_removed.saturating_add(u64::try_from(len).unwrap_or(u64::MAX));
+        self.bytes_removed = self
+            .bytes_removed
+            .saturating_add(u64::try_from(len).unwrap_or(u64::MAX));
     }
 
     /// Records bytes after the image's end; nothing when there are none.

@@ -1,0 +1,309 @@
+//! The tests' own view of JPEG (ITU T.81 Annex B): builders and an independent re-walker.
+
+use super::{is_minimal_orientation_tiff, Allow, Unit};
+
+pub const SOI: [u8; 2] = [0xFF, 0xD8];
+pub const EOI: [u8; 2] = [0xFF, 0xD9];
+
+/// `FF marker length body`, with the correct length.
+pub fn segment(marker: u8, body: &[u8]) -> Vec<u8> {
+    let len = u16::try_from(body.len() + 2).expect("JPEG segment body over 65533 bytes");
+    segment_with_len(marker, len, body)
+}
+
+/// `FF marker length body` with any declared length, to build broken files on purpose.
+pub fn segment_with_len(marker: u8, declared: u16, body: &[u8]) -> Vec<u8> {
+    let mut out = vec![0xFF, marker];
+    out.extend_from_slice(&declared.to_be_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// An APPn segment whose body is `signature` then `payload`.
+pub fn app(n: u8, signature: &[u8], payload: &[u8]) -> Vec<u8> {
+    assert!(n <= 15);
+    segment(0xE0 + n, &[signature, payload].concat())
+}
+
+/// A COM segment.
+pub fn com(text: &[u8]) -> Vec<u8> {
+    segment(0xFE, text)
+}
+
+/// One item of a walk, as ranges into the walked bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// `FF marker length body`: `start..end` covers it all, `body` only the body.
+    Segment {
+        marker: u8,
+        start: usize,
+        end: usize,
+        body: std::ops::Range<usize>,
+    },
+    /// A marker without a length (RSTn, TEM, a second SOI) outside entropy-coded data.
+    Standalone { marker: u8, start: usize },
+    /// Entropy-coded data after an SOS header, RSTn and stuffed `FF 00` included.
+    Entropy { start: usize, end: usize },
+    /// Bytes between segments that are not a marker: fill bytes or garbage.
+    Stray { start: usize, end: usize },
+    /// Everything after the first EOI.
+    Trailer { start: usize, end: usize },
+}
+
+/// A whole walk: the items up to the first EOI, and how it ended.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    pub items: Vec<Item>,
+    /// Offset of the first EOI, if any.
+    pub eoi: Option<usize>,
+    /// Why the walk stopped early (truncation, a broken length), if it did.
+    pub problem: Option<String>,
+    /// The data ends inside a scan's entropy-coded data, with no EOI: a truncated image, not a
+    /// broken structure (imgstrip closes such a scan with EOI only when that fits).
+    pub ends_in_scan: bool,
+}
+
+/// Walks `data` marker by marker, and every scan's entropy-coded data byte by byte.
+pub fn walk(data: &[u8]) -> Walk {
+    let mut w = Walk::default();
+    if data.get(..2) != Some(&SOI[..]) {
+        w.problem = Some("no SOI at byte 0".into());
+        return w;
+    }
+    let mut pos = 2;
+    loop {
+        // Find the next marker: an FF (after any run of FF fill bytes) followed by a byte
+        // other than 00. Everything before that run's last FF is stray.
+        let Some((ff, marker)) = next_marker(data, pos) else {
+            if pos == data.len() && matches!(w.items.last(), Some(Item::Entropy { .. })) {
+                w.ends_in_scan = true;
+                return w;
+            }
+            if pos < data.len() {
+                w.items.push(Item::Stray {
+                    start: pos,
+                    end: data.len(),
+                });
+            }
+            w.problem = Some(format!("no EOI (input ends at {})", data.len()));
+            return w;
+        };
+        if ff > pos {
+            w.items.push(Item::Stray {
+                start: pos,
+                end: ff,
+            });
+        }
+        match marker {
+            0xD9 => {
+                w.eoi = Some(ff);
+                if ff + 2 < data.len() {
+                    w.items.push(Item::Trailer {
+                        start: ff + 2,
+                        end: data.len(),
+                    });
+                }
+                return w;
+            }
+            0xD0..=0xD8 | 0x01 => {
+                w.items.push(Item::Standalone { marker, start: ff });
+                pos = ff + 2;
+            }
+            _ => {
+                let Some(len) = data
+                    .get(ff + 2..ff + 4)
+                    .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+                else {
+                    w.problem = Some(format!("segment FF{marker:02X} at {ff} cut in its length"));
+                    return w;
+                };
+                if len < 2 {
+                    w.problem = Some(format!("segment FF{marker:02X} at {ff} has length {len}"));
+                    return w;
+                }
+                let end = ff + 2 + len;
+                if end > data.len() {
+                    w.problem = Some(format!("segment FF{marker:02X} at {ff} runs past the end"));
+                    return w;
+                }
+                w.items.push(Item::Segment {
+                    marker,
+                    start: ff,
+                    end,
+                    body: ff + 4..end,
+                });
+                pos = end;
+                if marker == 0xDA {
+                    let stop = entropy_end(data, pos);
+                    w.items.push(Item::Entropy {
+                        start: pos,
+                        end: stop,
+                    });
+                    pos = stop;
+                }
+            }
+        }
+    }
+}
+
+/// `(offset of the marker's FF, marker byte)` of the next marker at or after `from`.
+fn next_marker(data: &[u8], from: usize) -> Option<(usize, u8)> {
+    let mut i = from;
+    while i < data.len() {
+        if data[i] != 0xFF {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < data.len() && data[j] == 0xFF {
+            j += 1;
+        }
+        match data.get(j) {
+            None => return None,
+            Some(0x00) => i = j + 1,
+            Some(&m) => return Some((j - 1, m)),
+        }
+    }
+    None
+}
+
+/// Where the entropy-coded data starting at `from` ends: at the first FF of the run that
+/// leads to a marker other than RSTn (T.81 B.1.1.5; stuffed `FF 00` stays in the data), or
+/// at the end of the input (a dangling run of FF at the very end is not data).
+fn entropy_end(data: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < data.len() {
+        if data[i] != 0xFF {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < data.len() && data[j] == 0xFF {
+            j += 1;
+        }
+        match data.get(j) {
+            Some(0x00 | 0xD0..=0xD7) => i = j + 1,
+            _ => return i,
+        }
+    }
+    data.len()
+}
+
+/// Markers of segments that carry the image: SOFn (not C4 DHT, C8 JPG, CC DAC, which are
+/// listed on their own), DHT, DAC, DQT, DRI, SOS, DNL, DHP, EXP, JPEG-LS SOF55 and LSE.
+pub fn is_image_marker(marker: u8) -> bool {
+    matches!(marker, 0xC0..=0xC7 | 0xC9..=0xCF | 0xDA..=0xDF | 0xF7 | 0xF8)
+}
+
+fn starts(data: &[u8], body: &std::ops::Range<usize>, prefix: &[u8]) -> bool {
+    data[body.clone()].starts_with(prefix)
+}
+
+/// The image-carrying units of `data`, normalized: every image segment and every scan's
+/// entropy-coded data byte for byte; a JFIF APP0 and an Adobe APP14 by their defined fields
+/// (JFIF's first 12 body bytes, Adobe's 12), since the library rewrites those; with
+/// `allow.icc`, the `ICC_PROFILE` APP2 segments too.
+pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
+    let w = walk(data);
+    if w.items.is_empty() && w.problem.is_some() {
+        return Err(w.problem.unwrap_or_default());
+    }
+    let mut units = Vec::new();
+    for item in &w.items {
+        match item {
+            Item::Segment {
+                marker,
+                start,
+                end,
+                body,
+            } => {
+                let jfif = *marker == 0xE0 && starts(data, body, b"JFIF\0") && body.len() >= 14;
+                let adobe = *marker == 0xEE && starts(data, body, b"Adobe") && body.len() >= 12;
+                let icc = allow.icc && *marker == 0xE2 && starts(data, body, b"ICC_PROFILE\0");
+                let bytes = if is_image_marker(*marker) || icc {
+                    data[*start..*end].to_vec()
+                } else if jfif || adobe {
+                    data[body.start..body.start + 12].to_vec()
+                } else {
+                    continue;
+                };
+                units.push(Unit {
+                    kind: format!("FF{marker:02X} segment"),
+                    at: *start,
+                    bytes,
+                });
+            }
+            Item::Entropy { start, end } => units.push(Unit {
+                kind: "entropy-coded data".into(),
+                at: *start,
+                bytes: data[*start..*end].to_vec(),
+            }),
+            _ => {}
+        }
+    }
+    Ok(units)
+}
+
+/// Every metadata unit (and structural fault) left in a stripped output, one line each.
+pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
+    let w = walk(data);
+    let mut left = Vec::new();
+    if let Some(problem) = &w.problem {
+        left.push(format!("output does not walk: {problem}"));
+    }
+    for item in &w.items {
+        match item {
+            Item::Segment {
+                marker,
+                start,
+                body,
+                ..
+            } => {
+                let b = &data[body.clone()];
+                let name = match marker {
+                    m if is_image_marker(*m) => continue,
+                    0xE0 if b.starts_with(b"JFIF\0")
+                        && b.len() == 14
+                        && b[12] == 0
+                        && b[13] == 0 =>
+                    {
+                        continue
+                    }
+                    0xE0 if b.starts_with(b"JFIF\0") => "APP0 JFIF with a thumbnail or extra bytes",
+                    0xEE if b.starts_with(b"Adobe") && b.len() == 12 => continue,
+                    0xEE if b.starts_with(b"Adobe") => "APP14 Adobe with extra bytes",
+                    0xE2 if allow.icc && b.starts_with(b"ICC_PROFILE\0") => continue,
+                    0xE1 if allow.orientation
+                        && b.starts_with(b"Exif\0\0")
+                        && is_minimal_orientation_tiff(&b[6..]) =>
+                    {
+                        continue
+                    }
+                    0xE0..=0xEF => "APPn segment",
+                    0xFE => "COM segment",
+                    _ => "non-image segment",
+                };
+                let sig: String = b
+                    .iter()
+                    .take(12)
+                    .map(|&c| if c.is_ascii_graphic() { c as char } else { '.' })
+                    .collect();
+                left.push(format!(
+                    "{name} FF{marker:02X} at {start} ({} bytes, \"{sig}\")",
+                    b.len() + 4
+                ));
+            }
+            Item::Standalone { marker, start } => {
+                left.push(format!("stray marker FF{marker:02X} at {start}"))
+            }
+            Item::Stray { start, end } => {
+                left.push(format!("{} stray bytes at {start}", end - start))
+            }
+            Item::Trailer { start, end } => {
+                left.push(format!("{} bytes after EOI at {start}", end - start))
+            }
+            Item::Entropy { .. } => {}
+        }
+    }
+    left
+}

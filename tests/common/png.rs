@@ -1,0 +1,230 @@
+//! The tests' own view of PNG (PNG 3rd edition § 5): builders and an independent re-walker.
+
+use super::{crc32, is_minimal_orientation_tiff, zlib_stored, Allow, Unit};
+
+pub const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+/// Ancillary chunks that carry how the image looks, and so stay (SPEC.md § PNG).
+pub const KEPT_ANCILLARY: &[&[u8; 4]] = &[
+    b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"cICP", b"mDCV", b"mDCv", b"cLLI", b"cLLi", b"sBIT",
+    b"bKGD", b"hIST", b"pHYs", b"acTL", b"fcTL", b"fdAT",
+];
+
+/// `length type data crc`, with the correct length and CRC.
+pub fn chunk(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    chunk_with(kind, u32::try_from(body.len()).unwrap(), body, None)
+}
+
+/// A chunk with any declared length and, when given, any CRC: broken files on purpose.
+pub fn chunk_with(kind: &[u8; 4], declared: u32, body: &[u8], crc: Option<u32>) -> Vec<u8> {
+    let mut out = declared.to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(body);
+    out.extend_from_slice(&crc.unwrap_or_else(|| crc32(&[kind, body])).to_be_bytes());
+    out
+}
+
+/// `keyword NUL text` (tEXt, Latin-1).
+pub fn text(keyword: &[u8], text: &[u8]) -> Vec<u8> {
+    chunk(b"tEXt", &[keyword, b"\0", text].concat())
+}
+
+/// `keyword NUL method zlib(text)` (zTXt), stored so the text stays readable in the file.
+pub fn ztxt(keyword: &[u8], text: &[u8]) -> Vec<u8> {
+    chunk(b"zTXt", &[keyword, b"\0\0", &zlib_stored(text)].concat())
+}
+
+/// `keyword NUL flag method language NUL translated NUL text` (iTXt), uncompressed.
+pub fn itxt(keyword: &[u8], language: &[u8], translated: &[u8], text: &[u8]) -> Vec<u8> {
+    chunk(
+        b"iTXt",
+        &[keyword, b"\0\0\0", language, b"\0", translated, b"\0", text].concat(),
+    )
+}
+
+/// `name NUL method zlib(profile)` (iCCP), stored.
+pub fn iccp(name: &[u8], profile: &[u8]) -> Vec<u8> {
+    chunk(b"iCCP", &[name, b"\0\0", &zlib_stored(profile)].concat())
+}
+
+/// A tIME chunk.
+pub fn time(year: u16, rest: [u8; 5]) -> Vec<u8> {
+    chunk(b"tIME", &[&year.to_be_bytes()[..], &rest].concat())
+}
+
+/// Whether a chunk type is critical (bit 5 of its first byte clear, PNG § 5.4).
+pub fn is_critical(kind: &[u8; 4]) -> bool {
+    kind[0].is_ascii_uppercase()
+}
+
+/// One chunk of a walk, as offsets into the walked bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub kind: [u8; 4],
+    pub start: usize,
+    /// The data field.
+    pub body: std::ops::Range<usize>,
+    /// Just past the CRC.
+    pub end: usize,
+}
+
+impl Chunk {
+    pub fn name(&self) -> String {
+        String::from_utf8_lossy(&self.kind).into_owned()
+    }
+}
+
+/// A whole walk: the chunks up to IEND, the bytes after it, and how it ended.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    pub chunks: Vec<Chunk>,
+    /// Bytes after IEND.
+    pub trailer: usize,
+    pub saw_iend: bool,
+    /// Why the walk stopped early, if it did.
+    pub problem: Option<String>,
+}
+
+/// Walks `data` chunk by chunk. CRCs are not checked here.
+pub fn walk(data: &[u8]) -> Walk {
+    let mut w = Walk::default();
+    if data.get(..8) != Some(&SIGNATURE[..]) {
+        w.problem = Some("no PNG signature".into());
+        return w;
+    }
+    let mut pos = 8;
+    while pos < data.len() {
+        let Some(head) = data.get(pos..pos + 8) else {
+            w.problem = Some(format!("chunk header at {pos} cut off"));
+            return w;
+        };
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+        let kind = [head[4], head[5], head[6], head[7]];
+        if len > 0x7FFF_FFFF {
+            w.problem = Some(format!("chunk at {pos} has length {len} over 2^31-1"));
+            return w;
+        }
+        let end = pos + 12 + len as usize;
+        if end > data.len() {
+            w.problem = Some(format!(
+                "chunk {} at {pos} runs past the end",
+                String::from_utf8_lossy(&kind)
+            ));
+            return w;
+        }
+        w.chunks.push(Chunk {
+            kind,
+            start: pos,
+            body: pos + 8..end - 4,
+            end,
+        });
+        pos = end;
+        if &kind == b"IEND" {
+            w.saw_iend = true;
+            w.trailer = data.len() - pos;
+            return w;
+        }
+    }
+    w.problem = Some("no IEND".into());
+    w
+}
+
+/// Whether a chunk's stored CRC matches its type and data.
+pub fn crc_ok(data: &[u8], c: &Chunk) -> bool {
+    let stored = u32::from_be_bytes(data[c.end - 4..c.end].try_into().unwrap());
+    stored == crc32(&[&c.kind, &data[c.body.clone()]])
+}
+
+/// The image-carrying units: every critical chunk and every kept ancillary chunk, byte for
+/// byte; with `allow.icc`, the first iCCP (PNG § 11.3.3.3 allows one) by what follows its
+/// free-text name.
+pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
+    let w = walk(data);
+    if w.chunks.is_empty() {
+        return Err(w.problem.unwrap_or_else(|| "no chunks".into()));
+    }
+    let mut units = Vec::new();
+    let mut icc_seen = false;
+    for c in &w.chunks {
+        let bytes = if is_critical(&c.kind) || KEPT_ANCILLARY.contains(&&c.kind) {
+            data[c.start..c.end].to_vec()
+        } else if allow.icc && &c.kind == b"iCCP" && !std::mem::replace(&mut icc_seen, true) {
+            let body = &data[c.body.clone()];
+            match body.iter().position(|&b| b == 0) {
+                Some(nul) => body[nul..].to_vec(),
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        units.push(Unit {
+            kind: format!("{} chunk", c.name()),
+            at: c.start,
+            bytes,
+        });
+    }
+    Ok(units)
+}
+
+/// Every metadata unit (and structural fault) left in a stripped output, one line each.
+pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
+    let w = walk(data);
+    let mut left = Vec::new();
+    if let Some(problem) = &w.problem {
+        left.push(format!("output does not walk: {problem}"));
+    }
+    if w.chunks.first().is_some_and(|c| &c.kind != b"IHDR") {
+        left.push("first chunk is not IHDR".into());
+    }
+    let mut icc_seen = 0;
+    for c in &w.chunks {
+        let body = &data[c.body.clone()];
+        if is_critical(&c.kind) || KEPT_ANCILLARY.contains(&&c.kind) {
+            continue;
+        }
+        match &c.kind {
+            b"iCCP" if allow.icc => {
+                icc_seen += 1;
+                if icc_seen > 1 {
+                    left.push(format!("second iCCP chunk at {}", c.start));
+                } else if !body.starts_with(b"ICC profile\0") {
+                    let name = body
+                        .iter()
+                        .take_while(|&&b| b != 0)
+                        .take(40)
+                        .map(|&b| b as char)
+                        .collect::<String>();
+                    left.push(format!("iCCP at {} keeps its name \"{name}\"", c.start));
+                }
+            }
+            b"eXIf" if allow.orientation && is_minimal_orientation_tiff(body) => {}
+            _ => left.push(format!(
+                "{} chunk at {} ({} bytes)",
+                c.name(),
+                c.start,
+                c.end - c.start
+            )),
+        }
+    }
+    if w.trailer > 0 {
+        left.push(format!("{} bytes after IEND", w.trailer));
+    }
+    left
+}
+
+/// Chunks of `output` whose CRC is wrong and that were not copied verbatim from `input`
+/// (a chunk the library wrote itself must get a correct CRC-32).
+pub fn bad_written_crcs(input: &[u8], output: &[u8]) -> Vec<String> {
+    let w = walk(output);
+    w.chunks
+        .iter()
+        .filter(|c| !crc_ok(output, c) && super::find(input, &output[c.start..c.end]).is_none())
+        .map(|c| {
+            format!(
+                "{} chunk at {} was written with a wrong CRC",
+                c.name(),
+                c.start
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,599 @@
+//! Property tests: JPEG and PNG files built from small valid images with random metadata
+//! units, each holding a random canary, inserted at random valid positions. The canary never
+//! survives, and the output is exactly the image units of the input, byte for byte and in
+//! order. Mutated files never panic the library.
+//!
+//! The case count is moderate (`PROPTEST_CASES` overrides it) so the suite stays quick.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{canary_hits, encode, jpeg as j, png as p, Allow, ENCODINGS};
+use imgstrip::{Format, Keep, Limits, Stripper};
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(256);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
+}
+
+/// A canary: a marker prefix and random letters, in one of the encodings searched for.
+#[derive(Debug, Clone)]
+struct Canary {
+    text: String,
+    encoding: &'static str,
+}
+
+impl Canary {
+    fn bytes(&self) -> Vec<u8> {
+        encode(&self.text, self.encoding)
+    }
+}
+
+fn canary() -> impl Strategy<Value = Canary> {
+    ("[A-Za-z0-9]{8,14}", 0..ENCODINGS.len()).prop_map(|(s, e)| Canary {
+        text: format!("CNRY-{s}"),
+        encoding: ENCODINGS[e],
+    })
+}
+
+fn ascii_canary() -> impl Strategy<Value = Canary> {
+    canary().prop_map(|c| Canary {
+        encoding: "ASCII",
+        ..c
+    })
+}
+
+/// Random filler around a canary.
+fn filler() -> impl Strategy<Value = Vec<u8>> {
+    vec(any::<u8>(), 0..48)
+}
+
+/// A metadata unit: its bytes and the canary it holds (none for tIME: 7 bytes of date).
+#[derive(Debug, Clone)]
+struct Meta {
+    bytes: Vec<u8>,
+    canary: Option<Canary>,
+}
+
+/// Asserts that no canary of `metas` (nor of the trailer) is in `out`, in any encoding.
+fn assert_no_canary(
+    metas: &[Meta],
+    trailer: Option<&Canary>,
+    out: &[u8],
+) -> Result<(), TestCaseError> {
+    for c in metas
+        .iter()
+        .filter_map(|m| m.canary.as_ref())
+        .chain(trailer)
+    {
+        let hits = canary_hits(out, &c.text);
+        prop_assert!(
+            hits.is_empty(),
+            "canary {} ({}) survived at {:?}",
+            c.text,
+            c.encoding,
+            hits
+        );
+    }
+    Ok(())
+}
+
+/// Places each metadata unit in the slot its index picks: `slots[i]` goes before `units[i]`
+/// (and the last slot after the last unit).
+fn place(
+    units: &[Vec<u8>],
+    metas: &[(Meta, Index)],
+    first_slot: usize,
+    last_slot: usize,
+) -> Vec<u8> {
+    let mut slots = vec![Vec::new(); units.len() + 1];
+    for (meta, at) in metas {
+        let slot = first_slot + at.index(last_slot - first_slot + 1);
+        slots[slot].extend_from_slice(&meta.bytes);
+    }
+    let mut out = Vec::new();
+    for (slot, unit) in slots.iter().zip(units) {
+        out.extend_from_slice(slot);
+        out.extend_from_slice(unit);
+    }
+    out.extend_from_slice(&slots[units.len()]);
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// JPEG
+// ---------------------------------------------------------------------------------------
+
+/// The image units of a JPEG between SOI and EOI, each scan header with its entropy data.
+type Blocks = Vec<Vec<u8>>;
+
+/// Splits a whole JPEG (from the image crate's encoder) into blocks.
+fn blocks_of(jpeg: &[u8]) -> Blocks {
+    let walk = j::walk(jpeg);
+    assert!(walk.eoi.is_some() && walk.problem.is_none());
+    let mut blocks: Blocks = Vec::new();
+    for item in walk.items {
+        match item {
+            j::Item::Segment { start, end, .. } => blocks.push(jpeg[start..end].to_vec()),
+            j::Item::Entropy { start, end } => blocks
+                .last_mut()
+                .unwrap()
+                .extend_from_slice(&jpeg[start..end]),
+            other => panic!("unexpected {other:?} in an encoder's output"),
+        }
+    }
+    blocks
+}
+
+fn encoded_bases() -> &'static [Blocks] {
+    static BASES: OnceLock<Vec<Blocks>> = OnceLock::new();
+    BASES.get_or_init(|| {
+        [(8, 8, 0), (16, 8, 40), (24, 16, 99), (9, 17, 7)]
+            .iter()
+            .map(|&(w, h, seed)| blocks_of(&common::sample_jpeg(w, h, seed)))
+            .collect()
+    })
+}
+
+/// Entropy-coded bytes: random, with every FF stuffed (FF 00) and, every `rst` bytes, a
+/// restart marker RSTn (T.81 B.1.1.5, F.1.2.3).
+fn entropy(raw: &[u8], rst: Option<usize>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut n = 0u8;
+    for (i, &b) in raw.iter().enumerate() {
+        out.push(b);
+        if b == 0xFF {
+            out.push(0x00);
+        }
+        if rst.is_some_and(|k| (i + 1) % k == 0 && i + 1 < raw.len()) {
+            out.extend_from_slice(&[0xFF, 0xD0 + n % 8]);
+            n = n.wrapping_add(1);
+        }
+    }
+    out
+}
+
+/// A hand-built JPEG with several scans: baseline non-interleaved (one scan per component)
+/// or progressive (a DC scan, then one AC scan per component), random entropy data, an
+/// optional restart interval, and optionally a DHT redefined between scans.
+fn handmade_blocks() -> impl Strategy<Value = Blocks> {
+    (
+        any::<bool>(),
+        prop_oneof![Just(1u8), Just(3u8)],
+        proptest::option::of(3usize..20),
+        vec(vec(any::<u8>(), 1..80), 4),
+        vec(any::<bool>(), 4),
+    )
+        .prop_map(|(progressive, comps, rst, raws, dht_between)| {
+            let mut dqt = vec![0u8];
+            dqt.extend((1..=64u8).map(|q| q | 1));
+            let mut sof = vec![8, 0, 8, 0, 16, comps];
+            for c in 1..=comps {
+                sof.extend_from_slice(&[c, 0x11, 0]);
+            }
+            let mut dht = vec![0x00];
+            dht.extend_from_slice(&[1; 1]);
+            dht.extend_from_slice(&[0; 15]);
+            dht.push(0);
+            dht.push(0x10);
+            dht.extend_from_slice(&[1; 1]);
+            dht.extend_from_slice(&[0; 15]);
+            dht.push(0);
+            let mut blocks = vec![
+                j::segment(0xDB, &dqt),
+                j::segment(if progressive { 0xC2 } else { 0xC0 }, &sof),
+                j::segment(0xC4, &dht),
+            ];
+            if let Some(k) = rst {
+                blocks.push(j::segment(0xDD, &u16::try_from(k).unwrap().to_be_bytes()));
+            }
+            // (components, Ss, Se) of each scan.
+            let scans: Vec<(Vec<u8>, u8, u8)> = match (progressive, comps) {
+                (false, 1) => vec![(vec![1], 0, 63)],
+                (false, _) => (1..=comps).map(|c| (vec![c], 0, 63)).collect(),
+                (true, _) => std::iter::once(((1..=comps).collect(), 0, 0))
+                    .chain((1..=comps).map(|c| (vec![c], 1, 63)))
+                    .collect(),
+            };
+            for (i, (cs, ss, se)) in scans.iter().enumerate() {
+                if i > 0 && dht_between[i % dht_between.len()] {
+                    blocks.push(j::segment(0xC4, &dht));
+                }
+                let mut sos = vec![u8::try_from(cs.len()).unwrap()];
+                for &c in cs {
+                    sos.extend_from_slice(&[c, 0x00]);
+                }
+                sos.extend_from_slice(&[*ss, *se, 0]);
+                let mut block = j::segment(0xDA, &sos);
+                block.extend(entropy(&raws[i % raws.len()], rst));
+                blocks.push(block);
+            }
+            blocks
+        })
+}
+
+fn jpeg_base() -> impl Strategy<Value = Blocks> {
+    prop_oneof![
+        (0..encoded_bases().len()).prop_map(|i| encoded_bases()[i].clone()),
+        handmade_blocks(),
+    ]
+}
+
+/// APP1..APP15 but APP14, or COM, with a known signature (or none) and a canary.
+fn jpeg_meta() -> impl Strategy<Value = Meta> {
+    let markers: Vec<u8> = (0xE1..=0xEFu8)
+        .filter(|&m| m != 0xEE)
+        .chain([0xFE])
+        .collect();
+    let signatures: &[&[u8]] = &[
+        b"",
+        b"Exif\0\0",
+        b"Exif\0\0MM\0\x2A\0\0\0\x08",
+        b"http://ns.adobe.com/xap/1.0/\0",
+        b"http://ns.adobe.com/xmp/extension/\0",
+        b"ICC_PROFILE\0\x01\x01",
+        b"MPF\0II\x2A\0",
+        b"Photoshop 3.0\08BIM",
+        b"FPXR\0",
+        b"Ducky",
+        b"JFIF\0",
+    ];
+    (
+        proptest::sample::select(markers),
+        proptest::sample::select(signatures),
+        filler(),
+        canary(),
+        filler(),
+    )
+        .prop_map(|(marker, sig, pre, canary, post)| {
+            let body = [sig, &pre, &canary.bytes(), &post].concat();
+            Meta {
+                bytes: j::segment(marker, &body),
+                canary: Some(canary),
+            }
+        })
+}
+
+/// A JPEG with metadata anywhere between SOI and EOI (between scans too), maybe a trailer
+/// after EOI; and the output expected: exactly SOI, the image blocks, EOI.
+fn jpeg_case() -> impl Strategy<Value = (Vec<u8>, Vec<u8>, Vec<Meta>, Option<Canary>)> {
+    (
+        jpeg_base(),
+        vec((jpeg_meta(), any::<Index>()), 0..8),
+        proptest::option::of((canary(), filler())),
+    )
+        .prop_map(|(blocks, metas, trailer)| {
+            let body = place(&blocks, &metas, 0, blocks.len());
+            let mut input = [&j::SOI[..], &body, &j::EOI].concat();
+            if let Some((c, fill)) = &trailer {
+                input.extend_from_slice(fill);
+                input.extend_from_slice(&c.bytes());
+            }
+            let expected = [&j::SOI[..], &blocks.concat(), &j::EOI].concat();
+            (
+                input,
+                expected,
+                metas.into_iter().map(|(m, _)| m).collect(),
+                trailer.map(|(c, _)| c),
+            )
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// PNG
+// ---------------------------------------------------------------------------------------
+
+fn png_bases() -> &'static [(Vec<u8>, Vec<u8>)] {
+    // (IHDR chunk, zlib stream of the image data)
+    static BASES: OnceLock<Vec<(Vec<u8>, Vec<u8>)>> = OnceLock::new();
+    BASES.get_or_init(|| {
+        [(4, 4, 1), (16, 9, 2), (7, 23, 3)]
+            .iter()
+            .map(|&(w, h, seed)| {
+                let png = common::sample_png(w, h, seed);
+                let walk = p::walk(&png);
+                let ihdr = &walk.chunks[0];
+                let data: Vec<u8> = walk
+                    .chunks
+                    .iter()
+                    .filter(|c| &c.kind == b"IDAT")
+                    .flat_map(|c| png[c.body.clone()].to_vec())
+                    .collect();
+                (png[ihdr.start..ihdr.end].to_vec(), data)
+            })
+            .collect()
+    })
+}
+
+/// Kept ancillary chunks that may precede IDAT.
+fn kept_ancillaries() -> impl Strategy<Value = Vec<Vec<u8>>> {
+    let all = [
+        p::chunk(b"gAMA", &45455u32.to_be_bytes()),
+        p::chunk(b"cHRM", &[0x11; 32]),
+        p::chunk(b"sRGB", &[0]),
+        p::chunk(b"bKGD", &[0, 1, 0, 2, 0, 3]),
+        p::chunk(b"pHYs", &[0, 0, 0x0B, 0x13, 0, 0, 0x0B, 0x13, 1]),
+    ];
+    vec(any::<bool>(), all.len()).prop_map(move |pick| {
+        all.iter()
+            .zip(pick)
+            .filter(|(_, on)| *on)
+            .map(|(c, _)| c.clone())
+            .collect()
+    })
+}
+
+/// A private (or unknown) ancillary chunk type: first letter lower case, third upper case,
+/// and none of the ancillaries that stay.
+fn private_kind() -> impl Strategy<Value = [u8; 4]> {
+    ("[a-z]", "[A-Za-z]", "[A-Z]", "[A-Za-z]")
+        .prop_map(|(a, b, c, d)| {
+            let s = format!("{a}{b}{c}{d}");
+            <[u8; 4]>::try_from(s.as_bytes()).unwrap()
+        })
+        .prop_filter("kept ancillary", |k| !p::KEPT_ANCILLARY.contains(&k))
+}
+
+fn png_meta() -> impl Strategy<Value = Meta> {
+    let keyword = proptest::sample::select(vec![
+        &b"Comment"[..],
+        b"Author",
+        b"parameters",
+        b"XML:com.adobe.xmp",
+        b"Raw profile type exif",
+        b"GPS",
+    ]);
+    prop_oneof![
+        (keyword.clone(), filler(), canary()).prop_map(|(k, pre, c)| Meta {
+            bytes: p::text(k, &[&pre[..], &c.bytes()].concat()),
+            canary: Some(c)
+        }),
+        (keyword.clone(), filler(), canary()).prop_map(|(k, pre, c)| Meta {
+            bytes: p::ztxt(k, &[&pre[..], &c.bytes()].concat()),
+            canary: Some(c)
+        }),
+        (keyword, canary()).prop_map(|(k, c)| Meta {
+            bytes: p::itxt(k, b"en", b"", &c.bytes()),
+            canary: Some(c)
+        }),
+        (filler(), canary()).prop_map(|(pre, c)| Meta {
+            bytes: p::chunk(
+                b"eXIf",
+                &[&b"MM\0\x2A\0\0\0\x08"[..], &pre, &c.bytes()].concat()
+            ),
+            canary: Some(c)
+        }),
+        (ascii_canary(), filler()).prop_map(|(c, profile)| Meta {
+            bytes: p::iccp(c.text.as_bytes(), &profile),
+            canary: Some(c)
+        }),
+        (any::<u16>(), any::<[u8; 5]>()).prop_map(|(y, rest)| Meta {
+            bytes: p::time(y, rest),
+            canary: None
+        }),
+        (private_kind(), filler(), canary()).prop_map(|(k, pre, c)| Meta {
+            bytes: p::chunk(&k, &[&pre[..], &c.bytes()].concat()),
+            canary: Some(c)
+        }),
+    ]
+}
+
+/// A PNG with metadata chunks before and after the IDAT run, maybe bytes after IEND; and
+/// the output expected: exactly the signature, IHDR, kept ancillaries, IDATs, IEND.
+fn png_case() -> impl Strategy<Value = (Vec<u8>, Vec<u8>, Vec<Meta>, Option<Canary>)> {
+    (
+        0..png_bases().len(),
+        vec(any::<Index>(), 0..3),
+        kept_ancillaries(),
+        vec((png_meta(), any::<Index>(), any::<bool>()), 0..8),
+        proptest::option::of(canary()),
+    )
+        .prop_map(|(base, splits, kept, metas, trailer)| {
+            let (ihdr, data) = &png_bases()[base];
+            let mut cuts: Vec<usize> = splits.iter().map(|s| s.index(data.len())).collect();
+            cuts.push(0);
+            cuts.push(data.len());
+            cuts.sort_unstable();
+            cuts.dedup();
+            let idats: Vec<Vec<u8>> = cuts
+                .windows(2)
+                .map(|w| p::chunk(b"IDAT", &data[w[0]..w[1]]))
+                .collect();
+            let units: Vec<Vec<u8>> = [
+                vec![ihdr.clone()],
+                kept.clone(),
+                idats.clone(),
+                vec![p::chunk(b"IEND", &[])],
+            ]
+            .concat();
+            // `slots[i]` goes just before `units[i]`: slots 1..=kept.len()+1 lie between IHDR
+            // and the first IDAT, the last one between the last IDAT and IEND.
+            let mut slots = vec![Vec::new(); units.len()];
+            for (m, at, after_idat) in &metas {
+                let slot = if *after_idat {
+                    units.len() - 1
+                } else {
+                    1 + at.index(kept.len() + 1)
+                };
+                slots[slot].extend_from_slice(&m.bytes);
+            }
+            let mut input = p::SIGNATURE.to_vec();
+            for (slot, unit) in slots.iter().zip(&units) {
+                input.extend_from_slice(slot);
+                input.extend_from_slice(unit);
+            }
+            if let Some(c) = &trailer {
+                input.extend_from_slice(&c.bytes());
+            }
+            let expected = [&p::SIGNATURE[..], &units.concat()].concat();
+            (
+                input,
+                expected,
+                metas.into_iter().map(|(m, _, _)| m).collect(),
+                trailer,
+            )
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// Properties
+// ---------------------------------------------------------------------------------------
+
+/// The checks every generated case gets: canaries gone, output exactly the expected image
+/// units, nothing left for the re-walker, idempotent.
+fn check_case(
+    format: Format,
+    input: &[u8],
+    expected: &[u8],
+    metas: &[Meta],
+    trailer: Option<&Canary>,
+) -> Result<(), TestCaseError> {
+    let out = imgstrip::strip(input, Limits::default())
+        .map_err(|e| TestCaseError::fail(format!("strip failed: {e}")))?;
+    assert_no_canary(metas, trailer, &out)?;
+    let walker = common::walker(format).unwrap();
+    let left = (walker.leftovers)(&out, Allow::NONE);
+    prop_assert!(left.is_empty(), "left in output: {:?}", left);
+    if out != expected {
+        let diff = common::diff_units(
+            &(walker.image_units)(expected, Allow::NONE).unwrap(),
+            &(walker.image_units)(&out, Allow::NONE).unwrap(),
+        );
+        prop_assert!(
+            false,
+            "output ({} bytes) is not the image units ({} bytes): {:?}",
+            out.len(),
+            expected.len(),
+            diff
+        );
+    }
+    let again = imgstrip::strip(&out, Limits::default())
+        .map_err(|e| TestCaseError::fail(format!("re-strip failed: {e}")))?;
+    prop_assert!(again == out, "not idempotent");
+    Ok(())
+}
+
+/// A byte-level change to a file.
+#[derive(Debug, Clone)]
+enum Mutation {
+    Set(Index, u8),
+    Insert(Index, Vec<u8>),
+    Delete(Index, usize),
+    Truncate(Index),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let byte = prop_oneof![any::<u8>(), Just(0xFF), Just(0x00), 0xC0..=0xFEu8];
+    prop_oneof![
+        4 => (any::<Index>(), byte).prop_map(|(i, b)| Mutation::Set(i, b)),
+        2 => (any::<Index>(), vec(any::<u8>(), 1..16)).prop_map(|(i, v)| Mutation::Insert(i, v)),
+        2 => (any::<Index>(), 1usize..32).prop_map(|(i, n)| Mutation::Delete(i, n)),
+        1 => any::<Index>().prop_map(Mutation::Truncate),
+    ]
+}
+
+fn mutate(mut data: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
+    for m in mutations {
+        if data.is_empty() {
+            break;
+        }
+        match m {
+            Mutation::Set(i, b) => {
+                let at = i.index(data.len());
+                data[at] = *b;
+            }
+            Mutation::Insert(i, v) => {
+                let at = i.index(data.len() + 1);
+                data.splice(at..at, v.iter().copied());
+            }
+            Mutation::Delete(i, n) => {
+                let at = i.index(data.len());
+                let end = (at + n).min(data.len());
+                data.drain(at..end);
+            }
+            Mutation::Truncate(i) => data.truncate(i.index(data.len())),
+        }
+    }
+    data
+}
+
+/// A hostile input must give Ok or a typed Err, never a panic. An Ok output is stable, of
+/// the same format, re-walks with no metadata left, and is no larger than the input (under
+/// `Keep::DISPLAY`, but for the few bytes a rewritten unit may add).
+fn check_survives(input: &[u8]) -> Result<(), TestCaseError> {
+    for (stripper, allow, slack) in [
+        (Stripper::new(), Allow::NONE, 0),
+        (Stripper::new().keep(Keep::DISPLAY), Allow::DISPLAY, 64),
+    ] {
+        let Ok(out) = stripper.strip(input) else {
+            continue;
+        };
+        let out = out.data;
+        prop_assert!(
+            out.len() <= input.len() + slack,
+            "output {} > input {}",
+            out.len(),
+            input.len()
+        );
+        let again = stripper.strip(&out);
+        prop_assert!(
+            again.as_ref().is_ok_and(|a| a.data == out),
+            "output does not strip to itself: {:?}",
+            again.err()
+        );
+        let format = imgstrip::detect(&out);
+        prop_assert_eq!(format, imgstrip::detect(input), "the output changed format");
+        let walker = common::walker(format.unwrap()).unwrap();
+        let left = (walker.leftovers)(&out, allow);
+        prop_assert!(
+            left.is_empty(),
+            "left in the output of a mutated file ({:?}): {:?}",
+            allow,
+            left
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn jpeg_canaries_never_survive_and_image_units_stay((input, expected, metas, trailer) in jpeg_case()) {
+        check_case(Format::Jpeg, &input, &expected, &metas, trailer.as_ref())?;
+    }
+
+    #[test]
+    fn png_canaries_never_survive_and_image_units_stay((input, expected, metas, trailer) in png_case()) {
+        check_case(Format::Png, &input, &expected, &metas, trailer.as_ref())?;
+    }
+
+    #[test]
+    fn mutated_jpeg_never_panics_and_strips_clean((input, ..) in jpeg_case(), mutations in vec(mutation(), 1..8)) {
+        check_survives(&mutate(input, &mutations))?;
+    }
+
+    #[test]
+    fn mutated_png_never_panics_and_strips_clean((input, ..) in png_case(), mutations in vec(mutation(), 1..8)) {
+        check_survives(&mutate(input, &mutations))?;
+    }
+
+    #[test]
+    fn random_bytes_after_a_signature_never_panic_and_strip_clean(
+        png in any::<bool>(),
+        tail in vec(prop_oneof![any::<u8>(), Just(0xFF), Just(0x00)], 0..256),
+    ) {
+        let head: &[u8] = if png { &p::SIGNATURE } else { &j::SOI };
+        check_survives(&[head, &tail].concat())?;
+    }
+}
