@@ -30,6 +30,8 @@ macro_rules! corpus_folders {
 corpus_folders! {
     jpeg => Format::Jpeg,
     png => Format::Png,
+    heif => Format::Heif,
+    avif => Format::Avif,
 }
 
 /// How many bytes an output kept under `Keep::DISPLAY` may grow by: a rewritten unit (a

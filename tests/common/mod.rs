@@ -8,6 +8,7 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod heif;
 pub mod jpeg;
 pub mod oracle;
 pub mod png;
@@ -154,6 +155,10 @@ pub fn walker(format: Format) -> Option<Walker> {
         Format::Png => Some(Walker {
             leftovers: png::leftovers,
             image_units: png::image_units,
+        }),
+        Format::Heif | Format::Avif => Some(Walker {
+            leftovers: heif::leftovers,
+            image_units: heif::image_units,
         }),
         _ => None,
     }
