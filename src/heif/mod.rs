@@ -352,7 +352,7 @@ fn strip_items(
     report: &mut Report,
 ) -> Result<(), Error> {
     let fmt = report.format;
-    let meta = read_meta(meta_box)?;
+    let mut meta = read_meta(meta_box)?;
     let mut kept = Vec::new();
     for item in meta.iinf.iter().flat_map(|i| &i.items) {
         match item_verdict(item) {
@@ -378,12 +378,18 @@ fn strip_items(
         check_primary_size(&meta, primary, opts, report)?;
     }
     let remap = plan_properties(&meta, &kept, opts.keep, report)?;
+    let pieces = rewrite_jpeg_items(input, &mut meta, &kept, opts, report)?;
     let (mut file, idat, long) = plan_extents(&meta, &kept, fmt)?;
     if let Some(moov) = &top.moov {
         track::plan(moov, opts, &mut file, report)?;
     }
     let len = u64::try_from(input.len()).unwrap_or(u64::MAX);
-    if let Some(&(start, end)) = file.iter().find(|&&(_, end)| end > len) {
+    // Rewritten JPEG items sit past the input's end (see `rewrite_jpeg_items`).
+    let virtual_piece = |start: u64| pieces.iter().any(|p| p.start == start);
+    if let Some(&(start, end)) = file
+        .iter()
+        .find(|&&(start, end)| end > len && !virtual_piece(start))
+    {
         let needed = usize::try_from(end.saturating_sub(len)).unwrap_or(usize::MAX);
         return Err(Error::Truncated {
             format: fmt,
@@ -420,7 +426,7 @@ fn strip_items(
         )?;
     }
     if file.len() > 0 {
-        write_mdat(input, &file, out);
+        write_mdat(input, &pieces, &file, out);
     }
     let base = u64::try_from(out.len())
         .unwrap_or(u64::MAX)
@@ -652,8 +658,94 @@ fn write_hdlr(out: &mut Vec<u8>, b: &Bmff<'_>, report: &mut Report) -> Result<()
     end_box(out, at, r.format())
 }
 
+/// A JPEG-coded item rewritten without its metadata, and the place past the input's end
+/// it is given in the layout.
+struct Piece {
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+/// JPEG-coded items (`jpeg`, ISO 23008-12 Annex H; Canon's preview images) are whole JPEG
+/// files and can hold APP1 Exif, XMP, ICC or comments of their own: each kept one with its
+/// data in the file goes through the JPEG walker, under the same options. One that changes
+/// is written whole at the end of the new `mdat`: its `iloc` entry gets a single extent
+/// at an offset past the input's end and every extent (one byte apart from them and from
+/// each other, so they never merge with a real span), which the layout maps like any
+/// other. A JPEG item in `idat` is left as it is.
+fn rewrite_jpeg_items(
+    input: &[u8],
+    meta: &mut Meta<'_>,
+    kept: &Kept,
+    opts: &Options,
+    report: &mut Report,
+) -> Result<Vec<Piece>, Error> {
+    let mut pieces = Vec::new();
+    let items = meta.iinf.iter().flat_map(|i| &i.items);
+    let ids: Vec<u32> = items
+        .filter(|i| &i.kind == b"jpeg" && kept.has(i.id))
+        .map(|i| i.id)
+        .collect();
+    let Some(iloc) = meta.iloc.as_mut() else {
+        return Ok(pieces);
+    };
+    // Past the input and past every extent, so no real extent (even a bad one, which the
+    // extent checks report) starts where a piece does.
+    let ends = iloc
+        .extents
+        .iter()
+        .map(|e| e.offset.saturating_add(e.length));
+    let far = ends.fold(u64::try_from(input.len()).unwrap_or(u64::MAX), u64::max);
+    let mut next = far.saturating_add(1);
+    for index in 0..iloc.locations.len() {
+        let Some(&loc) = iloc.locations.get(index) else {
+            continue;
+        };
+        if loc.method != 0 || !ids.contains(&loc.id) {
+            continue;
+        }
+        let mut data = Vec::new();
+        for e in iloc.extents_of(&loc) {
+            let end = e.offset.checked_add(e.length);
+            let range = usize::try_from(e.offset)
+                .ok()
+                .zip(end.and_then(|n| usize::try_from(n).ok()));
+            match range.and_then(|(a, b)| input.get(a..b)) {
+                Some(bytes) => data.extend_from_slice(bytes),
+                None => return Ok(pieces), // a cut item: the extent checks report it
+            }
+        }
+        let unsupported = Error::Unsupported {
+            format: report.format,
+            offset: loc.offset,
+            what: "a JPEG item that is not a whole JPEG",
+        };
+        if crate::detect(&data) != Some(Format::Jpeg) {
+            return Err(unsupported);
+        }
+        let mut bytes = Vec::with_capacity(data.len());
+        let inner = crate::jpeg::strip(&data, opts, &mut bytes).map_err(|_| unsupported)?;
+        if bytes == data {
+            continue;
+        }
+        report.removed(inner.removed, 0);
+        let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if let Some(loc) = iloc.locations.get_mut(index) {
+            loc.first = iloc.extents.len();
+            loc.count = 1;
+        }
+        iloc.extents.push(items::Extent {
+            index: 0,
+            offset: next,
+            length,
+        });
+        pieces.push(Piece { start: next, bytes });
+        next = next.saturating_add(length).saturating_add(1);
+    }
+    Ok(pieces)
+}
+
 /// Writes one `mdat` holding the kept spans back to back, with a 64-bit size if needed.
-fn write_mdat(input: &[u8], layout: &Layout, out: &mut Vec<u8>) {
+fn write_mdat(input: &[u8], pieces: &[Piece], layout: &Layout, out: &mut Vec<u8>) {
     let payload = layout.len();
     match u32::try_from(payload.saturating_add(8)) {
         Ok(size) => {
@@ -667,6 +759,10 @@ fn write_mdat(input: &[u8], layout: &Layout, out: &mut Vec<u8>) {
         }
     }
     for s in layout.spans() {
+        if let Some(piece) = pieces.iter().find(|p| p.start == s.start) {
+            out.extend_from_slice(&piece.bytes);
+            continue;
+        }
         let range = usize::try_from(s.start)
             .ok()
             .zip(usize::try_from(s.end).ok());
