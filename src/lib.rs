@@ -33,7 +33,8 @@
 //! |---|---|---|
 //! | JPEG | SOI, SOFn, DHT, DQT, DAC, DRI, SOS and every scan's entropy-coded data (with RSTn), DNL, EOI; hierarchical DHP/EXP and JPEG-LS SOF55/LSE; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes | APP1 (Exif, XMP, extended XMP), APP2 (ICC, MPF, FlashPix), APP3–APP13, APP15, other APP0 (JFXX, AVI1), APP14 other than Adobe, COM, reserved JPGn markers, bytes between segments, fill bytes, everything after the first EOI (MPF images, vendor trailers, motion-photo video) |
 //! | PNG / APNG | IHDR, PLTE, IDAT, IEND, every other critical chunk; tRNS, gAMA, cHRM, sRGB, cICP, mDCV/mDCv, cLLI/cLLi, sBIT, bKGD, hIST, pHYs, acTL, fcTL, fdAT | tEXt, zTXt, iTXt, eXIf, zxIf, iCCP, tIME, sPLT, dSIG, caBX and every other ancillary chunk; everything after IEND |
-//! | GIF, WebP, BMP, HEIF, AVIF | detected; answered with [`Error::Unsupported`] until their walkers land | |
+//! | HEIF / HEIC / AVIF | `ftyp`; image items (`hvc1`, `av01`, `jpeg`, `grid`, `iden`, `iovl`, `tmap`, `unci`, thumbnails, alpha and depth auxiliaries) with every byte of their data; every property they use but those listed as going (`ispe`, `hvcC`, `av1C`, `pixi`, nclx `colr`, `irot`, `imir`, `clap`, `auxC`, …); `iref` and `grpl` entries between kept items; image-sequence tracks with every sample; the `mini` box without its metadata chunks | `Exif`, `mime` (XMP), `uri `, `iptc` and `jumb` items of every image with their bytes in `mdat`/`idat` and their `iinf`/`iloc`/`iref`/`ipma` entries; ICC `colr` (`prof`, `rICC`), `udes` and unused properties; item names and the `hdlr` name; the metadata inside `jpeg` items; top-level `free`, `skip`, `udta`, `uuid`, `mpvd`, `sefd` and unknown boxes; `udta`, `meta` and timed-metadata tracks of sequences, their creation times and `compressorname`; bytes no kept item or sample points at |
+//! | GIF, WebP, BMP | detected; answered with [`Error::Unsupported`] until their walkers land | |
 //!
 //! Left, because they cannot change without re-encoding: JPEG quantisation and Huffman
 //! tables and the restart interval, which can hint at the encoder that made the file.
@@ -50,13 +51,26 @@
 //! - [`Keep::ORIENTATION`] writes the minimal EXIF where the original EXIF stood (JPEG APP1,
 //!   PNG eXIf), only when it held an orientation other than 1.
 //! - [`Keep::ICC`] keeps every JPEG APP2 chunk whose signature is `ICC_PROFILE\0`, in order;
-//!   a PNG `iCCP` is kept with its name replaced by `ICC profile`.
+//!   a PNG `iCCP` is kept with its name replaced by `ICC profile`; HEIF ICC `colr` boxes.
+//! - HEIF/AVIF files are rebuilt as `ftyp`, `meta`, `moov` (sequences), then one `mdat`
+//!   holding exactly the bytes kept items and samples point at, in input order; every
+//!   `iloc` extent and `stco`/`co64` entry is rewritten to point at the same bytes.
+//! - An image whose only `colr` was an ICC profile is left without `colr`: decoders then
+//!   use the coded stream's colour description or sRGB (libheif's defaults: BT.709
+//!   primaries, sRGB transfer, BT.601 matrix), and the decoded samples do not change.
+//!   [`Keep::ICC`] (or [`Keep::DISPLAY`]) keeps the profile: exiftool stopped deleting
+//!   HEIC profiles in 13.18 after Apple Preview refused some files without them.
+//! - HEIF constructs that cannot be relocated exactly are [`Error::Unsupported`]:
+//!   construction method 2, data in other files, protected items, extents of length 0,
+//!   fragmented sequences. A `mini` (low-overhead, `mif3`) box loses its Exif, XMP and ICC
+//!   chunks with its header rewritten bit by bit.
 //!
 //! # Guarantees
 //! - **lossless**: every compressed pixel byte is copied verbatim.
 //! - **complete**: removed units leave no bytes behind, not even unreferenced ones.
 //! - **safe**: any byte string gives `Ok` or a typed [`Error`]; no panic, no `unsafe`, no
-//!   allocation beyond the output (input length plus 64 bytes).
+//!   allocation beyond the output (input length plus 64 bytes) and, for HEIF, item tables
+//!   bounded by the bytes that declare them.
 //! - **stable**: stripping an output again gives the same bytes, and the output is never
 //!   larger than the input unless a kept unit had to be rewritten larger.
 //! - **detected by content**: [`detect`] reads magic bytes, never a file name.
