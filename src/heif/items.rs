@@ -48,14 +48,10 @@ pub(super) fn read_iinf<'a>(b: &Bmff<'a>) -> Result<Iinf<'a>, Error> {
         if &infe.kind != b"infe" {
             continue;
         }
-        let item = read_infe(&infe)?;
-        if items.iter().any(|i| i.id == item.id) {
-            return Err(r.malformed_at(
-                infe.offset,
-                format!("item {} has two infe entries", item.id),
-            ));
-        }
-        items.push(item);
+        items.push(read_infe(&infe)?);
+    }
+    if let Some((id, at)) = first_duplicate(items.iter().map(|i| (i.id, i.offset))) {
+        return Err(r.malformed_at(at, format!("item {id} has two infe entries")));
     }
     Ok(Iinf {
         version,
@@ -257,9 +253,6 @@ pub(super) fn read_iloc(b: &Bmff<'_>) -> Result<Iloc, Error> {
                 length,
             });
         }
-        if locations.iter().any(|l: &Location| l.id == id) {
-            return Err(r.malformed_at(offset, format!("item {id} has two iloc entries")));
-        }
         locations.push(Location {
             id,
             method,
@@ -268,12 +261,25 @@ pub(super) fn read_iloc(b: &Bmff<'_>) -> Result<Iloc, Error> {
             offset,
         });
     }
+    if let Some((id, at)) = first_duplicate(locations.iter().map(|l| (l.id, l.offset))) {
+        return Err(r.malformed_at(at, format!("item {id} has two iloc entries")));
+    }
     Ok(Iloc {
         version,
         flags,
         index_size,
         locations,
         extents,
+    })
+}
+
+/// The second entry of the first id that appears twice, found in O(n log n).
+fn first_duplicate(entries: impl Iterator<Item = (u32, usize)>) -> Option<(u32, usize)> {
+    let mut sorted: Vec<(u32, usize)> = entries.collect();
+    sorted.sort_unstable();
+    sorted.windows(2).find_map(|w| match w {
+        [(a, _), (b, at)] if a == b => Some((*b, *at)),
+        _ => None,
     })
 }
 

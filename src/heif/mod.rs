@@ -133,18 +133,20 @@ pub(crate) fn strip(
     let mut report = Report::new(format);
     let top = read_top(input, format, &mut report)?;
     match (&top.meta, &top.mini, &top.moov) {
-        (Some(meta), None, _) => strip_items(input, &top, meta, opts, out, &mut report)?,
+        (Some(meta), None, _) => strip_items(input, &top, Some(meta), opts, out, &mut report)?,
+        // An image sequence without still items (ISO 23008-12 § 7 does not require meta).
+        (None, None, Some(_)) => strip_items(input, &top, None, opts, out, &mut report)?,
         (None, Some(mini), None) => mini::strip(&top.ftyp, mini, opts, out, &mut report)?,
         (_, Some(mini), _) => {
             return Err(mini
                 .body
                 .unsupported_at(mini.offset, "a mini box beside meta or moov"))
         }
-        (None, None, _) => {
+        (None, None, None) => {
             return Err(Error::Malformed {
                 format,
                 offset: input.len(),
-                what: "no meta box".into(),
+                what: "no meta, moov or mini box".into(),
             })
         }
     }
@@ -231,6 +233,7 @@ fn read_top<'a>(
 }
 
 /// The parsed `meta` box (ISO 14496-12 § 8.11.1).
+#[derive(Default)]
 struct Meta<'a> {
     version: u8,
     flags: u32,
@@ -346,13 +349,16 @@ impl Kept {
 fn strip_items(
     input: &[u8],
     top: &TopLevel<'_>,
-    meta_box: &Bmff<'_>,
+    meta_box: Option<&Bmff<'_>>,
     opts: &Options,
     out: &mut Vec<u8>,
     report: &mut Report,
 ) -> Result<(), Error> {
     let fmt = report.format;
-    let mut meta = read_meta(meta_box)?;
+    let mut meta = match meta_box {
+        Some(b) => read_meta(b)?,
+        None => Meta::default(),
+    };
     let mut kept = Vec::new();
     for item in meta.iinf.iter().flat_map(|i| &i.items) {
         match item_verdict(item) {
@@ -385,7 +391,7 @@ fn strip_items(
     }
     let len = u64::try_from(input.len()).unwrap_or(u64::MAX);
     // Rewritten JPEG items sit past the input's end (see `rewrite_jpeg_items`).
-    let virtual_piece = |start: u64| pieces.iter().any(|p| p.start == start);
+    let virtual_piece = |start: u64| pieces.binary_search_by_key(&start, |p| p.start).is_ok();
     if let Some(&(start, end)) = file
         .iter()
         .find(|&&(start, end)| end > len && !virtual_piece(start))
@@ -413,7 +419,9 @@ fn strip_items(
         idat: &idat,
         sizes,
     };
-    emit_meta(&plan, out, &mut patches, report)?;
+    if meta_box.is_some() {
+        emit_meta(&plan, out, &mut patches, report)?;
+    }
     if let Some(moov) = &top.moov {
         track::emit(
             moov,
@@ -681,10 +689,11 @@ fn rewrite_jpeg_items(
 ) -> Result<Vec<Piece>, Error> {
     let mut pieces = Vec::new();
     let items = meta.iinf.iter().flat_map(|i| &i.items);
-    let ids: Vec<u32> = items
+    let mut ids: Vec<u32> = items
         .filter(|i| &i.kind == b"jpeg" && kept.has(i.id))
         .map(|i| i.id)
         .collect();
+    ids.sort_unstable();
     let Some(iloc) = meta.iloc.as_mut() else {
         return Ok(pieces);
     };
@@ -700,7 +709,7 @@ fn rewrite_jpeg_items(
         let Some(&loc) = iloc.locations.get(index) else {
             continue;
         };
-        if loc.method != 0 || !ids.contains(&loc.id) {
+        if loc.method != 0 || ids.binary_search(&loc.id).is_err() {
             continue;
         }
         let mut data = Vec::new();
@@ -759,7 +768,9 @@ fn write_mdat(input: &[u8], pieces: &[Piece], layout: &Layout, out: &mut Vec<u8>
         }
     }
     for s in layout.spans() {
-        if let Some(piece) = pieces.iter().find(|p| p.start == s.start) {
+        // Pieces are made in increasing order of `start`.
+        let piece = pieces.binary_search_by_key(&s.start, |p| p.start).ok();
+        if let Some(piece) = piece.and_then(|i| pieces.get(i)) {
             out.extend_from_slice(&piece.bytes);
             continue;
         }

@@ -890,6 +890,10 @@ fn co64(offsets: &[u64]) -> Vec<u8> {
 /// A sequence: a still primary item, a color track (stco) and an alpha track (co64) whose
 /// samples interleave in mdat with an Exif item, and a timed-metadata track.
 fn sequence() -> Vec<u8> {
+    sequence_with(true)
+}
+
+fn sequence_with(with_meta: bool) -> Vec<u8> {
     let samples: [&[u8]; 4] = [b"frame-0", b"alpha-0", b"frame-1", b"alpha-1"];
     let mut mdat = Vec::new();
     let mut at = Vec::new();
@@ -937,7 +941,11 @@ fn sequence() -> Vec<u8> {
                 bx(b"udta", b"CANARY-moov-udta"),
             ]),
         );
-        cat(&[m, moov])
+        if with_meta {
+            cat(&[m, moov])
+        } else {
+            moov
+        }
     };
     let base = u32::try_from(ftyp().len() + build(0).len() + 8).unwrap();
     cat(&[ftyp(), build(base), bx(b"mdat", &mdat)])
@@ -987,6 +995,15 @@ fn sequences_keep_every_chunk_through_stco_and_co64() {
         .contains(Kinds::EXIF | Kinds::TIMESTAMP | Kinds::ICC | Kinds::OTHER));
     // The mdat holds exactly the four samples, once each (frame-0 is also item 1).
     assert!(out.ends_with(&bx(b"mdat", b"frame-0alpha-0frame-1alpha-1")));
+}
+
+#[test]
+fn sequences_without_meta_are_stripped_too() {
+    let input = sequence_with(false);
+    let out = stripped(&input);
+    assert!(!contains(&out, b"CANARY"));
+    assert_eq!(top_kinds(&out), [*b"ftyp", *b"moov", *b"mdat"]);
+    assert_eq!(chunks(&out), chunks(&input)[..4].to_vec());
 }
 
 #[test]
@@ -1108,7 +1125,7 @@ fn a_cut_meta_is_truncated_at_the_meta_box() {
         Error::Malformed {
             format: Format::Heif,
             offset: meta_at,
-            what: "no meta box".into()
+            what: "no meta, moov or mini box".into()
         }
     );
 }
@@ -1522,4 +1539,49 @@ fn jpeg_items_lose_their_own_metadata() {
     // A jpeg item that is not a JPEG is refused rather than passed on unread.
     let e = strip(&with_jpeg_item(b"not a jpeg at all")).unwrap_err();
     assert!(matches!(e, Error::Unsupported { .. }), "{e:?}");
+}
+
+#[test]
+fn duplicate_entries_are_malformed_at_the_second() {
+    let input = cat(&[
+        ftyp(),
+        meta(&[
+            hdlr(""),
+            iinf(&[infe(1, b"av01", ""), infe(1, b"Exif", "")]),
+        ]),
+    ]);
+    let e = strip(&input).unwrap_err();
+    let second = input.windows(4).rposition(|w| w == b"infe").unwrap() - 4;
+    assert!(
+        matches!(e, Error::Malformed { offset, .. } if offset == second),
+        "{e:?}"
+    );
+    let input = cat(&[
+        ftyp(),
+        meta(&[hdlr(""), iloc(0, &[(1, 0, &[(0, 1)]), (1, 0, &[(0, 1)])])]),
+    ]);
+    let e = strip(&input).unwrap_err();
+    let second = offset_of(&input, b"iloc") + 26; // box + 16 + one 14-byte entry
+    assert!(
+        matches!(e, Error::Malformed { offset, .. } if offset == second),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn many_items_take_linear_time() {
+    // 60,000 items (1.3 MB of infe and iloc): any quadratic step would take minutes.
+    let n: u16 = 60_000;
+    let entries: Vec<Vec<u8>> = (1..=n)
+        .map(|id| infe(id, if id % 2 == 0 { b"Exif" } else { b"hvc1" }, ""))
+        .collect();
+    let locs: Vec<Loc<'_>> = (1..=n).map(|id| (id, 0, &[][..])).collect();
+    let input = cat(&[
+        ftyp(),
+        meta(&[hdlr(""), pitm(1), iinf(&entries), iloc(0, &locs)]),
+    ]);
+    let start = std::time::Instant::now();
+    let out = stripped(&input);
+    assert!(out.len() < input.len());
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
