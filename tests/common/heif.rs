@@ -294,11 +294,22 @@ pub fn image_units(data: &[u8], allow: Allow) -> R<Vec<Unit>> {
         });
         for item in meta.items.iter().filter(|i| !is_metadata_item(i)) {
             let kind = name(&item.kind);
-            units.push(Unit {
-                kind: format!("item {} ({kind}) data", item.id),
-                at: m.start,
-                bytes: item_data(data, &meta, item.id)?,
-            });
+            let bytes = item_data(data, &meta, item.id)?;
+            // A JPEG-coded item is a whole JPEG: its own metadata goes, its image units stay.
+            let jpeg = (&item.kind == b"jpeg")
+                .then(|| super::jpeg::image_units(&bytes, allow).ok())
+                .flatten();
+            match jpeg {
+                Some(inner) => units.extend(inner.into_iter().map(|u| Unit {
+                    kind: format!("item {} (jpeg) {}", item.id, u.kind),
+                    ..u
+                })),
+                None => units.push(Unit {
+                    kind: format!("item {} ({kind}) data", item.id),
+                    at: m.start,
+                    bytes,
+                }),
+            }
             for (item_id, list) in meta.assoc.iter().filter(|a| a.0 == item.id) {
                 for &(essential, index) in list {
                     let Some((b, raw)) = usize::from(index)
@@ -500,7 +511,16 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
     }
     if let Some(m) = first(&top, b"meta") {
         match read_meta(data, &m) {
-            Ok(meta) => meta_leftovers(&meta, allow, &mut left),
+            Ok(meta) => {
+                meta_leftovers(&meta, allow, &mut left);
+                for item in meta.items.iter().filter(|i| &i.kind == b"jpeg") {
+                    if let Ok(bytes) = item_data(data, &meta, item.id) {
+                        for l in super::jpeg::leftovers(&bytes, allow) {
+                            left.push(format!("in jpeg item {}: {l}", item.id));
+                        }
+                    }
+                }
+            }
             Err(e) => left.push(format!("meta does not walk: {e}")),
         }
     }
