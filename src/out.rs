@@ -1,7 +1,51 @@
-//! Output helpers: big-endian fields, and boxes whose 32-bit size is written once their
-//! content is (ISO-BMFF boxes here; RIFF chunks and BMP headers have the same need).
+//! Output helpers shared by the container walkers: a u32 size field written as a placeholder
+//! and patched once what it measures has been written (RIFF and ANMF sizes in WebP,
+//! `bfSize` in BMP), and the big-endian fields and ISO-BMFF boxes HEIF writes (a box starts
+//! with a placeholder size, [`end_box`] fills it in).
 
 use crate::{Error, Format};
+
+/// Where a 4-byte size field sits in the output. Written as zeros by
+/// [`SizeField::placeholder`], filled in by [`SizeField::patch_le`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SizeField {
+    at: usize,
+}
+
+impl SizeField {
+    /// Appends four zero bytes to `out` and remembers where they are.
+    pub(crate) fn placeholder(out: &mut Vec<u8>) -> Self {
+        let at = out.len();
+        out.extend_from_slice(&[0; 4]);
+        SizeField { at }
+    }
+
+    /// The output offset just past the field: where the bytes it usually measures begin.
+    pub(crate) fn end(self) -> usize {
+        self.at.saturating_add(4)
+    }
+
+    /// How many bytes `out` holds after the field.
+    pub(crate) fn bytes_after(self, out: &[u8]) -> usize {
+        out.len().saturating_sub(self.end())
+    }
+
+    /// Writes `value` little-endian into the field. Returns false, leaving `out` as it was,
+    /// when `value` does not fit in 32 bits.
+    #[must_use]
+    pub(crate) fn patch_le(self, out: &mut [u8], value: usize) -> bool {
+        self.patch(out, value, u32::to_le_bytes)
+    }
+
+    fn patch(self, out: &mut [u8], value: usize, bytes: fn(u32) -> [u8; 4]) -> bool {
+        let (Ok(value), Some(field)) = (u32::try_from(value), out.get_mut(self.at..self.end()))
+        else {
+            return false;
+        };
+        field.copy_from_slice(&bytes(value));
+        true
+    }
+}
 
 /// Appends `value` as a big-endian integer `size` bytes wide (0 to 8). Returns false, writing
 /// nothing, when the value does not fit.
@@ -77,6 +121,32 @@ pub(crate) fn end_box(out: &mut [u8], at: usize, format: Format) -> Result<(), E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patches_the_placeholder_little_endian() {
+        let mut out = b"RIFF".to_vec();
+        let size = SizeField::placeholder(&mut out);
+        out.extend_from_slice(b"WEBPabc");
+        assert_eq!(size.end(), 8);
+        assert_eq!(size.bytes_after(&out), 7);
+        let after = size.bytes_after(&out);
+        assert!(size.patch_le(&mut out, after));
+        assert_eq!(&out[..8], b"RIFF\x07\0\0\0");
+        assert!(size.patch_le(&mut out, 0x0102_0304));
+        assert_eq!(&out[4..8], &[4, 3, 2, 1]);
+    }
+
+    #[test]
+    fn refuses_values_over_32_bits_and_missing_fields() {
+        let mut out = vec![9; 2];
+        let size = SizeField::placeholder(&mut out);
+        if let Ok(big) = usize::try_from(u64::from(u32::MAX) + 1) {
+            assert!(!size.patch_le(&mut out, big));
+            assert_eq!(out, [9, 9, 0, 0, 0, 0]);
+        }
+        out.truncate(3);
+        assert!(!size.patch_le(&mut out, 1));
+    }
 
     #[test]
     fn writes_fields_that_fit_only() {

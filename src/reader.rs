@@ -88,8 +88,26 @@ impl<'a> Reader<'a> {
         Ok(u16::from_be_bytes(self.array()?))
     }
 
+    pub(crate) fn u16_le(&mut self) -> Result<u16, Error> {
+        Ok(u16::from_le_bytes(self.array()?))
+    }
+
     pub(crate) fn u32_be(&mut self) -> Result<u32, Error> {
         Ok(u32::from_be_bytes(self.array()?))
+    }
+
+    /// A 24-bit little-endian number (WebP canvas and frame fields).
+    pub(crate) fn u24_le(&mut self) -> Result<u32, Error> {
+        let [a, b, c] = self.array()?;
+        Ok(u32::from_le_bytes([a, b, c, 0]))
+    }
+
+    pub(crate) fn u32_le(&mut self) -> Result<u32, Error> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    pub(crate) fn i32_le(&mut self) -> Result<i32, Error> {
+        Ok(i32::from_le_bytes(self.array()?))
     }
 
     pub(crate) fn u64_be(&mut self) -> Result<u64, Error> {
@@ -112,7 +130,8 @@ impl<'a> Reader<'a> {
         self.bytes(n).map(|_| ())
     }
 
-    /// A child reader over the next `n` bytes (offsets stay absolute); this one moves past them.
+    /// A child reader over the next `n` bytes, which this reader steps over. The child keeps
+    /// absolute offsets and cannot read past its `n` bytes.
     pub(crate) fn take(&mut self, n: usize) -> Result<Reader<'a>, Error> {
         let start = self.pos;
         self.skip(n)?;
@@ -186,19 +205,44 @@ mod tests {
         );
         assert_eq!(r.bytes(usize::MAX).unwrap_err().offset(), 4);
         assert_eq!(r.rest(), &[5, 6]);
+        let mut le = Reader::new(&[0xFE, 0xFF, 0xFF, 0xFF, 0x01, 0x02], Format::Bmp);
+        assert_eq!(le.i32_le().unwrap(), -2);
+        assert_eq!(le.u16_le().unwrap(), 0x0201);
+        assert_eq!(le.at(0).u32_le().unwrap(), 0xFFFF_FFFE);
         assert!(r.skip(7).is_err());
         assert_eq!(r.pos(), 4, "a failed read does not move the cursor");
     }
 
     #[test]
-    fn take_gives_a_bounded_child_with_absolute_offsets() {
+    fn little_endian_reads_and_bounded_children() {
+        let data = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        let mut r = Reader::new(&data, Format::WebP);
+        assert_eq!(r.u16_le().unwrap(), 0x0201);
+        assert_eq!(r.u24_le().unwrap(), 0x05_0403);
+        let mut child = r.take(3).unwrap();
+        assert_eq!(r.pos(), 8);
+        assert_eq!((child.pos(), child.end(), child.remaining()), (5, 8, 3));
+        assert_eq!(
+            child.u32_le().unwrap_err(),
+            Error::Truncated {
+                format: Format::WebP,
+                offset: 5,
+                needed: 1
+            }
+        );
+        assert_eq!(child.rest(), &[6, 7, 8]);
+        assert!(r.take(2).is_err());
+        assert_eq!(r.u8().unwrap(), 9);
+        let mut whole = Reader::new(&data, Format::WebP);
+        assert_eq!(whole.u32_le().unwrap(), 0x0403_0201);
+    }
+
+    #[test]
+    fn big_endian_fields_of_any_width() {
         let data = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
         let mut r = Reader::new(&data, Format::Heif);
         r.skip(2).unwrap();
         let mut child = r.take(4).unwrap();
-        assert_eq!(r.pos(), 6);
-        assert_eq!(child.pos(), 2);
-        assert_eq!(child.end(), 6);
         assert_eq!(child.uint_be(3).unwrap(), 0x02_0304);
         assert_eq!(
             child.u16_be().unwrap_err(),
@@ -210,11 +254,14 @@ mod tests {
         );
         assert_eq!(r.uint_be(0).unwrap(), 0);
         assert_eq!(r.u32_be().unwrap(), 0x0607_0809);
-        assert!(r.take(3).is_err());
         assert_eq!(r.uint_be(9).unwrap_err().offset(), 10);
         let mut r = Reader::new(&[1, 2, 3, 4, 5, 6, 7, 8], Format::Avif);
         assert_eq!(r.u64_be().unwrap(), 0x0102_0304_0506_0708);
         assert_eq!(r.format(), Format::Avif);
         assert!(r.holds(0, 9) && !r.holds(1, 1) && !r.holds(usize::MAX, 2));
+        assert!(matches!(
+            r.unsupported_at(3, "x"),
+            Error::Unsupported { offset: 3, .. }
+        ));
     }
 }

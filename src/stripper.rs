@@ -13,7 +13,8 @@ bitflags! {
         /// whatever the flags.
         const ORIENTATION = 1 << 0;
         /// Keep the ICC colour profile (JPEG APP2 `ICC_PROFILE` chunks, PNG `iCCP` under a
-        /// neutral name).
+        /// neutral name, the GIF `ICCRGBG1012` application extension, the first WebP `ICCP`,
+        /// a BMP V5 embedded profile; never a BMP linked profile, which is a path).
         const ICC = 1 << 1;
         /// `ORIENTATION | ICC`: what a viewer needs to show the picture as its author saw it,
         /// and nothing that identifies the author. Recommended for photos.
@@ -156,12 +157,10 @@ impl Stripper {
         match format {
             Format::Jpeg => crate::jpeg::strip(input, &self.opts, out),
             Format::Png => crate::png::strip(input, &self.opts, out),
+            Format::Gif => crate::gif::strip(input, &self.opts, out),
+            Format::Bmp => crate::bmp::strip(input, &self.opts, out),
+            Format::WebP => crate::webp::strip(input, &self.opts, out),
             Format::Heif | Format::Avif => crate::heif::strip(input, format, &self.opts, out),
-            _ => Err(Error::Unsupported {
-                format,
-                offset: 0,
-                what: "this format is not stripped yet",
-            }),
         }
     }
 }

@@ -1,12 +1,16 @@
 //! Issue 2's "Done when" test: a JPEG whose EXIF thumbnail, extended XMP, ICC, MPF images and
 //! post-EOI trailer each carry a canary strips to bytes that hold none of them, in ASCII,
 //! UTF-16LE or UTF-16BE, while every scan byte stays. The same for a PNG with every kind of
-//! metadata chunk and bytes after IEND.
+//! metadata chunk and bytes after IEND, a GIF with every kind of metadata extension and
+//! bytes after its trailer, and still and animated WebP files with every metadata chunk
+//! (also inside ANMF frames) and bytes past the RIFF payload.
 
 mod common;
 
+use common::gif as g;
 use common::jpeg::{self as j, app, com};
 use common::png::{self as p, chunk};
+use common::webp as w;
 use common::{canary_hits, encode, oracle, tiff_le, Allow, Entry};
 use imgstrip::{Error, Format, Keep, Limits, Stripper};
 
@@ -67,9 +71,10 @@ fn assert_image_intact(format: Format, input: &[u8], output: &[u8], clean: &[u8]
     );
     let before = (walker.image_units)(input, allow).unwrap();
     let after = (walker.image_units)(output, allow).unwrap();
-    assert!(before
-        .iter()
-        .any(|u| u.kind == "entropy-coded data" || u.kind == "IDAT chunk"));
+    assert!(before.iter().any(|u| matches!(
+        u.kind.as_str(),
+        "entropy-coded data" | "IDAT chunk" | "image" | "VP8L chunk"
+    )));
     if let Some(diff) = common::diff_units(&before, &after) {
         panic!("image units changed: {diff}");
     }
@@ -112,6 +117,8 @@ fn text_of(name: &str) -> &'static str {
     JPEG_CANARIES
         .iter()
         .chain(PNG_CANARIES)
+        .chain(GIF_CANARIES)
+        .chain(WEBP_CANARIES)
         .find(|c| c.text.contains(name))
         .unwrap()
         .text
@@ -520,4 +527,341 @@ fn png_metadata_chunk_with_a_bad_crc_or_length_never_survives() {
     let huge = p::chunk_with(b"tEXt", 0x8000_0000, canary, None);
     let err = imgstrip::strip(&[head, &huge, tail].concat(), Limits::default()).unwrap_err();
     assert_eq!(err.offset(), 33, "{err:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// GIF
+// ---------------------------------------------------------------------------------------
+
+const GIF_CANARIES: &[Canary] = &[
+    canary("CANARY-GIF-COMMENT-1b1b", "ASCII"),
+    canary("CANARY-GIF-LATE-COMMENT-2c2c", "UTF-16LE"),
+    canary("CANARY-GIF-PLAIN-TEXT-3d3d", "ASCII"),
+    canary("CANARY-GIF-XMP-4e4e", "ASCII"),
+    Canary {
+        text: "CANARY-GIF-ICC-5f5f",
+        encoding: "UTF-16BE",
+        kept_by_display: true,
+    },
+    canary("CANARY-GIF-8BIM-6a6a", "ASCII"),
+    canary("CANARY-GIF-IPTC-7b7b", "ASCII"),
+    canary("CANARY-GIF-IMAGEMAGICK-8c8c", "ASCII"),
+    canary("CANARY-GIF-C2PA-9d9d", "ASCII"),
+    canary("CANARY-GIF-UNKNOWN-APP-aeae", "ASCII"),
+    canary("CANARY-GIF-UNKNOWN-LABEL-bfbf", "UTF-16BE"),
+    canary("CANARY-GIF-GCE-EXTRA-c0c0", "ASCII"),
+    canary("CANARY-GIF-LOOP-EXTRA-d1d1", "ASCII"),
+    canary("CANARY-GIF-AFTER-TRAILER-e2e2", "ASCII"),
+];
+
+/// The hostile GIF (metadata before, between and after the frames, extra sub-blocks in the
+/// graphic control and loop extensions, bytes after the trailer), the clean image, and the
+/// ICC extension it holds.
+fn hostile_gif() -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let clean = common::sample_gif(16, 10, 3);
+    let w = g::walk(&clean);
+    let raw = |b: &g::Block| clean[b.start..b.end].to_vec();
+    let ext = |b: &g::Block| match b.kind {
+        g::Kind::Extension { label } => label,
+        _ => 0,
+    };
+    let screen = raw(&w.blocks[0]);
+    let looping = w.blocks.iter().find(|b| ext(b) == 0xFF).unwrap();
+    let count = &clean[looping.subs[1].clone()];
+    let gces: Vec<&g::Block> = w.blocks.iter().filter(|b| ext(b) == 0xF9).collect();
+    let images: Vec<Vec<u8>> = w
+        .blocks
+        .iter()
+        .filter(|b| b.kind == g::Kind::Image)
+        .map(raw)
+        .collect();
+    assert_eq!(
+        (gces.len(), images.len()),
+        (3, 3),
+        "test bug: sample GIF layout"
+    );
+    let gce_fields = &clean[gces[0].subs[0].clone()];
+    let text = |name: &str| text_of(name).as_bytes().to_vec();
+    let mut profile = vec![0u8; 128];
+    profile[36..40].copy_from_slice(b"acsp");
+    profile.extend_from_slice(&encode(text_of("GIF-ICC"), "UTF-16BE"));
+    let icc = g::application(g::ICC_ID, &profile);
+    let mut xmp =
+        b"<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?><x:xmpmeta><dc:creator>".to_vec();
+    xmp.extend(text("GIF-XMP"));
+    xmp.extend_from_slice(b"</dc:creator></x:xmpmeta><?xpacket end='w'?>");
+
+    let mut input = screen.clone();
+    input.extend(g::comment(&text("GIF-COMMENT")));
+    input.extend(g::extension(
+        0xFF,
+        &[b"NETSCAPE2.0", count, &text("GIF-LOOP-EXTRA")],
+    ));
+    input.extend(g::xmp(&xmp));
+    input.extend(&icc);
+    input.extend(g::application(
+        b"MGK8BIM0000",
+        &[b"8BIM\x04\x04".as_slice(), &text("GIF-8BIM")].concat(),
+    ));
+    input.extend(g::application(
+        b"MGKIPTC0000",
+        &[b"\x1c\x02\x50".as_slice(), &text("GIF-IPTC")].concat(),
+    ));
+    input.extend(g::application(b"ImageMagick", &text("GIF-IMAGEMAGICK")));
+    input.extend(g::application(b"C2PA_GIF\x01\x00\x00", &text("GIF-C2PA")));
+    input.extend(g::application(b"XYZCORP1.00", &text("GIF-UNKNOWN-APP")));
+    input.extend(g::extension(0xF9, &[gce_fields, &text("GIF-GCE-EXTRA")]));
+    input.extend(&images[0]);
+    input.extend(g::extension(
+        0x01,
+        &[
+            &[0, 0, 0, 0, 16, 0, 10, 0, 8, 8, 1, 0],
+            &text("GIF-PLAIN-TEXT"),
+        ],
+    ));
+    input.extend(raw(gces[1]));
+    input.extend(&images[1]);
+    input.extend(g::extension(
+        0x99,
+        &[&encode(text_of("GIF-UNKNOWN-LABEL"), "UTF-16BE")],
+    ));
+    input.extend(raw(gces[2]));
+    input.extend(&images[2]);
+    input.extend(g::comment(&encode(text_of("GIF-LATE-COMMENT"), "UTF-16LE")));
+    input.push(g::TRAILER);
+    input.extend(g::comment(&text("GIF-AFTER-TRAILER")));
+    input.push(g::TRAILER);
+    (input, clean, icc)
+}
+
+#[test]
+fn gif_canaries_in_every_metadata_place_are_all_gone() {
+    let (input, clean, _) = hostile_gif();
+    let seen = g::leftovers(&input, Allow::NONE);
+    assert!(seen.len() >= 14, "test walker missed metadata: {seen:#?}");
+
+    let out = imgstrip::strip(&input, Limits::default()).unwrap();
+    assert_canaries(GIF_CANARIES, &input, &out, false);
+    assert_image_intact(Format::Gif, &input, &out, &clean, Allow::NONE);
+    assert_eq!(
+        out, clean,
+        "the output is not exactly the image blocks of the input"
+    );
+    assert_eq!(imgstrip::strip(&out, Limits::default()).unwrap(), out);
+}
+
+#[test]
+fn gif_keep_display_keeps_only_the_icc_extension() {
+    let (input, clean, icc) = hostile_gif();
+    let out = Stripper::new().keep(Keep::DISPLAY).strip(&input).unwrap();
+    assert_canaries(GIF_CANARIES, &input, &out.data, true);
+    assert_image_intact(Format::Gif, &input, &out.data, &clean, Allow::DISPLAY);
+    assert!(
+        common::find(&out.data, &icc).is_some(),
+        "the ICC extension is not kept whole"
+    );
+    let again = Stripper::new()
+        .keep(Keep::DISPLAY)
+        .strip(&out.data)
+        .unwrap();
+    assert_eq!(again.data, out.data, "Keep::DISPLAY is not idempotent");
+}
+
+#[test]
+fn gif_metadata_extension_overrunning_the_file_never_survives() {
+    let (_, clean, _) = hostile_gif();
+    let w = g::walk(&clean);
+    let first_image_end = w
+        .blocks
+        .iter()
+        .find(|b| b.kind == g::Kind::Image)
+        .unwrap()
+        .end;
+    let canary = text_of("GIF-COMMENT").as_bytes();
+    // A comment whose sub-block says 200 bytes where the file ends: the frames before it
+    // stay, closed with a trailer; none of the comment does.
+    let mut cut = clean[..first_image_end].to_vec();
+    cut.extend_from_slice(&[0x21, 0xFE, 200]);
+    cut.extend_from_slice(canary);
+    let out = imgstrip::strip(&cut, Limits::default()).unwrap();
+    assert!(canary_hits(&out, text_of("GIF-COMMENT")).is_empty());
+    assert_eq!(out, [&clean[..first_image_end], &[g::TRAILER][..]].concat());
+    // The same before any image: nothing to show, a typed error.
+    let screen_end = w.blocks[0].end;
+    let mut early = clean[..screen_end].to_vec();
+    early.extend_from_slice(&[0x21, 0xFE, 200]);
+    early.extend_from_slice(canary);
+    let err = imgstrip::strip(&early, Limits::default()).unwrap_err();
+    assert!(
+        matches!(err, Error::Truncated { format: Format::Gif, offset, .. } if offset == screen_end + 3),
+        "{err:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// WebP
+// ---------------------------------------------------------------------------------------
+
+const WEBP_CANARIES: &[Canary] = &[
+    Canary {
+        text: "CANARY-WEBP-ICC-cccc",
+        encoding: "UTF-16BE",
+        kept_by_display: true,
+    },
+    canary("CANARY-WEBP-EXIF-DESC-1111", "ASCII"),
+    canary("CANARY-WEBP-EXIF-XP-2222", "UTF-16LE"),
+    canary("CANARY-WEBP-XMP-3333", "ASCII"),
+    canary("CANARY-WEBP-XMP0-4444", "ASCII"),
+    canary("CANARY-WEBP-ICMT-5555", "ASCII"),
+    canary("CANARY-WEBP-UNKNOWN-6666", "UTF-16LE"),
+    canary("CANARY-WEBP-FRAME-UNKNOWN-7777", "ASCII"),
+    canary("CANARY-WEBP-FRAME-EXIF-8888", "ASCII"),
+    canary("CANARY-WEBP-PAST-RIFF-9999", "ASCII"),
+];
+
+/// An EXIF (with the `Exif\0\0` prefix some writers add) holding orientation 8 and canaries.
+fn webp_exif() -> Vec<u8> {
+    let mut xp = encode(text_of("WEBP-EXIF-XP"), "UTF-16LE");
+    xp.extend_from_slice(&[0, 0]);
+    let tiff = tiff_le(
+        &[
+            Entry::ascii(0x010E, text_of("WEBP-EXIF-DESC")),
+            Entry::short(0x0112, 8),
+            Entry::bytes(0x9C9C, &xp),
+        ],
+        &[],
+        None,
+    );
+    [&b"Exif\0\0"[..], &tiff].concat()
+}
+
+fn webp_icc() -> Vec<u8> {
+    let mut profile = vec![0u8; 128];
+    profile[36..40].copy_from_slice(b"acsp");
+    profile.extend_from_slice(&encode(text_of("WEBP-ICC"), "UTF-16BE"));
+    w::chunk(b"ICCP", &profile)
+}
+
+/// A hostile extended WebP (real lossless pixels) and the clean image.
+fn hostile_webp_still() -> (Vec<u8>, Vec<u8>) {
+    let image = w::first_chunk(&w::sample_webp(20, 12, 5));
+    let input = [
+        w::riff(&[
+            &w::vp8x(w::ICC | w::EXIF | w::XMP, 20, 12),
+            &webp_icc(),
+            &w::chunk(b"C2PA", &encode(text_of("WEBP-UNKNOWN"), "UTF-16LE")),
+            &image,
+            &w::chunk(b"EXIF", &webp_exif()),
+            &w::chunk(b"XMP ", text_of("WEBP-XMP-").as_bytes()),
+            &w::chunk(b"XMP\0", text_of("WEBP-XMP0").as_bytes()),
+            &w::chunk(b"ICMT", text_of("WEBP-ICMT").as_bytes()),
+        ]),
+        text_of("WEBP-PAST-RIFF").as_bytes().to_vec(),
+    ]
+    .concat();
+    let expected = w::riff(&[&w::vp8x(0, 20, 12), &image]);
+    (input, expected)
+}
+
+/// A hostile animated WebP: two frames of real lossless pixels with metadata chunks inside
+/// the frames and around them; and the clean animation.
+fn hostile_webp_animation() -> (Vec<u8>, Vec<u8>) {
+    let first = w::first_chunk(&w::sample_webp(20, 12, 5));
+    let second = w::first_chunk(&w::sample_webp(20, 12, 9));
+    let frame_junk = w::chunk(b"JUNK", text_of("WEBP-FRAME-UNKNOWN").as_bytes());
+    let frame_exif = w::chunk(b"EXIF", text_of("WEBP-FRAME-EXIF").as_bytes());
+    let input = w::riff(&[
+        &w::vp8x(w::ANIMATION | w::ICC | w::EXIF | w::XMP, 20, 12),
+        &webp_icc(),
+        &w::anim(),
+        &w::anmf(20, 12, 0x02, &[&frame_junk, &first, &frame_exif]),
+        &w::chunk(b"XMP ", text_of("WEBP-XMP-").as_bytes()),
+        &w::anmf(20, 12, 0x00, &[&second, &frame_junk]),
+        &w::chunk(b"EXIF", &webp_exif()),
+    ]);
+    let expected = w::riff(&[
+        &w::vp8x(w::ANIMATION, 20, 12),
+        &w::anim(),
+        &w::anmf(20, 12, 0x02, &[&first]),
+        &w::anmf(20, 12, 0x00, &[&second]),
+    ]);
+    (input, expected)
+}
+
+#[test]
+fn webp_canaries_in_every_metadata_place_are_all_gone() {
+    for (input, expected) in [hostile_webp_still(), hostile_webp_animation()] {
+        let seen = w::leftovers(&input, Allow::NONE);
+        assert!(seen.len() >= 4, "test walker missed metadata: {seen:#?}");
+        let out = imgstrip::strip(&input, Limits::default()).unwrap();
+        let present: Vec<&Canary> = WEBP_CANARIES
+            .iter()
+            .filter(|c| common::find(&input, &encode(c.text, c.encoding)).is_some())
+            .collect();
+        for c in present {
+            assert!(canary_hits(&out, c.text).is_empty(), "{} survived", c.text);
+        }
+        assert_image_intact(Format::WebP, &input, &out, &expected, Allow::NONE);
+        assert_eq!(out, expected, "the output is not exactly the image chunks");
+        assert_eq!(imgstrip::strip(&out, Limits::default()).unwrap(), out);
+    }
+    let (input, _) = hostile_webp_still();
+    let out = imgstrip::strip(&input, Limits::default()).unwrap();
+    assert_canaries(
+        &WEBP_CANARIES
+            .iter()
+            .filter(|c| !c.text.contains("FRAME"))
+            .map(|c| Canary { ..*c })
+            .collect::<Vec<_>>(),
+        &input,
+        &out,
+        false,
+    );
+}
+
+#[test]
+fn webp_keep_display_keeps_only_icc_and_orientation() {
+    for (input, expected) in [hostile_webp_still(), hostile_webp_animation()] {
+        let out = Stripper::new().keep(Keep::DISPLAY).strip(&input).unwrap();
+        assert!(!canary_hits(&out.data, text_of("WEBP-ICC")).is_empty());
+        for c in WEBP_CANARIES.iter().filter(|c| !c.kept_by_display) {
+            assert!(
+                canary_hits(&out.data, c.text).is_empty(),
+                "{} survived",
+                c.text
+            );
+        }
+        assert_image_intact(Format::WebP, &input, &out.data, &expected, Allow::DISPLAY);
+        let kinds: Vec<[u8; 4]> = w::walk(&out.data).chunks.iter().map(|c| c.kind).collect();
+        assert!(
+            kinds.contains(b"ICCP") && kinds.contains(b"EXIF"),
+            "ICC or orientation not kept: {kinds:?}"
+        );
+        let again = Stripper::new()
+            .keep(Keep::DISPLAY)
+            .strip(&out.data)
+            .unwrap();
+        assert_eq!(again.data, out.data, "Keep::DISPLAY is not idempotent");
+    }
+}
+
+#[test]
+fn webp_chunk_overrunning_the_riff_is_an_error_never_a_copy() {
+    let (_, clean) = hostile_webp_still();
+    let mut input = clean.clone();
+    let canary = text_of("WEBP-XMP-").as_bytes();
+    let mut xmp = w::chunk(b"XMP ", canary);
+    xmp[4..8].copy_from_slice(&0x7FFF_0000u32.to_le_bytes());
+    input.extend_from_slice(&xmp);
+    let riff = u32::try_from(input.len() - 8).unwrap();
+    input[4..8].copy_from_slice(&riff.to_le_bytes());
+    let err = imgstrip::strip(&input, Limits::default()).unwrap_err();
+    assert_eq!(
+        err,
+        Error::Truncated {
+            format: Format::WebP,
+            offset: clean.len(),
+            needed: 0x7FFF_0000 - canary.len()
+        }
+    );
 }

@@ -1,4 +1,4 @@
-//! Property tests: JPEG and PNG files built from small valid images with random metadata
+//! Property tests: JPEG, PNG, GIF and WebP files built from small valid images with random metadata
 //! units, each holding a random canary, inserted at random valid positions. The canary never
 //! survives, and the output is exactly the image units of the input, byte for byte and in
 //! order. Mutated files never panic the library. HEIF files are built from random coded
@@ -11,7 +11,9 @@ mod common;
 
 use std::sync::OnceLock;
 
-use common::{canary_hits, encode, heif as h, jpeg as j, png as p, Allow, ENCODINGS};
+use common::{
+    canary_hits, encode, gif as g, heif as h, jpeg as j, png as p, webp as w, Allow, ENCODINGS,
+};
 use imgstrip::{Format, Keep, Limits, Stripper};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -448,6 +450,271 @@ fn png_case() -> impl Strategy<Value = (Vec<u8>, Vec<u8>, Vec<Meta>, Option<Cana
 }
 
 // ---------------------------------------------------------------------------------------
+// GIF
+// ---------------------------------------------------------------------------------------
+
+/// The blocks of a few encoded GIFs: screen, loop extension, then per frame a graphic
+/// control extension and an image.
+fn gif_bases() -> &'static [Vec<Vec<u8>>] {
+    static BASES: OnceLock<Vec<Vec<Vec<u8>>>> = OnceLock::new();
+    BASES.get_or_init(|| {
+        [(4, 4, 1), (16, 9, 2), (7, 13, 3)]
+            .iter()
+            .map(|&(w, h, frames)| {
+                let gif = common::sample_gif(w, h, frames);
+                let walk = g::walk(&gif);
+                assert!(walk.trailer.is_some() && walk.problem.is_none());
+                walk.blocks
+                    .iter()
+                    .map(|b| gif[b.start..b.end].to_vec())
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// An application identifier (8 bytes) and authentication code (3) that is not kept.
+fn dropped_app_id() -> impl Strategy<Value = [u8; 11]> {
+    let known: Vec<[u8; 11]> = vec![
+        *b"ICCRGBG1012",
+        *b"XMP DataXMP",
+        *b"MGK8BIM0000",
+        *b"MGKIPTC0000",
+        *b"ImageMagick",
+        *b"C2PA_GIF\x01\x00\x00",
+    ];
+    prop_oneof![
+        proptest::sample::select(known),
+        any::<[u8; 11]>().prop_filter("kept identifier", |id| { !g::LOOP_IDS.contains(&id) }),
+    ]
+}
+
+/// A label GIF89a does not define (and 0x00).
+fn unknown_label() -> impl Strategy<Value = u8> {
+    any::<u8>().prop_filter("defined label", |l| ![0x01, 0xF9, 0xFE, 0xFF].contains(l))
+}
+
+fn gif_meta() -> impl Strategy<Value = Meta> {
+    prop_oneof![
+        (filler(), canary(), filler()).prop_map(|(pre, c, post)| Meta {
+            bytes: g::comment(&[&pre[..], &c.bytes(), &post].concat()),
+            canary: Some(c)
+        }),
+        (any::<[u8; 12]>(), filler(), canary()).prop_map(|(header, pre, c)| {
+            let mut bytes = vec![0x21, 0x01, 12];
+            bytes.extend_from_slice(&header);
+            bytes.extend(g::sub_blocks(&[&pre[..], &c.bytes()].concat()));
+            Meta {
+                bytes,
+                canary: Some(c),
+            }
+        }),
+        // XMP is UTF-8 text: no 00 byte ends the sub-block walk early.
+        (filler(), ascii_canary()).prop_map(|(pre, c)| {
+            let pre: Vec<u8> = pre.into_iter().map(|b| b.max(1)).collect();
+            Meta {
+                bytes: g::xmp(&[&pre[..], &c.bytes()].concat()),
+                canary: Some(c),
+            }
+        }),
+        (dropped_app_id(), filler(), canary()).prop_map(|(id, pre, c)| Meta {
+            bytes: g::application(&id, &[&pre[..], &c.bytes()].concat()),
+            canary: Some(c)
+        }),
+        (unknown_label(), filler(), canary()).prop_map(|(label, pre, c)| {
+            let mut bytes = vec![0x21, label];
+            bytes.extend(g::sub_blocks(&[&pre[..], &c.bytes()].concat()));
+            Meta {
+                bytes,
+                canary: Some(c),
+            }
+        }),
+    ]
+}
+
+/// A GIF with metadata extensions anywhere after the screen, maybe extra sub-blocks holding
+/// a canary in its first graphic control and loop extensions, maybe bytes after the
+/// trailer; and the output expected: exactly the image blocks and the trailer.
+fn gif_case() -> impl Strategy<Value = (Vec<u8>, Vec<u8>, Vec<Meta>, Option<Canary>)> {
+    (
+        0..gif_bases().len(),
+        vec((gif_meta(), any::<Index>()), 0..8),
+        proptest::option::of(canary()),
+        proptest::option::of(canary()),
+        proptest::option::of(canary()),
+    )
+        .prop_map(|(base, metas, gce_extra, loop_extra, trailer)| {
+            let blocks = &gif_bases()[base];
+            let mut hostile = blocks.clone();
+            // Blocks 1 and 2 are the loop and the first graphic control extension; an
+            // extra sub-block goes before their terminator.
+            for (at, extra) in [(1, &loop_extra), (2, &gce_extra)] {
+                if let Some(c) = extra {
+                    let block = &mut hostile[at];
+                    let end = block.len() - 1;
+                    let mut sub = vec![u8::try_from(c.bytes().len()).unwrap()];
+                    sub.extend(c.bytes());
+                    block.splice(end..end, sub);
+                }
+            }
+            let mut input = place(&hostile, &metas, 1, hostile.len());
+            input.push(g::TRAILER);
+            if let Some(c) = &trailer {
+                input.extend_from_slice(&c.bytes());
+            }
+            let expected = [&blocks.concat()[..], &[g::TRAILER]].concat();
+            let extras = [gce_extra, loop_extra].into_iter().flatten().map(|c| Meta {
+                bytes: Vec::new(),
+                canary: Some(c),
+            });
+            (
+                input,
+                expected,
+                metas.into_iter().map(|(m, _)| m).chain(extras).collect(),
+                trailer,
+            )
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// WebP
+// ---------------------------------------------------------------------------------------
+
+/// (VP8L chunk, width, height) of real lossless images.
+fn webp_bases() -> &'static [(Vec<u8>, u32, u32)] {
+    static BASES: OnceLock<Vec<(Vec<u8>, u32, u32)>> = OnceLock::new();
+    BASES.get_or_init(|| {
+        [(4, 4, 1), (16, 9, 2), (7, 23, 3)]
+            .iter()
+            .map(|&(width, height, seed)| {
+                let image = w::first_chunk(&w::sample_webp(width, height, seed));
+                (image, width, height)
+            })
+            .collect()
+    })
+}
+
+/// A FourCC that is no chunk the library keeps.
+fn unknown_kind() -> impl Strategy<Value = [u8; 4]> {
+    "[A-Za-z0-9 ]{4}"
+        .prop_map(|s| <[u8; 4]>::try_from(s.as_bytes()).unwrap())
+        .prop_filter("a kept chunk", |k| {
+            !matches!(k, b"VP8 " | b"VP8L" | b"VP8X" | b"ALPH" | b"ANIM" | b"ANMF")
+        })
+}
+
+fn webp_meta() -> impl Strategy<Value = Meta> {
+    let kind = prop_oneof![
+        Just(*b"ICCP"),
+        Just(*b"EXIF"),
+        Just(*b"XMP "),
+        Just(*b"XMP\0"),
+        Just(*b"ICMT"),
+        unknown_kind(),
+    ];
+    (kind, any::<bool>(), filler(), canary()).prop_map(|(kind, prefixed, pre, c)| {
+        let head: &[u8] = match &kind {
+            b"EXIF" if prefixed => b"Exif\0\0MM\0\x2A\0\0\0\x08",
+            b"EXIF" => b"II\x2A\0\x08\0\0\0",
+            _ => b"",
+        };
+        Meta {
+            bytes: w::chunk(&kind, &[head, &pre, &c.bytes()].concat()),
+            canary: Some(c),
+        }
+    })
+}
+
+/// A WebP with metadata chunks at every legal place (and some illegal ones: inside ANMF
+/// frames, after the image of a simple file), VP8X flags claiming metadata, maybe bytes past
+/// the RIFF payload; and the output expected.
+fn webp_case() -> impl Strategy<Value = (Vec<u8>, Vec<u8>, Vec<Meta>, Option<Canary>)> {
+    (
+        0..webp_bases().len(),
+        0..3usize, // simple, extended still, animated
+        1..4usize, // frames
+        any::<u8>(),
+        vec((webp_meta(), any::<Index>(), any::<Index>()), 0..8),
+        proptest::option::of(canary()),
+    )
+        .prop_map(|(base, layout, frame_count, noise, metas, trailer)| {
+            let (image, width, height) = &webp_bases()[base];
+            // Units after the first chunk, each a list of top-level chunk bytes; a frame is
+            // (header, nested units).
+            let mut input_chunks: Vec<Vec<u8>> = Vec::new();
+            let expected = match layout {
+                0 => {
+                    // Simple: everything after the image goes.
+                    input_chunks.push(image.clone());
+                    for (m, ..) in &metas {
+                        input_chunks.push(m.bytes.clone());
+                    }
+                    w::riff(&[image])
+                }
+                1 => {
+                    // Extended still: metadata anywhere after VP8X; the flags lie.
+                    let flags = (noise & (w::ICC | w::EXIF | w::XMP | 0xC1)) & !w::ALPHA;
+                    let units = vec![image.clone()];
+                    let body = place(
+                        &units,
+                        &metas
+                            .iter()
+                            .map(|(m, at, _)| (m.clone(), *at))
+                            .collect::<Vec<_>>(),
+                        0,
+                        1,
+                    );
+                    input_chunks.push(w::vp8x(flags, *width, *height));
+                    input_chunks.push(body);
+                    w::riff(&[&w::vp8x(0, *width, *height), image])
+                }
+                _ => {
+                    // Animated: metadata at top level and inside frames.
+                    let flags = w::ANIMATION | (noise & (w::ICC | w::EXIF | w::XMP));
+                    let mut top: Vec<(Meta, Index)> = Vec::new();
+                    let mut nested: Vec<Vec<(Meta, Index)>> = vec![Vec::new(); frame_count];
+                    for (m, at, inside) in &metas {
+                        let i = inside.index(frame_count + 1);
+                        if i == frame_count {
+                            top.push((m.clone(), *at));
+                        } else {
+                            nested[i].push((m.clone(), *at));
+                        }
+                    }
+                    let frame_flags = noise & 0xFC | 0x02;
+                    let frames: Vec<Vec<u8>> = nested
+                        .iter()
+                        .map(|n| {
+                            let inner = place(std::slice::from_ref(image), n, 0, 1);
+                            w::anmf(*width, *height, frame_flags, &[&inner])
+                        })
+                        .collect();
+                    let clean_frames: Vec<Vec<u8>> = frames
+                        .iter()
+                        .map(|_| w::anmf(*width, *height, 0x02, &[image]))
+                        .collect();
+                    let units = [vec![w::anim()], frames].concat();
+                    input_chunks.push(w::vp8x(flags, *width, *height));
+                    input_chunks.push(place(&units, &top, 0, units.len()));
+                    let mut expected = vec![w::vp8x(w::ANIMATION, *width, *height), w::anim()];
+                    expected.extend(clean_frames);
+                    w::riff(&expected.iter().map(Vec::as_slice).collect::<Vec<_>>())
+                }
+            };
+            let mut input = w::riff(&input_chunks.iter().map(Vec::as_slice).collect::<Vec<_>>());
+            if let Some(c) = &trailer {
+                input.extend_from_slice(&c.bytes());
+            }
+            (
+                input,
+                expected,
+                metas.into_iter().map(|(m, ..)| m).collect(),
+                trailer,
+            )
+        })
+}
+
+// ---------------------------------------------------------------------------------------
 // HEIF
 // ---------------------------------------------------------------------------------------
 
@@ -701,6 +968,52 @@ proptest! {
     }
 
     #[test]
+    fn gif_canaries_never_survive_and_image_units_stay((input, expected, metas, trailer) in gif_case()) {
+        check_case(Format::Gif, &input, &expected, &metas, trailer.as_ref())?;
+    }
+
+    #[test]
+    fn mutated_gif_never_panics_and_strips_clean((input, ..) in gif_case(), mutations in vec(mutation(), 1..8)) {
+        check_survives(&mutate(input, &mutations))?;
+    }
+
+    #[test]
+    fn random_bytes_after_a_gif_screen_never_panic_and_strip_clean(
+        screen in any::<[u8; 7]>(),
+        tail in vec(prop_oneof![any::<u8>(), Just(0x21), Just(0x2C), Just(0x3B), Just(0x00)], 0..256),
+    ) {
+        check_survives(&[&b"GIF89a"[..], &screen, &tail].concat())?;
+    }
+
+    #[test]
+    fn webp_canaries_never_survive_and_image_units_stay((input, expected, metas, trailer) in webp_case()) {
+        check_case(Format::WebP, &input, &expected, &metas, trailer.as_ref())?;
+    }
+
+    #[test]
+    fn mutated_webp_never_panics_and_strips_clean((input, ..) in webp_case(), mutations in vec(mutation(), 1..8)) {
+        check_survives(&mutate(input, &mutations))?;
+    }
+
+    #[test]
+    fn random_chunks_after_a_riff_header_never_panic_and_strip_clean(
+        size in prop_oneof![any::<u32>(), 4..64u32],
+        tail in vec(prop_oneof![any::<u8>(), Just(0x00), Just(b'V'), Just(b'P'), Just(b'8')], 0..256),
+    ) {
+        let head = [&b"RIFF"[..], &size.to_le_bytes(), b"WEBPVP8X\x0a\0\0\0"].concat();
+        check_survives(&[&head[..], &tail].concat())?;
+    }
+
+    #[test]
+    fn random_bytes_after_a_signature_never_panic_and_strip_clean(
+        png in any::<bool>(),
+        tail in vec(prop_oneof![any::<u8>(), Just(0xFF), Just(0x00)], 0..256),
+    ) {
+        let head: &[u8] = if png { &p::SIGNATURE } else { &j::SOI };
+        check_survives(&[head, &tail].concat())?;
+    }
+
+    #[test]
     fn heif_canaries_never_survive_and_image_items_stay((input, canaries) in heif_case()) {
         check_heif(&input, &canaries)?;
     }
@@ -713,14 +1026,5 @@ proptest! {
     #[test]
     fn random_boxes_after_an_ftyp_never_panic(tail in vec(prop_oneof![any::<u8>(), Just(0x00), Just(b'm')], 0..256)) {
         check_survives(&[&h::bx(b"ftyp", b"avif\0\0\0\0mif1")[..], &tail].concat())?;
-    }
-
-    #[test]
-    fn random_bytes_after_a_signature_never_panic_and_strip_clean(
-        png in any::<bool>(),
-        tail in vec(prop_oneof![any::<u8>(), Just(0xFF), Just(0x00)], 0..256),
-    ) {
-        let head: &[u8] = if png { &p::SIGNATURE } else { &j::SOI };
-        check_survives(&[head, &tail].concat())?;
     }
 }

@@ -8,10 +8,13 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod bmp;
+pub mod gif;
 pub mod heif;
 pub mod jpeg;
 pub mod oracle;
 pub mod png;
+pub mod webp;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -156,6 +159,18 @@ pub fn walker(format: Format) -> Option<Walker> {
             leftovers: png::leftovers,
             image_units: png::image_units,
         }),
+        Format::Gif => Some(Walker {
+            leftovers: gif::leftovers,
+            image_units: gif::image_units,
+        }),
+        Format::Bmp => Some(Walker {
+            leftovers: bmp::leftovers,
+            image_units: bmp::image_units,
+        }),
+        Format::WebP => Some(Walker {
+            leftovers: webp::leftovers,
+            image_units: webp::image_units,
+        }),
         Format::Heif | Format::Avif => Some(Walker {
             leftovers: heif::leftovers,
             image_units: heif::image_units,
@@ -243,6 +258,10 @@ pub const METADATA_SIGNATURES: &[&[u8]] = &[
     b"Photoshop 3.0\0",
     b"XML:com.adobe.xmp",
     b"Raw profile type",
+    b"XMP DataXMP",
+    b"ICCRGBG1012",
+    b"MGK8BIM0000",
+    b"MGKIPTC0000",
 ];
 
 /// Metadata signatures found anywhere in `data`, as dead bytes or not: a strip that keeps
@@ -534,5 +553,28 @@ pub fn sample_png(width: u32, height: u32, seed: u8) -> Vec<u8> {
     pattern(width, height, seed)
         .write_with_encoder(image::codecs::png::PngEncoder::new(&mut out))
         .unwrap();
+    out
+}
+
+/// An animated GIF of `frames` frames (header, screen, NETSCAPE2.0 loop, and per frame a
+/// graphic control extension and an image with its local colour table, trailer), as the
+/// `image` crate's encoder writes it.
+pub fn sample_gif(width: u32, height: u32, frames: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut out);
+        encoder
+            .set_repeat(image::codecs::gif::Repeat::Infinite)
+            .unwrap();
+        for seed in 0..frames {
+            let rgba =
+                image::DynamicImage::ImageRgb8(pattern(width, height, seed.wrapping_mul(40)))
+                    .into_rgba8();
+            let delay = image::Delay::from_numer_denom_ms(100, 1);
+            encoder
+                .encode_frame(image::Frame::from_parts(rgba, 0, 0, delay))
+                .unwrap();
+        }
+    }
     out
 }

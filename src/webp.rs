@@ -1,0 +1,1155 @@
+//! WebP (the RIFF-based "WebP Container Specification"): walk the chunks, copy the image
+//! chunks, leave out the metadata chunks, rewrite the VP8X flags and the RIFF and ANMF sizes,
+//! and cut at the end of the RIFF payload.
+//!
+//! A *simple* file is `RIFF WEBP` followed by one `VP8 ` or `VP8L` chunk; an *extended* file
+//! starts with `VP8X` (flags and canvas size) and may hold ICCP, ANIM, ANMF, ALPH, VP8/VP8L,
+//! EXIF and XMP chunks. Every chunk is a FourCC, a little-endian u32 payload size, the payload
+//! and one pad byte when the size is odd.
+//!
+//! Decisions where SPEC.md is silent (mirrored in the crate docs):
+//! - The VP8X **alpha** bit is copied from the input. Nothing that carries alpha (ALPH, VP8L,
+//!   ANMF frames) is ever removed, so what the bit describes does not change, and libwebp
+//!   reads the bit itself: `WebPGetFeatures` reports it as `has_alpha` (decoders such as Pillow
+//!   pick RGBA or RGB from it) and the demuxer ignores an ALPH chunk when the bit is clear.
+//!   Setting or clearing it would change the decoded image. The animation bit is set exactly
+//!   when an ANIM or ANMF chunk remains; the ICC and EXIF bits exactly when the chunk kept by
+//!   a [`Keep`] flag remains; the XMP bit and every reserved bit are cleared.
+//! - A simple file's image is its first chunk, and nothing after it is read by libwebp: every
+//!   later chunk goes (even a second VP8/VP8L or an ALPH, which would be invalid there).
+//! - [`Keep::ORIENTATION`] / [`Keep::ICC`] on a simple file whose trailing EXIF (orientation
+//!   other than 1) or ICCP is kept: a simple file cannot hold either, so the output is
+//!   promoted to the extended format, with a VP8X (canvas from the bitstream header, alpha
+//!   bit from the VP8L header as libwebp's muxer sets it) and the ICCP before the image.
+//!   Only a [`Keep`] flag can make the output larger than the input: by that 18-byte VP8X,
+//!   or by a minimal EXIF longer than the (already minimal) EXIF it replaces.
+//! - Only the first ICCP is kept under [`Keep::ICC`]; the minimal EXIF is written for the
+//!   first EXIF holding an orientation, without the `Exif\0\0` prefix (as libwebp writes it).
+//! - VP8X payloads longer than 10 bytes and ANIM payloads longer than 6 are cut to their
+//!   defined bytes, and an ANIM after the first goes (libwebp reads only the first); the reserved bits of the ANMF flags byte are cleared; pad bytes are
+//!   written as zero whatever the input held (1 byte each could carry data).
+//! - Chunk sizes are strict, as libwebp's demuxer is: a chunk (with its pad byte) running
+//!   past the RIFF payload or the input is [`Error::Truncated`]; a chunk nested in an ANMF
+//!   frame that runs past the frame is [`Error::Malformed`]. A file with no VP8/VP8L image
+//!   (at top level or in a frame) is [`Error::Malformed`].
+//! - Frame sizes in ANMF headers go through the same canvas limits as the VP8X canvas.
+
+use crate::exif;
+use crate::out::SizeField;
+use crate::reader::Reader;
+use crate::report::Verdict;
+use crate::stripper::{Keep, Options};
+use crate::{Error, Format, Kinds, Report};
+
+/// Bytes of a chunk header: FourCC and size.
+const HEADER: usize = 8;
+/// VP8X payload: flags, 3 reserved bytes, 24-bit canvas width − 1 and height − 1.
+const VP8X_BODY: usize = 10;
+/// ANIM payload: background colour (4) and loop count (2).
+const ANIM_BODY: usize = 6;
+/// ANMF frame header: X, Y, width − 1, height − 1, duration (24 bits each) and a flags byte.
+const ANMF_HEADER: usize = 16;
+
+// VP8X flags byte, most significant bit first: Rsv Rsv ICC Alpha EXIF XMP Animation Rsv.
+const ANIMATION_FLAG: u8 = 0x02;
+const EXIF_FLAG: u8 = 0x08;
+const ALPHA_FLAG: u8 = 0x10;
+const ICC_FLAG: u8 = 0x20;
+/// The defined bits of the ANMF flags byte: blending method (1) and disposal method (0).
+const ANMF_FLAGS: u8 = 0x03;
+/// The VP8L signature byte (WebP lossless bitstream spec § 3.1).
+const VP8L_SIGNATURE: u8 = 0x2F;
+/// The start code after a VP8 key frame's frame tag (RFC 6386 § 9.1).
+const VP8_START_CODE: [u8; 3] = [0x9D, 0x01, 0x2A];
+
+/// One chunk. `body` reads the payload (without pad byte) at absolute offsets.
+struct Chunk<'a> {
+    kind: [u8; 4],
+    offset: usize,
+    body: Reader<'a>,
+}
+
+impl<'a> Chunk<'a> {
+    fn data(&self) -> &'a [u8] {
+        self.body.rest()
+    }
+
+    /// The bytes the chunk takes in the input: header, payload, pad byte.
+    fn disk_len(&self) -> usize {
+        padded(self.body.remaining()).saturating_add(HEADER)
+    }
+}
+
+fn padded(len: usize) -> usize {
+    len.saturating_add(len & 1)
+}
+
+/// The policy of SPEC.md § WebP for a top-level chunk of an extended file.
+fn verdict(kind: [u8; 4], keep: Keep) -> Verdict {
+    match &kind {
+        b"VP8 " | b"VP8L" | b"ALPH" => Verdict::Keep,
+        // VP8X gets its flags rewritten, ANIM is cut to its defined bytes, ANMF loses the
+        // non-image chunks nested in it and gets its size fixed.
+        b"VP8X" | b"ANIM" | b"ANMF" => Verdict::Rewrite,
+        b"ICCP" if keep.contains(Keep::ICC) => Verdict::Keep,
+        b"EXIF" if keep.contains(Keep::ORIENTATION) => Verdict::Rewrite,
+        _ => Verdict::Drop(kind_of(kind)),
+    }
+}
+
+/// The policy for a chunk nested in an ANMF frame: only the frame's image data stays.
+fn frame_verdict(kind: [u8; 4]) -> Verdict {
+    match &kind {
+        b"ALPH" | b"VP8 " | b"VP8L" => Verdict::Keep,
+        _ => Verdict::Drop(kind_of(kind)),
+    }
+}
+
+/// What a dropped chunk held, for the report.
+fn kind_of(kind: [u8; 4]) -> Kinds {
+    match &kind {
+        b"ICCP" => Kinds::ICC,
+        b"EXIF" => Kinds::EXIF,
+        // `XMP\0` is a misspelling some writers used.
+        b"XMP " | b"XMP\0" => Kinds::XMP,
+        // RIFF INFO tags some encoders put straight into the WebP RIFF.
+        b"ICMT" => Kinds::COMMENT,
+        b"IART" | b"ICOP" | b"INAM" | b"ICRD" | b"ISFT" | b"ISBJ" | b"IKEY" | b"IENG" | b"IGNR"
+        | b"ISRC" | b"LIST" => Kinds::TEXT,
+        _ => Kinds::OTHER,
+    }
+}
+
+pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<Report, Error> {
+    let mut r = Reader::new(input, Format::WebP);
+    r.skip(4)?; // "RIFF", checked by detect
+    let riff_size = r.u32_le()?;
+    r.skip(4)?; // "WEBP", checked by detect
+    if riff_size < 4 {
+        return Err(r.malformed_at(4, format!("RIFF size {riff_size} is under 4")));
+    }
+    // The RIFF payload starts at byte 8; whatever follows it is not part of the image.
+    let riff_end = usize::try_from(riff_size)
+        .ok()
+        .and_then(|size| size.checked_add(8))
+        .unwrap_or(usize::MAX);
+    let mut chunks = r.take(riff_end.min(r.end()).saturating_sub(r.pos()))?;
+    let mut report = Report::new(Format::WebP);
+    report.trailer(r.remaining());
+
+    out.extend_from_slice(b"RIFF");
+    let size = SizeField::placeholder(out);
+    out.extend_from_slice(b"WEBP");
+    let Some(first) = next_chunk(&mut chunks)? else {
+        return Err(chunks.malformed("the RIFF payload holds no chunk"));
+    };
+    match &first.kind {
+        b"VP8X" => extended(&first, &mut chunks, opts, &mut report, out)?,
+        b"VP8 " | b"VP8L" => simple(&first, &mut chunks, opts, &mut report, out)?,
+        _ => {
+            return Err(chunks.malformed_at(first.offset, "first chunk is not VP8X, VP8 or VP8L"));
+        }
+    }
+    patch_size(size, out, 4)?;
+    Ok(report)
+}
+
+/// Reads one chunk with its pad byte; `None` at the end of `r`.
+fn next_chunk<'a>(r: &mut Reader<'a>) -> Result<Option<Chunk<'a>>, Error> {
+    if r.remaining() == 0 {
+        return Ok(None);
+    }
+    let offset = r.pos();
+    let mut header = r.clone();
+    let kind: [u8; 4] = header.array()?;
+    let len = usize::try_from(header.u32_le()?).unwrap_or(usize::MAX);
+    let whole = padded(len).saturating_add(HEADER);
+    if whole > r.remaining() {
+        return Err(r.truncated(whole.saturating_sub(r.remaining())));
+    }
+    r.skip(HEADER)?;
+    let body = r.take(len)?;
+    r.skip(len & 1)?;
+    Ok(Some(Chunk { kind, offset, body }))
+}
+
+/// Reads one chunk nested in an ANMF frame; running past the frame is malformed.
+fn next_frame_chunk<'a>(r: &mut Reader<'a>) -> Result<Option<Chunk<'a>>, Error> {
+    let at = r.pos();
+    next_chunk(r).map_err(|_| r.malformed_at(at, "chunk runs past the end of its ANMF frame"))
+}
+
+/// Writes a chunk: header, payload, a zero pad byte when the payload is odd. Returns its length.
+fn write_chunk(kind: [u8; 4], data: &[u8], out: &mut Vec<u8>) -> usize {
+    let Ok(len) = u32::try_from(data.len()) else {
+        return 0; // cannot happen: every payload written came from a u32 size or a constant
+    };
+    out.extend_from_slice(&kind);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(data);
+    if data.len() & 1 == 1 {
+        out.push(0);
+    }
+    padded(data.len()).saturating_add(HEADER)
+}
+
+/// Writes a VP8X chunk for a `width` × `height` canvas; returns the output offset of its
+/// flags byte, for patching once the walk knows what remains.
+fn write_vp8x(flags: u8, width: u32, height: u32, out: &mut Vec<u8>) -> usize {
+    let mut body = [0u8; VP8X_BODY];
+    body[0] = flags;
+    body[4..7].copy_from_slice(&width.saturating_sub(1).to_le_bytes()[..3]);
+    body[7..10].copy_from_slice(&height.saturating_sub(1).to_le_bytes()[..3]);
+    let at = out.len().saturating_add(HEADER);
+    write_chunk(*b"VP8X", &body, out);
+    at
+}
+
+/// Writes the EXIF chunk holding only the orientation of `data`'s EXIF, when it has one
+/// other than 1. Returns its length (0 when nothing was written).
+fn write_orientation(data: &[u8], out: &mut Vec<u8>) -> usize {
+    // The container spec wants the TIFF header first; some writers prefix `Exif\0\0`.
+    let tiff = data.strip_prefix(b"Exif\0\0").unwrap_or(data);
+    match exif::read_orientation(tiff) {
+        Some(o) => write_chunk(*b"EXIF", &exif::orientation_tiff(o), out),
+        None => 0,
+    }
+}
+
+/// Records `len` removed bytes of `kind`, when there are any.
+fn removed_if(report: &mut Report, kind: Kinds, len: usize) {
+    if len > 0 {
+        report.removed(kind, len);
+    }
+}
+
+/// Fills in a size placeholder with the number of bytes written after it.
+fn patch_size(size: SizeField, out: &mut [u8], offset: usize) -> Result<(), Error> {
+    if size.patch_le(out, size.bytes_after(out)) {
+        Ok(())
+    } else {
+        Err(Error::Unsupported {
+            format: Format::WebP,
+            offset,
+            what: "output chunk over 4 GiB",
+        })
+    }
+}
+
+/// Width, height and alpha of a simple file, from its bitstream header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bitstream {
+    width: u32,
+    height: u32,
+    alpha: bool,
+}
+
+/// Reads the VP8 or VP8L header of `image` and checks its size against the limits.
+fn read_bitstream(image: &Chunk<'_>, opts: &Options) -> Result<Bitstream, Error> {
+    let mut r = image.body.clone();
+    let at = r.pos();
+    let read = if &image.kind == b"VP8L" {
+        read_vp8l(&mut r)
+    } else {
+        read_vp8(&mut r)
+    };
+    let bits = read.map_err(|e| match e {
+        Error::Truncated { .. } => malformed(at, "bitstream is shorter than its header"),
+        e => e,
+    })?;
+    opts.limits
+        .check_canvas(Format::WebP, at, bits.width, bits.height)?;
+    Ok(bits)
+}
+
+/// A malformed-WebP error at `offset`, for checks made outside a [`Reader`].
+fn malformed(offset: usize, what: &'static str) -> Error {
+    Error::Malformed {
+        format: Format::WebP,
+        offset,
+        what: what.into(),
+    }
+}
+
+/// A VP8 key frame (RFC 6386 § 9.1): 3-byte frame tag whose bit 0 is clear, start code
+/// `9D 01 2A`, then 14-bit width and height, each under 2 scaling bits.
+fn read_vp8(r: &mut Reader<'_>) -> Result<Bitstream, Error> {
+    let at = r.pos();
+    if r.u24_le()? & 1 != 0 {
+        return Err(r.malformed_at(at, "VP8 bitstream does not start with a key frame"));
+    }
+    if r.array::<3>()? != VP8_START_CODE {
+        return Err(r.malformed_at(at.saturating_add(3), "VP8 start code is not 9D 01 2A"));
+    }
+    let width = u32::from(r.u16_le()? & 0x3FFF);
+    let height = u32::from(r.u16_le()? & 0x3FFF);
+    if width == 0 || height == 0 {
+        return Err(r.malformed_at(at.saturating_add(6), "VP8 frame has no pixels"));
+    }
+    Ok(Bitstream {
+        width,
+        height,
+        alpha: false,
+    })
+}
+
+/// A VP8L header (WebP lossless bitstream spec § 3.1 and § 3.2): signature `0x2F`, then 14-bit
+/// width − 1, 14-bit height − 1, the alpha_is_used bit and a 3-bit version that must be 0.
+fn read_vp8l(r: &mut Reader<'_>) -> Result<Bitstream, Error> {
+    let at = r.pos();
+    if r.u8()? != VP8L_SIGNATURE {
+        return Err(r.malformed_at(at, "VP8L signature is not 0x2F"));
+    }
+    let bits = r.u32_le()?;
+    if bits >> 29 != 0 {
+        return Err(r.malformed_at(at.saturating_add(1), "VP8L version is not 0"));
+    }
+    Ok(Bitstream {
+        width: (bits & 0x3FFF).saturating_add(1),
+        height: ((bits >> 14) & 0x3FFF).saturating_add(1),
+        alpha: (bits >> 28) & 1 == 1,
+    })
+}
+
+/// A simple file: the image chunk, then chunks no decoder reads, which all go — except an
+/// EXIF or ICCP kept by a [`Keep`] flag, which promote the file to the extended format.
+fn simple<'a>(
+    image: &Chunk<'a>,
+    r: &mut Reader<'a>,
+    opts: &Options,
+    report: &mut Report,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let body_start = out.len();
+    let bits = read_bitstream(image, opts)?;
+    report.width = bits.width;
+    report.height = bits.height;
+    write_chunk(image.kind, image.data(), out);
+    let mut wrote_exif = false;
+    let mut icc: Option<&[u8]> = None;
+    while let Some(chunk) = next_chunk(r)? {
+        let raw = chunk.disk_len();
+        match &chunk.kind {
+            b"EXIF" if opts.keep.contains(Keep::ORIENTATION) && !wrote_exif => {
+                let written = write_orientation(chunk.data(), out);
+                wrote_exif = written > 0;
+                removed_if(report, Kinds::EXIF, raw.saturating_sub(written));
+            }
+            b"ICCP" if opts.keep.contains(Keep::ICC) && icc.is_none() => icc = Some(chunk.data()),
+            _ => report.removed(kind_of(chunk.kind), raw),
+        }
+    }
+    if wrote_exif || icc.is_some() {
+        // Append VP8X (and ICCP), then rotate them in front of the image chunk: the extended
+        // format wants VP8X first and ICCP before the image data.
+        let tail = out.len();
+        let mut flags = if bits.alpha { ALPHA_FLAG } else { 0 };
+        if wrote_exif {
+            flags |= EXIF_FLAG;
+        }
+        if icc.is_some() {
+            flags |= ICC_FLAG;
+        }
+        write_vp8x(flags, bits.width, bits.height, out);
+        if let Some(profile) = icc {
+            write_chunk(*b"ICCP", profile, out);
+        }
+        let moved = out.len().saturating_sub(tail);
+        if let Some(body) = out.get_mut(body_start..) {
+            body.rotate_right(moved);
+        }
+    }
+    Ok(())
+}
+
+/// State of an extended file's walk.
+struct Walk {
+    width: u32,
+    height: u32,
+    /// The VP8X flags the output gets.
+    flags: u8,
+    frames: u32,
+    has_anim: bool,
+    has_image: bool,
+}
+
+/// An extended file: VP8X first, then any chunks.
+fn extended<'a>(
+    vp8x: &Chunk<'a>,
+    r: &mut Reader<'a>,
+    opts: &Options,
+    report: &mut Report,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let mut body = vp8x.body.clone();
+    if body.remaining() < VP8X_BODY {
+        return Err(body.malformed_at(
+            vp8x.offset.saturating_add(4),
+            "VP8X is shorter than 10 bytes",
+        ));
+    }
+    let flags = body.u8()?;
+    body.skip(3)?;
+    let canvas_at = body.pos();
+    let width = body.u24_le()?.saturating_add(1);
+    let height = body.u24_le()?.saturating_add(1);
+    opts.limits
+        .check_canvas(Format::WebP, canvas_at, width, height)?;
+    report.width = width;
+    report.height = height;
+    let flags_at = write_vp8x(0, width, height, out);
+    removed_if(
+        report,
+        Kinds::OTHER,
+        vp8x.disk_len().saturating_sub(HEADER + VP8X_BODY),
+    );
+    let mut walk = Walk {
+        width,
+        height,
+        flags: flags & ALPHA_FLAG,
+        frames: 0,
+        has_anim: false,
+        has_image: false,
+    };
+    while let Some(chunk) = next_chunk(r)? {
+        let raw = chunk.disk_len();
+        match verdict(chunk.kind, opts.keep) {
+            Verdict::Keep if &chunk.kind == b"ICCP" => {
+                if walk.flags & ICC_FLAG == 0 {
+                    write_chunk(chunk.kind, chunk.data(), out);
+                    walk.flags |= ICC_FLAG;
+                } else {
+                    report.removed(Kinds::ICC, raw);
+                }
+            }
+            Verdict::Keep => {
+                write_chunk(chunk.kind, chunk.data(), out);
+                walk.has_image |= &chunk.kind != b"ALPH";
+            }
+            Verdict::Drop(kind) => report.removed(kind, raw),
+            Verdict::Rewrite => rewrite(&chunk, opts, &mut walk, report, out)?,
+        }
+    }
+    if !walk.has_image {
+        return Err(r.malformed("no VP8 or VP8L image in the file"));
+    }
+    if let Some(byte) = out.get_mut(flags_at) {
+        *byte = walk.flags;
+    }
+    report.frames = walk.frames.max(1);
+    Ok(())
+}
+
+/// Writes the cleaned form of a top-level chunk whose verdict is `Rewrite`.
+fn rewrite(
+    chunk: &Chunk<'_>,
+    opts: &Options,
+    walk: &mut Walk,
+    report: &mut Report,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let raw = chunk.disk_len();
+    match &chunk.kind {
+        // libwebp reads the first ANIM only; a second one is unused bytes.
+        b"ANIM" if walk.has_anim => report.removed(Kinds::OTHER, raw),
+        b"ANIM" => {
+            let Some(anim) = chunk.data().get(..ANIM_BODY) else {
+                return Err(malformed(
+                    chunk.offset.saturating_add(4),
+                    "ANIM is shorter than 6 bytes",
+                ));
+            };
+            let written = write_chunk(chunk.kind, anim, out);
+            removed_if(report, Kinds::OTHER, raw.saturating_sub(written));
+            walk.flags |= ANIMATION_FLAG;
+            walk.has_anim = true;
+        }
+        b"ANMF" => {
+            walk.frames = walk.frames.saturating_add(1);
+            opts.limits.check_frames(
+                Format::WebP,
+                chunk.offset,
+                walk.width,
+                walk.height,
+                walk.frames,
+            )?;
+            walk.has_image |= rewrite_frame(chunk, opts, report, out)?;
+            walk.flags |= ANIMATION_FLAG;
+        }
+        b"EXIF" => {
+            let written = if walk.flags & EXIF_FLAG == 0 {
+                write_orientation(chunk.data(), out)
+            } else {
+                0
+            };
+            if written > 0 {
+                walk.flags |= EXIF_FLAG;
+            }
+            removed_if(report, Kinds::EXIF, raw.saturating_sub(written));
+        }
+        _ => return Err(malformed(chunk.offset, "second VP8X chunk")),
+    }
+    Ok(())
+}
+
+/// Writes an ANMF frame with its header and only its image chunks, and its size fixed.
+/// Returns whether the frame holds a VP8 or VP8L image.
+fn rewrite_frame(
+    chunk: &Chunk<'_>,
+    opts: &Options,
+    report: &mut Report,
+    out: &mut Vec<u8>,
+) -> Result<bool, Error> {
+    let mut body = chunk.body.clone();
+    let Ok(header) = body.array::<ANMF_HEADER>() else {
+        return Err(malformed(
+            chunk.offset.saturating_add(4),
+            "ANMF is shorter than its 16-byte frame header",
+        ));
+    };
+    let mut fields = chunk.body.clone();
+    fields.skip(6)?;
+    let size_at = fields.pos();
+    let width = fields.u24_le()?.saturating_add(1);
+    let height = fields.u24_le()?.saturating_add(1);
+    opts.limits
+        .check_canvas(Format::WebP, size_at, width, height)?;
+
+    out.extend_from_slice(b"ANMF");
+    let size = SizeField::placeholder(out);
+    let mut header = header;
+    if let Some(flags) = header.last_mut() {
+        *flags &= ANMF_FLAGS;
+    }
+    out.extend_from_slice(&header);
+    let mut has_image = false;
+    while let Some(inner) = next_frame_chunk(&mut body)? {
+        match frame_verdict(inner.kind) {
+            Verdict::Drop(kind) => report.removed(kind, inner.disk_len()),
+            Verdict::Keep | Verdict::Rewrite => {
+                write_chunk(inner.kind, inner.data(), out);
+                has_image |= &inner.kind != b"ALPH";
+            }
+        }
+    }
+    patch_size(size, out, chunk.offset.saturating_add(4))?;
+    Ok(has_image)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Limit, Limits};
+
+    /// The VP8X XMP bit, which the walker never sets.
+    const XMP_FLAG: u8 = 0x04;
+
+    fn chunk(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        let mut v = kind.to_vec();
+        v.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        v.extend_from_slice(body);
+        if body.len() % 2 == 1 {
+            v.push(0);
+        }
+        v
+    }
+
+    /// `RIFF size WEBP` and the chunks, with the right RIFF size.
+    fn riff(chunks: &[&[u8]]) -> Vec<u8> {
+        let body: Vec<u8> = chunks.concat();
+        let mut v = b"RIFF".to_vec();
+        v.extend_from_slice(&(body.len() as u32 + 4).to_le_bytes());
+        v.extend_from_slice(b"WEBP");
+        v.extend(body);
+        v
+    }
+
+    /// A VP8 key frame header for `w` × `h` and 3 bytes of "partition data": 13 bytes, odd.
+    fn vp8(w: u16, h: u16) -> Vec<u8> {
+        let mut b = vec![0x30, 0x00, 0x00, 0x9D, 0x01, 0x2A];
+        b.extend_from_slice(&w.to_le_bytes());
+        b.extend_from_slice(&h.to_le_bytes());
+        b.extend_from_slice(&[0xAA, 0xBB, 0xCC]);
+        chunk(b"VP8 ", &b)
+    }
+
+    /// A VP8L header for `w` × `h` and 2 bytes of "entropy-coded data".
+    fn vp8l(w: u32, h: u32, alpha: bool) -> Vec<u8> {
+        let bits = (w - 1) | ((h - 1) << 14) | (u32::from(alpha) << 28);
+        let mut b = vec![VP8L_SIGNATURE];
+        b.extend_from_slice(&bits.to_le_bytes());
+        b.extend_from_slice(&[0x11, 0x22]);
+        chunk(b"VP8L", &b)
+    }
+
+    fn vp8x(flags: u8, w: u32, h: u32) -> Vec<u8> {
+        let mut b = vec![flags, 0, 0, 0];
+        b.extend_from_slice(&(w - 1).to_le_bytes()[..3]);
+        b.extend_from_slice(&(h - 1).to_le_bytes()[..3]);
+        chunk(b"VP8X", &b)
+    }
+
+    fn anmf(flags: u8, w: u32, h: u32, nested: &[&[u8]]) -> Vec<u8> {
+        let mut b = vec![0; 6];
+        b.extend_from_slice(&(w - 1).to_le_bytes()[..3]);
+        b.extend_from_slice(&(h - 1).to_le_bytes()[..3]);
+        b.extend_from_slice(&[100, 0, 0, flags]);
+        b.extend(nested.concat());
+        chunk(b"ANMF", &b)
+    }
+
+    fn alph() -> Vec<u8> {
+        chunk(b"ALPH", &[0, 0xFF, 0xFE])
+    }
+
+    fn anim() -> Vec<u8> {
+        chunk(b"ANIM", &[0xFF, 0xFF, 0xFF, 0xFF, 0, 0])
+    }
+
+    fn exif_tiff(orientation: u16) -> Vec<u8> {
+        let mut t = crate::exif::orientation_tiff(orientation).to_vec();
+        t.extend_from_slice(b"GPS-CANARY");
+        t
+    }
+
+    fn run(input: &[u8], keep: Keep, limits: Limits) -> Result<(Vec<u8>, Report), Error> {
+        let mut out = Vec::new();
+        let report = strip(input, &Options { keep, limits }, &mut out)?;
+        assert_eq!(
+            u32::from_le_bytes(out[4..8].try_into().unwrap()) as usize,
+            out.len() - 8,
+            "RIFF size"
+        );
+        Ok((out, report))
+    }
+
+    /// Strips with `keep`, checks idempotence, and that the output is not larger.
+    fn strip_with(input: &[u8], keep: Keep) -> (Vec<u8>, Report) {
+        let (out, report) = run(input, keep, Limits::default()).unwrap();
+        assert_eq!(
+            run(&out, keep, Limits::default()).unwrap().0,
+            out,
+            "not idempotent"
+        );
+        if keep.is_empty() {
+            assert!(out.len() <= input.len());
+            assert_eq!(report.bytes_removed, (input.len() - out.len()) as u64);
+        }
+        (out, report)
+    }
+
+    fn strip_default(input: &[u8]) -> (Vec<u8>, Report) {
+        strip_with(input, Keep::empty())
+    }
+
+    fn metadata_chunks() -> Vec<(Vec<u8>, Kinds)> {
+        let mut prefixed = b"Exif\0\0".to_vec();
+        prefixed.extend(exif_tiff(6));
+        vec![
+            (chunk(b"ICCP", b"Eve's monitor profile"), Kinds::ICC),
+            (chunk(b"EXIF", &exif_tiff(6)), Kinds::EXIF),
+            (chunk(b"EXIF", &prefixed), Kinds::EXIF),
+            (chunk(b"XMP ", b"<x:xmpmeta>Eve</x:xmpmeta>"), Kinds::XMP),
+            (chunk(b"XMP\0", b"<x:xmpmeta/>"), Kinds::XMP),
+            (chunk(b"ICMT", b"a comment"), Kinds::COMMENT),
+            (chunk(b"IART", b"Eve"), Kinds::TEXT),
+            (chunk(b"C2PA", b"manifest"), Kinds::OTHER),
+            (chunk(b"\0\0\0\0", b""), Kinds::OTHER),
+        ]
+    }
+
+    #[test]
+    fn verdicts_mirror_the_spec() {
+        for kind in [b"VP8 ", b"VP8L", b"ALPH"] {
+            assert_eq!(verdict(*kind, Keep::empty()), Verdict::Keep);
+            assert_eq!(frame_verdict(*kind), Verdict::Keep);
+        }
+        for kind in [b"VP8X", b"ANIM", b"ANMF"] {
+            assert_eq!(verdict(*kind, Keep::empty()), Verdict::Rewrite);
+            assert_eq!(frame_verdict(*kind), Verdict::Drop(Kinds::OTHER));
+        }
+        assert_eq!(verdict(*b"ICCP", Keep::empty()), Verdict::Drop(Kinds::ICC));
+        assert_eq!(verdict(*b"ICCP", Keep::ICC), Verdict::Keep);
+        assert_eq!(verdict(*b"EXIF", Keep::ICC), Verdict::Drop(Kinds::EXIF));
+        assert_eq!(verdict(*b"EXIF", Keep::ORIENTATION), Verdict::Rewrite);
+        assert_eq!(verdict(*b"XMP ", Keep::all()), Verdict::Drop(Kinds::XMP));
+        assert_eq!(verdict(*b"XMP\0", Keep::all()), Verdict::Drop(Kinds::XMP));
+        assert_eq!(verdict(*b"vp8 ", Keep::all()), Verdict::Drop(Kinds::OTHER));
+        assert_eq!(frame_verdict(*b"EXIF"), Verdict::Drop(Kinds::EXIF));
+    }
+
+    #[test]
+    fn simple_lossy_keeps_the_bitstream_and_drops_what_follows() {
+        let image = vp8(3, 2);
+        let clean = riff(&[&image]);
+        let (out, report) = strip_default(&clean);
+        assert_eq!(out, clean);
+        assert_eq!((report.width, report.height, report.frames), (3, 2, 1));
+        assert!(report.removed.is_empty());
+        for (unit, kind) in metadata_chunks() {
+            let (out, report) = strip_default(&riff(&[&image, &unit]));
+            assert_eq!(out, clean, "{kind:?}");
+            assert_eq!(report.removed, kind);
+            assert_eq!(report.bytes_removed, unit.len() as u64);
+        }
+        // Nothing after the image of a simple file is read by a decoder, image chunks neither.
+        let (out, report) = strip_default(&riff(&[&image, &alph(), &vp8(9, 9), &anim()]));
+        assert_eq!(out, clean);
+        assert_eq!(report.removed, Kinds::OTHER);
+    }
+
+    #[test]
+    fn simple_lossless_reads_its_size_and_alpha() {
+        let input = riff(&[&vp8l(16_384, 1, true), &chunk(b"EXIF", &exif_tiff(1))]);
+        let err = run(&input, Keep::empty(), Limits::default()).unwrap_err();
+        assert_eq!(
+            err,
+            Error::LimitExceeded {
+                format: Format::WebP,
+                offset: 20,
+                limit: Limit::Width,
+                value: 16_384,
+                max: 16_383
+            }
+        );
+        let (out, report) = run(&input, Keep::empty(), Limits::none()).unwrap();
+        assert_eq!(out, riff(&[&vp8l(16_384, 1, true)]));
+        assert_eq!((report.width, report.height), (16_384, 1));
+        let (_, report) = strip_default(&riff(&[&vp8l(7, 16_383, false)]));
+        assert_eq!((report.width, report.height), (7, 16_383));
+    }
+
+    #[test]
+    fn extended_keeps_image_chunks_byte_exact_and_rewrites_flags() {
+        let all = ICC_FLAG | ALPHA_FLAG | EXIF_FLAG | XMP_FLAG | 0xC1;
+        let units = metadata_chunks();
+        let mut input: Vec<&[u8]> = Vec::new();
+        let head = vp8x(all, 3, 2);
+        input.push(&head);
+        let (a, v) = (alph(), vp8(3, 2));
+        for (unit, _) in &units {
+            input.push(unit);
+        }
+        input.push(&a);
+        for (unit, _) in &units {
+            input.push(unit);
+        }
+        input.push(&v);
+        for (unit, _) in &units {
+            input.push(unit);
+        }
+        let mut input = riff(&input);
+        input[21..24].copy_from_slice(&[0xAB, 0xCD, 0xEF]); // reserved bytes
+        let (out, report) = strip_default(&input);
+        assert_eq!(out, riff(&[&vp8x(ALPHA_FLAG, 3, 2), &a, &v]));
+        assert_eq!(
+            report.removed,
+            Kinds::ICC | Kinds::EXIF | Kinds::XMP | Kinds::COMMENT | Kinds::TEXT | Kinds::OTHER
+        );
+        assert_eq!((report.width, report.height, report.frames), (3, 2, 1));
+    }
+
+    #[test]
+    fn alpha_flag_is_copied_and_never_trusted_for_other_chunks() {
+        // Stale alpha bit without ALPH: kept (libwebp reports it as has_alpha).
+        let input = riff(&[&vp8x(ALPHA_FLAG | ANIMATION_FLAG, 3, 2), &vp8(3, 2)]);
+        let (out, _) = strip_default(&input);
+        assert_eq!(out, riff(&[&vp8x(ALPHA_FLAG, 3, 2), &vp8(3, 2)]));
+        // ALPH without the alpha bit: still clear (libwebp's demuxer ignores that ALPH).
+        let input = riff(&[&vp8x(0, 3, 2), &alph(), &vp8(3, 2)]);
+        assert_eq!(strip_default(&input).0, input);
+        // Frames without the animation bit: set, since ANMF remains.
+        let input = riff(&[&vp8x(0, 3, 2), &anim(), &anmf(0, 3, 2, &[&vp8(3, 2)])]);
+        let (out, report) = strip_default(&input);
+        assert_eq!(
+            out,
+            riff(&[
+                &vp8x(ANIMATION_FLAG, 3, 2),
+                &anim(),
+                &anmf(0, 3, 2, &[&vp8(3, 2)])
+            ])
+        );
+        assert_eq!(report.frames, 1);
+    }
+
+    #[test]
+    fn animated_frames_lose_nested_chunks_and_get_their_size_fixed() {
+        let unknown = chunk(b"ABCD", b"odd");
+        let nested_exif = chunk(b"EXIF", &exif_tiff(6));
+        let frame1 = anmf(0xFE, 3, 2, &[&alph(), &unknown, &vp8(3, 2), &nested_exif]);
+        let frame2 = anmf(0x01, 2, 1, &[&vp8l(2, 1, true)]);
+        let input = riff(&[
+            &vp8x(ANIMATION_FLAG | ALPHA_FLAG | XMP_FLAG, 3, 2),
+            &anim(),
+            &frame1,
+            &chunk(b"XMP ", b"<x/>"),
+            &frame2,
+        ]);
+        let (out, report) = strip_default(&input);
+        let expected = riff(&[
+            &vp8x(ANIMATION_FLAG | ALPHA_FLAG, 3, 2),
+            &anim(),
+            &anmf(0x02, 3, 2, &[&alph(), &vp8(3, 2)]),
+            &frame2,
+        ]);
+        assert_eq!(out, expected);
+        assert_eq!(report.frames, 2);
+        assert_eq!(report.removed, Kinds::OTHER | Kinds::EXIF | Kinds::XMP);
+        // The ANMF size field matches what the frame holds now.
+        let anmf_at = 12 + 18 + 14;
+        let size = u32::from_le_bytes(out[anmf_at + 4..anmf_at + 8].try_into().unwrap());
+        assert_eq!(size as usize, 16 + alph().len() + vp8(3, 2).len());
+    }
+
+    #[test]
+    fn anim_and_vp8x_are_cut_to_their_defined_bytes() {
+        let mut long_anim = vec![1, 2, 3, 4, 5, 6];
+        long_anim.extend_from_slice(b"hidden");
+        let mut long_vp8x = vp8x(0, 3, 2)[8..].to_vec();
+        long_vp8x.extend_from_slice(b"hidden!");
+        let frame = anmf(0, 3, 2, &[&vp8(3, 2)]);
+        let input = riff(&[
+            &chunk(b"VP8X", &long_vp8x),
+            &chunk(b"ANIM", &long_anim),
+            &frame,
+        ]);
+        let (out, report) = strip_default(&input);
+        assert_eq!(
+            out,
+            riff(&[
+                &vp8x(ANIMATION_FLAG, 3, 2),
+                &chunk(b"ANIM", &[1, 2, 3, 4, 5, 6]),
+                &frame
+            ])
+        );
+        assert_eq!(report.removed, Kinds::OTHER);
+        let twice = riff(&[&vp8x(ANIMATION_FLAG, 3, 2), &anim(), &frame, &anim()]);
+        let (out, report) = strip_default(&twice);
+        assert_eq!(out, riff(&[&vp8x(ANIMATION_FLAG, 3, 2), &anim(), &frame]));
+        assert_eq!(report.removed, Kinds::OTHER);
+    }
+
+    #[test]
+    fn pad_bytes_are_zeroed_and_dropped_with_their_chunk() {
+        let mut input = riff(&[&vp8(3, 2), &chunk(b"XMP ", b"abc")]);
+        let pad = 12 + 8 + 13;
+        input[pad] = 0x55; // the VP8 chunk's pad byte carries a byte
+        let (out, report) = strip_default(&input);
+        assert_eq!(out, riff(&[&vp8(3, 2)]));
+        assert_eq!(report.bytes_removed, 12, "a zeroed pad byte is not removed");
+    }
+
+    #[test]
+    fn bytes_past_the_riff_end_go() {
+        let clean = riff(&[&vp8(3, 2)]);
+        let mut input = clean.clone();
+        input.extend_from_slice(&chunk(b"EXIF", &exif_tiff(6)));
+        input.extend_from_slice(b"garbage");
+        let (out, report) = strip_default(&input);
+        assert_eq!(out, clean);
+        assert_eq!(report.removed, Kinds::TRAILER);
+        // A RIFF size that cuts before the image: nothing left to show.
+        let mut short = riff(&[&vp8x(0, 3, 2), &vp8(3, 2)]);
+        short[4..8].copy_from_slice(&22u32.to_le_bytes());
+        assert_eq!(
+            run(&short, Keep::empty(), Limits::default()).unwrap_err(),
+            Error::Malformed {
+                format: Format::WebP,
+                offset: 30,
+                what: "no VP8 or VP8L image in the file".into()
+            }
+        );
+    }
+
+    #[test]
+    fn riff_size_larger_than_the_input_is_fixed_when_every_chunk_is_whole() {
+        let clean = riff(&[&vp8(3, 2)]);
+        let mut input = clean.clone();
+        input[4..8].copy_from_slice(&1000u32.to_le_bytes());
+        assert_eq!(strip_default(&input).0, clean);
+    }
+
+    #[test]
+    fn keep_orientation_writes_a_minimal_exif_in_extended_files() {
+        let minimal = chunk(b"EXIF", &crate::exif::orientation_tiff(6));
+        let mut prefixed = b"Exif\0\0".to_vec();
+        prefixed.extend(exif_tiff(6));
+        for body in [exif_tiff(6), prefixed] {
+            let input = riff(&[
+                &vp8x(EXIF_FLAG, 3, 2),
+                &vp8(3, 2),
+                &chunk(b"EXIF", &body),
+                &chunk(b"EXIF", &body),
+            ]);
+            let (out, report) = strip_with(&input, Keep::ORIENTATION);
+            assert_eq!(out, riff(&[&vp8x(EXIF_FLAG, 3, 2), &vp8(3, 2), &minimal]));
+            assert_eq!(report.removed, Kinds::EXIF);
+            assert!(out.len() < input.len());
+        }
+        let upright = riff(&[
+            &vp8x(EXIF_FLAG, 3, 2),
+            &vp8(3, 2),
+            &chunk(b"EXIF", &exif_tiff(1)),
+        ]);
+        let (out, _) = strip_with(&upright, Keep::ORIENTATION);
+        assert_eq!(out, riff(&[&vp8x(0, 3, 2), &vp8(3, 2)]));
+        // The minimal EXIF alone is kept as it is, with nothing reported.
+        let (again, report) = strip_with(
+            &riff(&[&vp8x(EXIF_FLAG, 3, 2), &vp8(3, 2), &minimal]),
+            Keep::ORIENTATION,
+        );
+        assert_eq!(again, riff(&[&vp8x(EXIF_FLAG, 3, 2), &vp8(3, 2), &minimal]));
+        assert!(report.removed.is_empty());
+    }
+
+    #[test]
+    fn keep_flags_promote_a_simple_file_to_extended() {
+        let minimal = chunk(b"EXIF", &crate::exif::orientation_tiff(8));
+        let icc = chunk(b"ICCP", b"profile bytes");
+        let image = vp8l(5, 4, true);
+        let input = riff(&[
+            &image,
+            &chunk(b"XMP ", b"x"),
+            &chunk(b"EXIF", &exif_tiff(8)),
+            &icc,
+            &chunk(b"ICCP", b"2nd"),
+        ]);
+        let (out, report) = strip_with(&input, Keep::DISPLAY);
+        assert_eq!(
+            out,
+            riff(&[
+                &vp8x(ICC_FLAG | EXIF_FLAG | ALPHA_FLAG, 5, 4),
+                &icc,
+                &image,
+                &minimal
+            ])
+        );
+        assert_eq!(report.removed, Kinds::XMP | Kinds::EXIF | Kinds::ICC);
+        assert_eq!((report.width, report.height), (5, 4));
+
+        let input = riff(&[&vp8(3, 2), &chunk(b"EXIF", &exif_tiff(8))]);
+        let (out, _) = strip_with(&input, Keep::ORIENTATION);
+        assert_eq!(out, riff(&[&vp8x(EXIF_FLAG, 3, 2), &vp8(3, 2), &minimal]));
+        let (out, _) = strip_with(&input, Keep::ICC);
+        assert_eq!(out, riff(&[&vp8(3, 2)]));
+        let input = riff(&[&vp8(3, 2), &icc]);
+        let (out, _) = strip_with(&input, Keep::ICC);
+        assert_eq!(out, riff(&[&vp8x(ICC_FLAG, 3, 2), &icc, &vp8(3, 2)]));
+        assert!(out.len() > input.len(), "a kept ICCP needs a VP8X");
+    }
+
+    #[test]
+    fn keep_icc_keeps_the_first_iccp_byte_exact() {
+        let icc = chunk(b"ICCP", b"odd profile");
+        let input = riff(&[
+            &vp8x(ICC_FLAG | EXIF_FLAG, 3, 2),
+            &icc,
+            &chunk(b"ICCP", b"second"),
+            &vp8(3, 2),
+            &chunk(b"EXIF", &exif_tiff(6)),
+        ]);
+        let (out, report) = strip_with(&input, Keep::ICC);
+        assert_eq!(out, riff(&[&vp8x(ICC_FLAG, 3, 2), &icc, &vp8(3, 2)]));
+        assert_eq!(report.removed, Kinds::ICC | Kinds::EXIF);
+    }
+
+    #[test]
+    fn frames_count_toward_the_animation_limit() {
+        let frame = anmf(0, 100, 100, &[&vp8(100, 100)]);
+        let input = riff(&[
+            &vp8x(ANIMATION_FLAG, 100, 100),
+            &anim(),
+            &frame,
+            &frame,
+            &frame,
+        ]);
+        let limits = Limits {
+            max_animation_pixels: 20_000,
+            ..Limits::default()
+        };
+        let third = 12 + 18 + 14 + 2 * frame.len();
+        assert_eq!(
+            run(&input, Keep::empty(), limits).unwrap_err(),
+            Error::LimitExceeded {
+                format: Format::WebP,
+                offset: third,
+                limit: Limit::AnimationPixels,
+                value: 30_000,
+                max: 20_000
+            }
+        );
+        assert_eq!(strip_default(&input).1.frames, 3);
+    }
+
+    #[test]
+    fn canvas_and_frame_sizes_are_checked_against_limits() {
+        let input = riff(&[&vp8x(0, 16_384, 1), &vp8(1, 1)]);
+        assert_eq!(
+            run(&input, Keep::empty(), Limits::default()).unwrap_err(),
+            Error::LimitExceeded {
+                format: Format::WebP,
+                offset: 24,
+                limit: Limit::Width,
+                value: 16_384,
+                max: 16_383
+            }
+        );
+        let input = riff(&[
+            &vp8x(ANIMATION_FLAG, 1, 1),
+            &anmf(0, 1, 16_384, &[&vp8(1, 1)]),
+        ]);
+        assert!(matches!(
+            run(&input, Keep::empty(), Limits::default()),
+            Err(Error::LimitExceeded {
+                offset: 44,
+                limit: Limit::Height,
+                ..
+            })
+        ));
+    }
+
+    fn err(input: &[u8]) -> Error {
+        run(input, Keep::empty(), Limits::default()).unwrap_err()
+    }
+
+    fn malformed_at(input: &[u8]) -> usize {
+        match err(input) {
+            Error::Malformed { offset, .. } => offset,
+            e => panic!("not malformed: {e:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_name_the_offset() {
+        let mut tiny = riff(&[&vp8(3, 2)]);
+        tiny[4..8].copy_from_slice(&3u32.to_le_bytes());
+        assert_eq!(malformed_at(&tiny), 4);
+        assert_eq!(malformed_at(&riff(&[])), 12);
+        // A chunk that runs past the data.
+        let whole = riff(&[&vp8(3, 2)]);
+        assert_eq!(
+            err(&whole[..whole.len() - 1]),
+            Error::Truncated {
+                format: Format::WebP,
+                offset: 12,
+                needed: 1
+            }
+        );
+        assert_eq!(
+            err(&whole[..15]),
+            Error::Truncated {
+                format: Format::WebP,
+                offset: 12,
+                needed: 1
+            }
+        );
+        let mut huge = whole.clone();
+        huge[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(err(&huge), Error::Truncated { offset: 12, .. }));
+        // First chunk neither VP8X nor an image.
+        assert_eq!(
+            malformed_at(&riff(&[&chunk(b"EXIF", b"x"), &vp8(3, 2)])),
+            12
+        );
+        assert_eq!(malformed_at(&riff(&[&alph(), &vp8(3, 2)])), 12);
+        // VP8X too short, twice, or without an image.
+        assert_eq!(
+            malformed_at(&riff(&[&chunk(b"VP8X", &[0; 9]), &vp8(3, 2)])),
+            16
+        );
+        let two = riff(&[&vp8x(0, 3, 2), &vp8x(0, 3, 2), &vp8(3, 2)]);
+        assert_eq!(malformed_at(&two), 30);
+        assert_eq!(
+            malformed_at(&riff(&[&vp8x(0, 3, 2), &alph(), &chunk(b"XMP ", b"")])),
+            12 + 18 + 12 + 8
+        );
+        // ANIM and ANMF too short; a nested chunk running past its frame.
+        assert_eq!(
+            malformed_at(&riff(&[
+                &vp8x(0, 3, 2),
+                &chunk(b"ANIM", &[0; 5]),
+                &vp8(3, 2)
+            ])),
+            34
+        );
+        assert_eq!(
+            malformed_at(&riff(&[&vp8x(0, 3, 2), &chunk(b"ANMF", &[0; 15])])),
+            34
+        );
+        let mut frame = anmf(0, 3, 2, &[&vp8(3, 2)]);
+        frame[4..8].copy_from_slice(&(16u32 + 8 + 13).to_le_bytes()); // pad byte outside
+        frame.pop();
+        frame.extend_from_slice(&[0, 0]);
+        let input = riff(&[&vp8x(0, 3, 2), &frame]);
+        assert_eq!(malformed_at(&input), 30 + 8 + 16);
+        let empty_frames = riff(&[&vp8x(ANIMATION_FLAG, 3, 2), &anmf(0, 3, 2, &[&alph()])]);
+        assert!(matches!(err(&empty_frames), Error::Malformed { .. }));
+    }
+
+    #[test]
+    fn bitstream_headers_are_checked() {
+        let mut not_key = vp8(3, 2);
+        not_key[8] |= 1;
+        assert_eq!(malformed_at(&riff(&[&not_key])), 20);
+        let mut no_start = vp8(3, 2);
+        no_start[11] = 0;
+        assert_eq!(malformed_at(&riff(&[&no_start])), 23);
+        assert_eq!(malformed_at(&riff(&[&vp8(0, 2)])), 26);
+        assert_eq!(
+            malformed_at(&riff(&[&chunk(b"VP8 ", &[0x30, 0, 0, 0x9D])])),
+            20
+        );
+        let mut sig = vp8l(1, 1, false);
+        sig[8] = 0x2E;
+        assert_eq!(malformed_at(&riff(&[&sig])), 20);
+        let mut version = vp8l(1, 1, false);
+        version[12] |= 0x20;
+        assert_eq!(malformed_at(&riff(&[&version])), 21);
+        assert_eq!(malformed_at(&riff(&[&chunk(b"VP8L", &[0x2F, 0, 0])])), 20);
+    }
+
+    #[test]
+    fn every_prefix_gives_ok_or_a_typed_error() {
+        let inputs = [
+            riff(&[
+                &vp8(3, 2),
+                &chunk(b"EXIF", &exif_tiff(6)),
+                &chunk(b"ICCP", b"p"),
+            ]),
+            riff(&[&vp8l(3, 2, true), &chunk(b"EXIF", &exif_tiff(6))]),
+            riff(&[
+                &vp8x(0xFF, 3, 2),
+                &chunk(b"ICCP", b"p"),
+                &alph(),
+                &vp8(3, 2),
+                &chunk(b"EXIF", &exif_tiff(3)),
+            ]),
+            riff(&[
+                &vp8x(ANIMATION_FLAG, 3, 2),
+                &anim(),
+                &anmf(0, 3, 2, &[&alph(), &chunk(b"ABCD", b"odd"), &vp8(3, 2)]),
+                &anmf(0, 3, 2, &[&vp8l(3, 2, false)]),
+            ]),
+        ];
+        for input in &inputs {
+            for keep in [Keep::empty(), Keep::ORIENTATION, Keep::ICC, Keep::all()] {
+                let whole = run(input, keep, Limits::default());
+                assert!(whole.is_ok(), "{whole:?}");
+                for n in 0..input.len() {
+                    let mut out = Vec::new();
+                    match strip(
+                        &input[..n],
+                        &Options {
+                            keep,
+                            limits: Limits::default(),
+                        },
+                        &mut out,
+                    ) {
+                        Ok(_) | Err(Error::Truncated { .. } | Error::Malformed { .. }) => {}
+                        Err(e) => panic!("prefix {n}: {e:?}"),
+                    }
+                }
+            }
+        }
+    }
+}
