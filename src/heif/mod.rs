@@ -39,6 +39,7 @@
 
 mod boxes;
 mod items;
+mod meta;
 mod mini;
 mod relocate;
 #[cfg(test)]
@@ -46,10 +47,10 @@ mod tests;
 mod track;
 
 use boxes::{full_box, next_box, read_header, Bmff};
-use items::{Iinf, Iloc, IlocSizes, Ipma, Iref, Item};
-use relocate::{Layout, Patch};
+use items::{IlocSizes, Item};
+use meta::{emit_meta, read_meta, Kept, Meta, Plan};
+use relocate::Layout;
 
-use crate::out::{begin_box, begin_full_box, end_box};
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::stripper::{Keep, Options};
@@ -230,120 +231,6 @@ fn read_top<'a>(
         *slot = Some(b);
     }
     Ok(top)
-}
-
-/// The parsed `meta` box (ISO 14496-12 § 8.11.1).
-#[derive(Default)]
-struct Meta<'a> {
-    version: u8,
-    flags: u32,
-    children: Vec<Bmff<'a>>,
-    pitm: Option<(usize, u32)>,
-    iinf: Option<Iinf<'a>>,
-    iloc: Option<Iloc>,
-    iref: Option<Iref>,
-    props: Vec<Bmff<'a>>,
-    ipmas: Vec<Ipma>,
-    idat: Option<Bmff<'a>>,
-}
-
-fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
-    let mut r = b.body.clone();
-    let (version, flags) = full_box(&mut r)?;
-    let mut m = Meta {
-        version,
-        flags,
-        children: Vec::new(),
-        pitm: None,
-        iinf: None,
-        iloc: None,
-        iref: None,
-        props: Vec::new(),
-        ipmas: Vec::new(),
-        idat: None,
-    };
-    let mut seen_iprp = false;
-    while let Some(child) = next_box(&mut r)? {
-        let twice = |seen: bool| {
-            if seen {
-                Err(r.malformed_at(child.offset, "a second box of this type in meta"))
-            } else {
-                Ok(())
-            }
-        };
-        match &child.kind {
-            b"pitm" => {
-                twice(m.pitm.is_some())?;
-                let mut p = child.body.clone();
-                let (v, _) = full_box(&mut p)?;
-                let at = p.pos();
-                m.pitm = Some((
-                    at,
-                    if v == 0 {
-                        p.u16_be()?.into()
-                    } else {
-                        p.u32_be()?
-                    },
-                ));
-            }
-            b"iinf" => {
-                twice(m.iinf.is_some())?;
-                m.iinf = Some(items::read_iinf(&child)?);
-            }
-            b"iloc" => {
-                twice(m.iloc.is_some())?;
-                m.iloc = Some(items::read_iloc(&child)?);
-            }
-            b"iref" => {
-                twice(m.iref.is_some())?;
-                m.iref = Some(items::read_iref(&child)?);
-            }
-            b"iprp" => {
-                twice(seen_iprp)?;
-                seen_iprp = true;
-                read_iprp(&child, &mut m)?;
-            }
-            b"idat" => {
-                twice(m.idat.is_some())?;
-                m.idat = Some(child.clone());
-            }
-            b"dinf" => items::check_dinf(&child)?,
-            b"ipro" => return Err(r.unsupported_at(child.offset, "protected items (ipro)")),
-            _ => {}
-        }
-        m.children.push(child);
-    }
-    Ok(m)
-}
-
-/// `iprp` (ISO 23008-12 § 9.3): one `ipco`, then one or more `ipma`.
-fn read_iprp<'a>(b: &Bmff<'a>, m: &mut Meta<'a>) -> Result<(), Error> {
-    let mut r = b.body.clone();
-    let mut seen_ipco = false;
-    while let Some(child) = next_box(&mut r)? {
-        match &child.kind {
-            b"ipco" if seen_ipco => return Err(r.malformed_at(child.offset, "a second ipco")),
-            b"ipco" => {
-                seen_ipco = true;
-                let mut props = child.body.clone();
-                while let Some(p) = next_box(&mut props)? {
-                    m.props.push(p);
-                }
-            }
-            b"ipma" => m.ipmas.push(items::read_ipma(&child)?),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// The kept item ids, sorted for binary search.
-struct Kept(Vec<u32>);
-
-impl Kept {
-    fn has(&self, id: u32) -> bool {
-        self.0.binary_search(&id).is_ok()
-    }
 }
 
 fn strip_items(
@@ -574,98 +461,6 @@ fn plan_extents(meta: &Meta<'_>, kept: &Kept, format: Format) -> Result<Ranges, 
     Ok((file, idat, long))
 }
 
-/// Everything `emit_meta` needs from the plan.
-struct Plan<'p, 'a> {
-    meta: &'p Meta<'a>,
-    kept: &'p Kept,
-    remap: &'p [u16],
-    idat: &'p Layout,
-    sizes: IlocSizes,
-}
-
-fn emit_meta(
-    p: &Plan<'_, '_>,
-    out: &mut Vec<u8>,
-    patches: &mut Vec<Patch>,
-    report: &mut Report,
-) -> Result<(), Error> {
-    let fmt = report.format;
-    let keep = |id: u32| p.kept.has(id);
-    let at = begin_full_box(out, *b"meta", p.meta.version, p.meta.flags);
-    for child in &p.meta.children {
-        match &child.kind {
-            b"hdlr" => write_hdlr(out, child, report)?,
-            b"pitm" | b"dinf" => out.extend_from_slice(child.raw),
-            b"iinf" => {
-                if let Some(iinf) = &p.meta.iinf {
-                    items::write_iinf(out, iinf, keep, fmt)?;
-                }
-            }
-            b"iloc" => {
-                if let Some(iloc) = &p.meta.iloc {
-                    items::write_iloc(out, iloc, keep, p.sizes, p.idat, patches, fmt)?;
-                }
-            }
-            b"iref" => {
-                if let Some(iref) = &p.meta.iref {
-                    items::write_iref(out, iref, keep, fmt)?;
-                }
-            }
-            b"iprp" => {
-                let iprp = begin_box(out, *b"iprp");
-                let ipco = begin_box(out, *b"ipco");
-                for (i, prop) in p.meta.props.iter().enumerate() {
-                    if p.remap.get(i.saturating_add(1)).is_some_and(|&n| n != 0) {
-                        out.extend_from_slice(prop.raw);
-                    }
-                }
-                end_box(out, ipco, fmt)?;
-                for ipma in &p.meta.ipmas {
-                    items::write_ipma(out, ipma, keep, p.remap, fmt)?;
-                }
-                end_box(out, iprp, fmt)?;
-            }
-            b"idat" if p.idat.len() > 0 => {
-                let idat = begin_box(out, *b"idat");
-                let payload = child.body.rest();
-                for s in p.idat.spans() {
-                    let range = usize::try_from(s.start)
-                        .ok()
-                        .zip(usize::try_from(s.end).ok());
-                    out.extend_from_slice(
-                        range
-                            .and_then(|(a, b)| payload.get(a..b))
-                            .unwrap_or_default(),
-                    );
-                }
-                end_box(out, idat, fmt)?;
-            }
-            b"idat" => {}
-            b"grpl" => items::write_grpl(out, child, keep, fmt)?,
-            b"xml " | b"bxml" => report.removed(Kinds::XMP, 0),
-            _ => report.removed(Kinds::OTHER, 0),
-        }
-    }
-    end_box(out, at, fmt)
-}
-
-/// Writes `hdlr` (ISO 14496-12 § 8.4.3) with its name emptied and reserved fields zeroed.
-fn write_hdlr(out: &mut Vec<u8>, b: &Bmff<'_>, report: &mut Report) -> Result<(), Error> {
-    let mut r = b.body.clone();
-    let (version, flags) = full_box(&mut r)?;
-    let pre_defined = r.bytes(4)?;
-    let handler = r.bytes(4)?;
-    r.skip(12)?;
-    if r.rest().iter().any(|&c| c != 0) {
-        report.removed(Kinds::OTHER, 0);
-    }
-    let at = begin_full_box(out, *b"hdlr", version, flags);
-    out.extend_from_slice(pre_defined);
-    out.extend_from_slice(handler);
-    out.extend_from_slice(&[0; 13]); // reserved, then an empty name
-    end_box(out, at, r.format())
-}
-
 /// A JPEG-coded item rewritten without its metadata, and the place past the input's end
 /// it is given in the layout.
 struct Piece {
@@ -705,6 +500,15 @@ fn rewrite_jpeg_items(
         .map(|e| e.offset.saturating_add(e.length));
     let far = ends.fold(u64::try_from(input.len()).unwrap_or(u64::MAX), u64::max);
     let mut next = far.saturating_add(1);
+    // Items that share bytes could make the walker read (and the output hold) the same bytes
+    // many times over: all JPEG items together may not be larger than the input.
+    let mut budget = input.len();
+    let format = report.format;
+    let shared = |offset: usize| Error::Unsupported {
+        format,
+        offset,
+        what: "JPEG items larger than the file together",
+    };
     for index in 0..iloc.locations.len() {
         let Some(&loc) = iloc.locations.get(index) else {
             continue;
@@ -719,7 +523,12 @@ fn rewrite_jpeg_items(
                 .ok()
                 .zip(end.and_then(|n| usize::try_from(n).ok()));
             match range.and_then(|(a, b)| input.get(a..b)) {
-                Some(bytes) => data.extend_from_slice(bytes),
+                Some(bytes) => {
+                    budget = budget
+                        .checked_sub(bytes.len())
+                        .ok_or_else(|| shared(loc.offset))?;
+                    data.extend_from_slice(bytes);
+                }
                 None => return Ok(pieces), // a cut item: the extent checks report it
             }
         }

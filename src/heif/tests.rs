@@ -1585,3 +1585,31 @@ fn many_items_take_linear_time() {
     assert!(out.len() < input.len());
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
+
+#[test]
+fn jpeg_items_sharing_bytes_cannot_multiply_the_work() {
+    // JPEG items over the same bytes, 9 times in all: more than the whole file.
+    let jpeg = jpeg_with_metadata();
+    let build = |base: u32| {
+        let len = jpeg.len() as u32;
+        meta(&[
+            hdlr(""),
+            pitm(1),
+            iloc(0, &[(1, 0, &[(base, len)]), (2, 0, &[(base, len); 8])]),
+            iinf(&[infe(1, b"jpeg", ""), infe(2, b"jpeg", "")]),
+        ])
+    };
+    let base = u32::try_from(ftyp().len() + build(0).len() + 8).unwrap();
+    let input = cat(&[ftyp(), build(base), bx(b"mdat", &jpeg)]);
+    let e = strip(&input).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Unsupported {
+                what: "JPEG items larger than the file together",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}

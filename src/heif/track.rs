@@ -6,8 +6,9 @@
 //! Every `stco`/`co64` entry is rewritten to where its chunk lands in the new `mdat`.
 
 use super::boxes::{find_child, full_box, next_box, Bmff};
+use super::is_icc_colr;
+use super::meta::write_hdlr;
 use super::relocate::Patch;
-use super::{is_icc_colr, write_hdlr};
 use crate::out::{begin_box, begin_full_box, end_box};
 use crate::reader::Reader;
 use crate::stripper::{Keep, Options};
