@@ -1,7 +1,10 @@
 //! Property tests: JPEG, PNG, GIF, WebP and BMP files built from small valid images with
 //! random metadata units, each holding a random canary, inserted at random valid positions.
 //! The canary never survives, and the output is exactly the image units of the input, byte
-//! for byte and in order, and never larger. Mutated files never panic the library.
+//! for byte and in order, and never larger. Mutated files never panic the library. HEIF
+//! files are built from random coded images with random metadata items (in `mdat` or
+//! `idat`), item names, ICC profiles and vendor boxes holding canaries; their image items
+//! must come out whole.
 //!
 //! The case count is moderate (`PROPTEST_CASES` overrides it) so the suite stays quick.
 
@@ -10,7 +13,8 @@ mod common;
 use std::sync::OnceLock;
 
 use common::{
-    bmp as b, canary_hits, encode, gif as g, jpeg as j, png as p, webp as w, Allow, ENCODINGS,
+    bmp as b, canary_hits, encode, gif as g, heif as h, jpeg as j, png as p, webp as w, Allow,
+    ENCODINGS,
 };
 use imgstrip::{Format, Keep, Limits, Stripper};
 use proptest::collection::vec;
@@ -971,6 +975,116 @@ fn bmp_case() -> impl Strategy<Value = (Vec<u8>, Vec<u8>, Vec<Meta>, Option<Cana
 }
 
 // ---------------------------------------------------------------------------------------
+// HEIF
+// ---------------------------------------------------------------------------------------
+
+/// Metadata item types, each of which must go.
+const HEIF_META_KINDS: [&[u8; 4]; 5] = [b"Exif", b"mime", b"uri ", b"iptc", b"jumb"];
+/// Top-level boxes that must go.
+const HEIF_VENDOR_BOXES: [&[u8; 4]; 5] = [b"free", b"skip", b"udta", b"mpvd", b"sefd"];
+
+/// A built HEIF and every canary in it.
+fn heif_case() -> impl Strategy<Value = (Vec<u8>, Vec<Canary>)> {
+    let metas = vec(
+        (0..HEIF_META_KINDS.len(), canary(), filler(), any::<bool>()),
+        0..5,
+    );
+    let names = vec(proptest::option::of(ascii_canary()), 1..4);
+    let icc = proptest::option::of((canary(), filler()));
+    let extra = vec((0..HEIF_VENDOR_BOXES.len(), canary()), 0..3);
+    let images = vec(vec(any::<u8>(), 1..64), 1..4);
+    (images, metas, names, icc, any::<bool>(), extra).prop_map(
+        |(images, metas, names, icc, mdat_first, extra)| {
+            let mut canaries = Vec::new();
+            let metas = metas
+                .into_iter()
+                .map(|(k, c, pad, in_idat)| {
+                    let data = [&pad[..], &c.bytes(), &pad[..]].concat();
+                    canaries.push(c);
+                    h::MetaItem {
+                        kind: *HEIF_META_KINDS[k],
+                        data,
+                        in_idat,
+                    }
+                })
+                .collect();
+            let names = names
+                .into_iter()
+                .take(images.len())
+                .map(|c| {
+                    c.map(|c| {
+                        let b = c.bytes();
+                        canaries.push(c);
+                        b
+                    })
+                    .unwrap_or_default()
+                })
+                .collect();
+            let icc = icc.map(|(c, pad)| {
+                let b = [c.bytes(), pad].concat();
+                canaries.push(c);
+                b
+            });
+            let extra_top = extra
+                .into_iter()
+                .map(|(k, c)| {
+                    let b = h::bx(HEIF_VENDOR_BOXES[k], &c.bytes());
+                    canaries.push(c);
+                    b
+                })
+                .collect();
+            let spec = h::Spec {
+                images,
+                names,
+                metas,
+                icc,
+                mdat_first,
+                extra_top,
+            };
+            (h::build(&spec), canaries)
+        },
+    )
+}
+
+/// The checks of a built HEIF: canaries gone, nothing left, every image unit the same,
+/// idempotent, never larger.
+fn check_heif(input: &[u8], canaries: &[Canary]) -> Result<(), TestCaseError> {
+    let out = imgstrip::strip(input, Limits::default())
+        .map_err(|e| TestCaseError::fail(format!("strip failed: {e}")))?;
+    for c in canaries {
+        prop_assert!(
+            common::find(input, &c.bytes()).is_some(),
+            "test bug: canary not in input"
+        );
+        let hits = canary_hits(&out, &c.text);
+        prop_assert!(
+            hits.is_empty(),
+            "canary {} ({}) survived at {:?}",
+            c.text,
+            c.encoding,
+            hits
+        );
+    }
+    prop_assert!(
+        out.len() <= input.len(),
+        "grew {} -> {}",
+        input.len(),
+        out.len()
+    );
+    let left = h::leftovers(&out, Allow::NONE);
+    prop_assert!(left.is_empty(), "left in output: {:?}", left);
+    let before = h::image_units(input, Allow::NONE).map_err(TestCaseError::fail)?;
+    let after = h::image_units(&out, Allow::NONE).map_err(TestCaseError::fail)?;
+    prop_assert!(before.iter().any(|u| u.kind.contains("data")));
+    let diff = common::diff_units(&before, &after);
+    prop_assert!(diff.is_none(), "image units changed: {:?}", diff);
+    let again = imgstrip::strip(&out, Limits::default())
+        .map_err(|e| TestCaseError::fail(format!("re-strip failed: {e}")))?;
+    prop_assert!(again == out, "not idempotent");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
 // Properties
 // ---------------------------------------------------------------------------------------
 
@@ -1211,5 +1325,20 @@ proptest! {
     ) {
         let head: &[u8] = if png { &p::SIGNATURE } else { &j::SOI };
         check_survives(&[head, &tail].concat())?;
+    }
+
+    #[test]
+    fn heif_canaries_never_survive_and_image_items_stay((input, canaries) in heif_case()) {
+        check_heif(&input, &canaries)?;
+    }
+
+    #[test]
+    fn mutated_heif_never_panics_and_strips_clean((input, _) in heif_case(), mutations in vec(mutation(), 1..8)) {
+        check_survives(&mutate(input, &mutations))?;
+    }
+
+    #[test]
+    fn random_boxes_after_an_ftyp_never_panic(tail in vec(prop_oneof![any::<u8>(), Just(0x00), Just(b'm')], 0..256)) {
+        check_survives(&[&h::bx(b"ftyp", b"avif\0\0\0\0mif1")[..], &tail].concat())?;
     }
 }
