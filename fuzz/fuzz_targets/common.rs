@@ -58,7 +58,10 @@ fn check_with(stripper: &Stripper, input: &[u8], strict: bool) {
     if strict {
         assert!(after <= before, "output grew: {before} -> {after}");
     } else {
-        assert!(after <= before + 64, "output grew past the slack: {before} -> {after}");
+        assert!(
+            after <= before + 64,
+            "output grew past the slack: {before} -> {after}"
+        );
     }
     assert_eq!(detect(&out.data), detect(input), "format changed");
     let again = stripper

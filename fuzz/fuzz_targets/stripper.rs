@@ -6,9 +6,15 @@ use imgstrip::{detect, Keep, Limits, Stripper};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&choice, input)) = data.split_first() else { return };
+    let Some((&choice, input)) = data.split_first() else {
+        return;
+    };
     let keep = Keep::from_bits_truncate(u32::from(choice & 0b11));
-    let limits = if choice & 0b100 != 0 { Limits::none() } else { Limits::default() };
+    let limits = if choice & 0b100 != 0 {
+        Limits::none()
+    } else {
+        Limits::default()
+    };
     let stripper = Stripper::new()
         .keep(keep)
         .limits(limits)
