@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Seeds the (git-ignored) fuzz/corpus/<target> folders from ../shared/corpus.
+# Seeds the (git-ignored) fuzz/corpus/<target> folders from ../shared/corpus, or
+# DIR/<target> when called as `seed.sh DIR` (CI seeds a temporary folder, so that each run
+# starts from the seeds alone).
 #
 # `strip` and `stripper` get every corpus file. Each per-format target gets the files of its
 # format's folders (`jpeg` ← corpus/jpeg and malformed/jpeg_*, `heif` ← corpus/heif,
@@ -9,6 +11,7 @@
 #   webp: `RIFF` and `WEBP` around the RIFF size; heif: `ftyp` after the first box size.
 # Files over 200 KB are left out (they slow every execution down and add little).
 set -euo pipefail
+dest=$(realpath -m "${1:-$(dirname "$0")/corpus}")
 cd "$(dirname "$0")"
 src=../../shared/corpus
 [ -d "$src" ] || { echo "seed.sh: no corpus at $src" >&2; exit 1; }
@@ -16,8 +19,8 @@ src=../../shared/corpus
 small() { find "$@" -type f ! -name '*.tsv' ! -name '*.md' -size -200k -print0 2>/dev/null; }
 
 for target in strip stripper; do
-  mkdir -p "corpus/$target"
-  small "$src" | xargs -0 cp -t "corpus/$target"
+  mkdir -p "$dest/$target"
+  small "$src" | xargs -0 cp -t "$dest/$target"
 done
 
 # seed TARGET SKIP_HEAD KEEP_HEAD SKIP_MORE FOLDERS...: each file becomes its bytes
@@ -25,13 +28,13 @@ done
 seed() {
   local target=$1 skip=$2 keep=$3 more=$4
   shift 4
-  mkdir -p "corpus/$target"
+  mkdir -p "$dest/$target"
   local f n=0
   while IFS= read -r -d '' f; do
     {
       if [ "$keep" -gt 0 ]; then head -c $((skip + keep)) "$f" | tail -c "$keep"; fi
       tail -c +$((skip + keep + more + 1)) "$f"
-    } >"corpus/$target/$(basename "$(dirname "$f")")_$(basename "$f")"
+    } >"$dest/$target/$(basename "$(dirname "$f")")_$(basename "$f")"
     n=$((n + 1))
   done < <(small "$@")
   echo "seeded $target: $n files"
@@ -43,4 +46,4 @@ seed gif 6 0 0 "$src/gif" "$src"/malformed/gif_*
 seed bmp 2 0 0 "$src/bmp" "$src"/malformed/bmp_*
 seed webp 4 4 4 "$src/webp" "$src"/malformed/webp_*
 seed heif 0 4 4 "$src/heif" "$src/avif" "$src"/malformed/heif_* "$src"/malformed/avif_*
-echo "seeded strip, stripper: $(ls corpus/strip | wc -l) files each"
+echo "seeded strip, stripper: $(ls "$dest/strip" | wc -l) files each"
