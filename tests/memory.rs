@@ -175,6 +175,18 @@ fn crafted() -> Vec<Case> {
         Expect::Truncated,
     );
 
+    // BMP: a V5 profile that covers the whole file from the DIB header on, over a 192 KiB
+    // pixel array. Kept (under Keep::ICC) it would be written again after the pixels and
+    // double the output; it is refused instead (fuzz `bmp`, tests/regressions.rs).
+    let mut whole = Bmp::new(256, 256, 24, 0);
+    whole.v5_profile = Some((PROFILE_EMBEDDED, 0, 124 + 256 * 256 * 3));
+    case(
+        "BMP V5 profile over the whole file",
+        whole.build(&vec![0x5A; 256 * 256 * 3]),
+        Expect::Ok,
+        Expect::Malformed,
+    );
+
     // GIF: a million 1x1 frames (15 MB); the default limits stop at frame 301.
     let mut units = Vec::with_capacity(GIF_IMAGE.len() * 1_000_000);
     for _ in 0..1_000_000 {
