@@ -43,7 +43,9 @@
 //!   set to `LCS_sRGB` too.
 //! - A linked profile is reported as [`Kinds::ICC`]; with [`Keep::ICC`] an embedded profile
 //!   moves to just after the pixel array (its offset rewritten), and a linked one still goes.
-//!   A kept profile that runs past the end of the input is [`Error::Truncated`].
+//!   A kept profile that runs past the end of the input is [`Error::Truncated`]; one that
+//!   overlaps the headers, the palette or the pixel array (it would be written twice) is
+//!   [`Error::Malformed`] at `bV5ProfileData`.
 //! - Left, because it cannot change without touching pixel data: row padding bits, the
 //!   fourth (reserved) byte of each palette entry, and unused palette entries.
 //! - Errors from the embedded JPEG / PNG walker are reported as BMP errors at their
@@ -239,17 +241,11 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<R
     let pixels = read_pixels(input, &dib, pixel_start)?;
     let pixel_end = pixel_start.saturating_add(pixels.len());
     let kept_profile = match &dib.profile {
-        Some(p) if verdict(p.unit, opts.keep) == Verdict::Rewrite => {
-            // A profile that overlaps what is copied anyway would come out twice.
-            let overlaps = |a: usize, b: usize| p.range.start < b && a < p.range.end;
-            if overlaps(FILE_HEADER, palette_end) || overlaps(pixel_start, pixel_end) {
-                return Err(r.malformed_at(
-                    FILE_HEADER.saturating_add(PROFILE_DATA),
-                    "embedded colour profile overlaps the headers or the pixel array",
-                ));
-            }
-            Some(read_profile(input, p)?)
-        }
+        Some(p) if verdict(p.unit, opts.keep) == Verdict::Rewrite => Some(read_profile(
+            input,
+            p,
+            [0..palette_end, pixel_start..pixel_end],
+        )?),
         _ => None,
     };
 
@@ -425,8 +421,25 @@ fn read_profile_fields(raw: &[u8], dib_start: usize, cs_type: u32) -> Option<Pro
     })
 }
 
-/// The embedded profile's bytes, for [`Keep::ICC`].
-fn read_profile<'a>(input: &'a [u8], profile: &Profile) -> Result<&'a [u8], Error> {
+/// The embedded profile's bytes, for [`Keep::ICC`]. The profile is written after the pixel
+/// array, so one that overlaps a `copied` range (headers and palette, pixel array) would be
+/// written twice, and the output could grow by up to the input's size.
+fn read_profile<'a>(
+    input: &'a [u8],
+    profile: &Profile,
+    copied: [Range<usize>; 2],
+) -> Result<&'a [u8], Error> {
+    let Profile { range, .. } = profile;
+    if copied
+        .iter()
+        .any(|c| range.start < c.end && c.start < range.end)
+    {
+        return Err(Error::Malformed {
+            format: Format::Bmp,
+            offset: FILE_HEADER.saturating_add(PROFILE_DATA),
+            what: "the embedded profile overlaps the headers, palette or pixel array".into(),
+        });
+    }
     let len = profile.range.end.saturating_sub(profile.range.start);
     take(input, profile.range.start, len)
 }
@@ -1138,6 +1151,27 @@ mod tests {
         );
         // Without Keep::ICC the same file strips: the profile goes anyway.
         assert_profile_gone(&strip_default(&f).0);
+    }
+
+    #[test]
+    fn keep_icc_refuses_a_profile_overlapping_what_is_copied() {
+        // Profiles inside the DIB header, over the pixel array, and straddling both: under
+        // Keep::ICC they would be written twice. Without it they simply go.
+        for (data, size) in [(0, 124), (124, 16), (100, 40)] {
+            let f = bmp(&v5(PROFILE_EMBEDDED, data, size), &[], &pixels_2x2(), &[]);
+            assert_eq!(
+                run(&f, Keep::ICC, Limits::default()).unwrap_err(),
+                Error::Malformed {
+                    format: Format::Bmp,
+                    offset: 14 + PROFILE_DATA,
+                    what: "the embedded profile overlaps the headers, palette or pixel array"
+                        .into()
+                }
+            );
+            let (out, _) = strip_default(&f);
+            assert!(out.len() <= f.len());
+            assert_profile_gone(&out);
+        }
     }
 
     #[test]

@@ -238,9 +238,11 @@ fn read_frame_header(
     let mut r = Reader::new(seg.body, Format::Jpeg);
     let header = (r.u8(), r.u16_be(), r.u16_be());
     let (Ok(_precision), Ok(height), Ok(width)) = header else {
+        // The segment's length field is what is wrong; the size fields it leaves out may lie
+        // past the end of the input, so the error points at the length.
         return Err(Error::Malformed {
             format: Format::Jpeg,
-            offset: size_at,
+            offset: offset.saturating_add(2),
             what: "frame header shorter than 5 bytes".into(),
         });
     };
@@ -684,6 +686,20 @@ mod tests {
     }
 
     #[test]
+    fn short_frame_header_is_malformed_at_its_length_field() {
+        // An empty SOF2 at the very end: the size fields it lacks would lie past the input.
+        let input = [0xFF, SOI, 0xFF, 0xC2, 0x00, 0x02];
+        assert_eq!(
+            run(&input, Keep::empty(), Limits::default()).unwrap_err(),
+            Error::Malformed {
+                format: Format::Jpeg,
+                offset: 4,
+                what: "frame header shorter than 5 bytes".into()
+            }
+        );
+    }
+
+    #[test]
     fn structure_errors_have_offsets() {
         let eoi_first = [0xFF, SOI, 0xFF, EOI];
         let err = run(&eoi_first, Keep::empty(), Limits::default()).unwrap_err();
@@ -697,10 +713,11 @@ mod tests {
             run(&two_soi, Keep::empty(), Limits::default()),
             Err(Error::Malformed { offset: 2, .. })
         ));
+        // Its length field (at 4) is what is wrong.
         let short_sof = [0xFF, SOI, 0xFF, 0xC0, 0x00, 0x04, 8, 0];
         assert!(matches!(
             run(&short_sof, Keep::empty(), Limits::default()),
-            Err(Error::Malformed { offset: 7, .. })
+            Err(Error::Malformed { offset: 4, .. })
         ));
     }
 

@@ -1,0 +1,14 @@
+//! GIF: `GIF89a` (the walker treats 87a alike) and the fuzz bytes; the invariants of `strip`,
+//! also under Keep::DISPLAY.
+#![no_main]
+
+mod common;
+
+use common::Part;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Some(input) = common::assemble(&[Part::Fixed(b"GIF89a")], data) {
+        common::check(&input);
+    }
+});

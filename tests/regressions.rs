@@ -1,0 +1,68 @@
+//! Inputs the fuzz targets found to break an invariant, minimized, each asserting the exact
+//! `Err` or output it must give now. The fuzz target and the run that found each are named
+//! in its doc comment; fuzz/README.md says how to add one.
+
+use imgstrip::{strip, Error, Format, Keep, Limits, Stripper};
+
+/// `heif` target (whose first 4 fuzz bytes landed on `FF D8`, so the input is a JPEG): an
+/// SOF2 whose length is 2, at the very end of the input. The error pointed at the height
+/// field, byte 13 of a 12-byte input; it now points at the segment's length field.
+#[test]
+fn empty_frame_header_at_the_end_is_malformed_at_its_length() {
+    let input = [
+        0xFF, 0xD8, // SOI
+        0x00, 0x46, b'f', b't', b'y', b'p', // bytes between segments
+        0xFF, 0xC2, 0x00, 0x02, // SOF2, length 2: no precision, height or width
+    ];
+    let err = strip(&input, Limits::default()).unwrap_err();
+    assert_eq!(
+        err,
+        Error::Malformed {
+            format: Format::Jpeg,
+            offset: 10,
+            what: "frame header shorter than 5 bytes".into()
+        }
+    );
+    assert!(err.offset() <= input.len());
+}
+
+/// `bmp` target: a V5 bitmap whose embedded profile (`bV5ProfileData` 4, 128 bytes) overlaps
+/// the DIB header and the pixel array. Under `Keep::ICC` the profile, moved after the pixel
+/// array, was written a second time: the output grew by the overlap (the fuzzer's input grew
+/// from 18,745 to 19,970 bytes; `cargo fuzz tmin` left 12,894 bytes with a 12,876-byte
+/// profile at the same offset over an RLE8 bitmap; here it is hand-minimized to a 1×1
+/// bitmap). A profile can cover the whole file, so the output, and the heap, could double.
+/// It is now malformed under `Keep::ICC`; without it the profile goes, as before.
+#[test]
+fn profile_overlapping_the_headers_and_pixels_is_not_copied_twice() {
+    #[rustfmt::skip]
+    let input: [u8; 142] = [
+        0x42, 0x4D, 0x8E, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x8A, 0x00,
+        0x00, 0x00, 0x7C, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00,
+        0x00, 0x00, 0x01, 0x00, 0x18, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x44, 0x45,
+        0x42, 0x4D, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x80, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11, 0x22, 0x33, 0x00,
+    ];
+    for keep in [Keep::ICC, Keep::DISPLAY] {
+        assert_eq!(
+            Stripper::new().keep(keep).strip(&input).unwrap_err(),
+            Error::Malformed {
+                format: Format::Bmp,
+                offset: 14 + 112,
+                what: "the embedded profile overlaps the headers, palette or pixel array".into()
+            }
+        );
+    }
+    // Without Keep::ICC: the colour space becomes LCS_sRGB and the profile fields zero.
+    let mut expected = input;
+    expected[14 + 56..14 + 60].copy_from_slice(b"BGRs");
+    expected[14 + 112..14 + 120].fill(0);
+    assert_eq!(strip(&input, Limits::default()).unwrap(), expected);
+}
