@@ -239,7 +239,17 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<R
     let pixels = read_pixels(input, &dib, pixel_start)?;
     let pixel_end = pixel_start.saturating_add(pixels.len());
     let kept_profile = match &dib.profile {
-        Some(p) if verdict(p.unit, opts.keep) == Verdict::Rewrite => Some(read_profile(input, p)?),
+        Some(p) if verdict(p.unit, opts.keep) == Verdict::Rewrite => {
+            // A profile that overlaps what is copied anyway would come out twice.
+            let overlaps = |a: usize, b: usize| p.range.start < b && a < p.range.end;
+            if overlaps(FILE_HEADER, palette_end) || overlaps(pixel_start, pixel_end) {
+                return Err(r.malformed_at(
+                    FILE_HEADER.saturating_add(PROFILE_DATA),
+                    "embedded colour profile overlaps the headers or the pixel array",
+                ));
+            }
+            Some(read_profile(input, p)?)
+        }
         _ => None,
     };
 

@@ -78,8 +78,13 @@ fn isobmff_brand(input: &[u8]) -> Option<Format> {
     // major_brand + minor_version + compatible brands, inside the box.
     let body = input.get(8..size.min(input.len()))?;
     let major = body.get(0..4)?;
+    // Under the low-overhead brand `mif3`, minor_version names the codec brand instead of
+    // a version (ISO 23008-12 Amd 2): `mif3` + `avif` is an AVIF file.
+    let minor = body.get(4..8).filter(|_| major == b"mif3");
     let compatible = body.get(8..).unwrap_or_default();
-    let brands = std::iter::once(major).chain(compatible.chunks_exact(4));
+    let brands = std::iter::once(major)
+        .chain(minor)
+        .chain(compatible.chunks_exact(4));
     let mut heif = false;
     for brand in brands {
         match brand {
@@ -125,6 +130,18 @@ mod tests {
         assert_eq!(detect(&ftyp(b"mif1", &[b"avif"])), Some(Format::Avif));
         assert_eq!(detect(&ftyp(b"heic", &[b"mif1"])), Some(Format::Heif));
         assert_eq!(detect(&ftyp(b"isom", &[b"mp41"])), None);
+        let mut mif3 = ftyp(b"mif3", &[]);
+        mif3[12..16].copy_from_slice(b"avif");
+        assert_eq!(detect(&mif3), Some(Format::Avif));
+        mif3[12..16].copy_from_slice(b"heic");
+        assert_eq!(detect(&mif3), Some(Format::Heif));
+        let mut other = ftyp(b"heic", &[]);
+        other[12..16].copy_from_slice(b"avif");
+        assert_eq!(
+            detect(&other),
+            Some(Format::Heif),
+            "minor_version is a version elsewhere"
+        );
     }
 
     #[test]

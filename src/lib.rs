@@ -36,7 +36,7 @@
 //! | GIF (87a, 89a, animated) | header, logical screen descriptor, global and local colour tables, image descriptors with their LZW data; graphic control extensions rewritten to their 4 data bytes; NETSCAPE2.0 / ANIMEXTS1.0 cut to the loop sub-block | comment and plain-text extensions, every other application extension (XMP `XMP DataXMP`, ICC `ICCRGBG1012`, `MGK8BIM0000`, `MGKIPTC0000`, `ImageMagick`, `C2PA_GIF`, unknown), unknown extension labels, extra graphic control and loop sub-blocks (such as NETSCAPE buffering), everything after the trailer |
 //! | BMP | file header (`bfSize`, `bfOffBits` rewritten, reserved fields zeroed), DIB header of every version (12, 16, 40, 52, 56, 64, 108, 124 bytes), bit masks, palette, pixel array (uncompressed, RLE4/8/24, Huffman); `BI_JPEG`/`BI_PNG` pixel data stripped as a JPEG/PNG | V5 embedded and linked colour profiles (colour space becomes `LCS_sRGB`), bytes between the palette and the pixel array, everything after the pixel array |
 //! | WebP | VP8, VP8L, ALPH; VP8X with its flags rewritten; ANIM cut to its 6 defined bytes; ANMF frames (16-byte header, and only the ALPH/VP8/VP8L chunks inside, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, every chunk after the image of a simple file, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
-//! | HEIF, AVIF | detected; answered with [`Error::Unsupported`] until their walkers land | |
+//! | HEIF / HEIC / AVIF | `ftyp`; image items (`hvc1`, `av01`, `jpeg`, `grid`, `iden`, `iovl`, `tmap`, `unci`, thumbnails, alpha and depth auxiliaries) with every byte of their data; every property they use but those listed as going (`ispe`, `hvcC`, `av1C`, `pixi`, nclx `colr`, `irot`, `imir`, `clap`, `auxC`, …); `iref` and `grpl` entries between kept items; image-sequence tracks with every sample; the `mini` box without its metadata chunks | `Exif`, `mime` (XMP), `uri `, `iptc` and `jumb` items of every image with their bytes in `mdat`/`idat` and their `iinf`/`iloc`/`iref`/`ipma` entries; ICC `colr` (`prof`, `rICC`), `udes` and unused properties; item names and the `hdlr` name; the metadata inside `jpeg` items; top-level `free`, `skip`, `udta`, `uuid`, `mpvd`, `sefd` and unknown boxes; `udta`, `meta` and timed-metadata tracks of sequences, their creation times and `compressorname`; bytes no kept item or sample points at |
 //!
 //! Left, because they cannot change without re-encoding: JPEG quantisation and Huffman
 //! tables and the restart interval, which can hint at the encoder that made the file.
@@ -53,7 +53,7 @@
 //! - [`Keep::ORIENTATION`] writes the minimal EXIF where the original EXIF stood (JPEG APP1,
 //!   PNG eXIf), only when it held an orientation other than 1.
 //! - [`Keep::ICC`] keeps every JPEG APP2 chunk whose signature is `ICC_PROFILE\0`, in order;
-//!   a PNG `iCCP` is kept with its name replaced by `ICC profile`.
+//!   a PNG `iCCP` is kept with its name replaced by `ICC profile`; HEIF ICC `colr` boxes.
 //! - WebP: the RIFF size and ANMF sizes are rewritten. The VP8X alpha bit is copied from
 //!   the input (libwebp reads it as `has_alpha`, and its demuxer ignores ALPH when it is
 //!   clear, so changing it would change the decoded image); the animation bit is set exactly
@@ -64,12 +64,45 @@
 //!   `Exif\0\0` prefix; a simple (VP8X-less) file whose EXIF or ICCP is kept by a [`Keep`]
 //!   flag gets a VP8X (canvas from the bitstream header), the only case where a WebP output
 //!   grows.
+//! - GIF: a graphic control extension is written in its standard 4-byte form (a longer
+//!   one could hide text; a shorter one is [`Error::Malformed`]); NETSCAPE2.0/ANIMEXTS1.0
+//!   keeps only its loop sub-block; a plain-text extension goes but the graphic control
+//!   extension before it stays (decoders that skip plain text apply it to the next image).
+//!   A byte that starts no known block is [`Error::Malformed`]: browsers stop there while
+//!   Pillow skips ahead, so no output could show everyone the same pixels. An input that
+//!   ends before its trailer keeps every complete block ([`Report::truncated`]) and gets
+//!   `3B` when the bytes removed leave room for it; with no complete image it is
+//!   [`Error::Truncated`]. Each frame's own size is checked against the limits too, and
+//!   frames are counted at each image separator, before the image is read.
+//! - BMP: the pixel array is `stride × |height|` bytes uncompressed; RLE4/RLE8/RLE24 data is
+//!   walked opcode by opcode to its end-of-bitmap marker; `BI_JPEG`/`BI_PNG` data is
+//!   `biSizeImage` bytes (or the rest of the file when 0) and is stripped by the JPEG/PNG
+//!   walker. `bfSize` is never trusted; `bfSize`, `bfOffBits` and `biSizeImage` are
+//!   rewritten. Free fields that could carry a few bytes (the file header's reserved
+//!   fields, `bV5Reserved`, OS/2 `usReserved`/`ulIdentifier`, V4/V5 endpoints and gamma
+//!   unless the colour space is calibrated) are zeroed. A V4 header claiming a profile
+//!   becomes `LCS_sRGB` too. With [`Keep::ICC`] an embedded V5 profile moves to just after
+//!   the pixel array; a linked one (a path on the author's disk) always goes. Row padding
+//!   bits and unused palette entries stay: changing them means touching pixel data.
+//! - HEIF/AVIF files are rebuilt as `ftyp`, `meta`, `moov` (sequences), then one `mdat`
+//!   holding exactly the bytes kept items and samples point at, in input order; every
+//!   `iloc` extent and `stco`/`co64` entry is rewritten to point at the same bytes.
+//! - An image whose only `colr` was an ICC profile is left without `colr`: decoders then
+//!   use the coded stream's colour description or sRGB (libheif's defaults: BT.709
+//!   primaries, sRGB transfer, BT.601 matrix), and the decoded samples do not change.
+//!   [`Keep::ICC`] (or [`Keep::DISPLAY`]) keeps the profile: exiftool stopped deleting
+//!   HEIC profiles in 13.18 after Apple Preview refused some files without them.
+//! - HEIF constructs that cannot be relocated exactly are [`Error::Unsupported`]:
+//!   construction method 2, data in other files, protected items, extents of length 0,
+//!   fragmented sequences. A `mini` (low-overhead, `mif3`) box loses its Exif, XMP and ICC
+//!   chunks with its header rewritten bit by bit.
 //!
 //! # Guarantees
 //! - **lossless**: every compressed pixel byte is copied verbatim.
 //! - **complete**: removed units leave no bytes behind, not even unreferenced ones.
 //! - **safe**: any byte string gives `Ok` or a typed [`Error`]; no panic, no `unsafe`, no
-//!   allocation beyond the output (input length plus 64 bytes).
+//!   allocation beyond the output (input length plus 64 bytes) and, for HEIF, item tables
+//!   bounded by the bytes that declare them.
 //! - **stable**: stripping an output again gives the same bytes, and the output is never
 //!   larger than the input unless a kept unit had to be rewritten larger.
 //! - **detected by content**: [`detect`] reads magic bytes, never a file name.
@@ -109,6 +142,7 @@ mod error;
 mod exif;
 mod format;
 mod gif;
+mod heif;
 mod jpeg;
 mod limits;
 mod out;

@@ -48,6 +48,14 @@ impl<'a> Reader<'a> {
         self.end.saturating_sub(self.pos)
     }
 
+    /// Whether `count` entries of `each` bytes fit in what is left: the check before any
+    /// table is allocated from a count read in the input.
+    pub(crate) fn holds(&self, count: usize, each: usize) -> bool {
+        count
+            .checked_mul(each)
+            .is_some_and(|n| n <= self.remaining())
+    }
+
     /// The unread bytes, without consuming them.
     pub(crate) fn rest(&self) -> &'a [u8] {
         self.data.get(self.pos..self.end).unwrap_or_default()
@@ -102,6 +110,22 @@ impl<'a> Reader<'a> {
         Ok(i32::from_le_bytes(self.array()?))
     }
 
+    pub(crate) fn u64_be(&mut self) -> Result<u64, Error> {
+        Ok(u64::from_be_bytes(self.array()?))
+    }
+
+    /// A big-endian unsigned integer `size` bytes wide (0 to 8; 0 reads nothing and gives 0),
+    /// as ISO-BMFF `iloc` fields are.
+    pub(crate) fn uint_be(&mut self, size: usize) -> Result<u64, Error> {
+        if size > 8 {
+            return Err(self.malformed(format!("field width {size} is over 8 bytes")));
+        }
+        let b = self.bytes(size)?;
+        Ok(b.iter().fold(0u64, |acc, &x| {
+            acc.checked_shl(8).unwrap_or(0) | u64::from(x)
+        }))
+    }
+
     pub(crate) fn skip(&mut self, n: usize) -> Result<(), Error> {
         self.bytes(n).map(|_| ())
     }
@@ -117,6 +141,11 @@ impl<'a> Reader<'a> {
             end: self.pos,
             format: self.format,
         })
+    }
+
+    /// The format errors are reported in.
+    pub(crate) fn format(&self) -> Format {
+        self.format
     }
 
     #[cold]
@@ -139,6 +168,15 @@ impl<'a> Reader<'a> {
             format: self.format,
             offset,
             what: what.into(),
+        }
+    }
+
+    #[cold]
+    pub(crate) fn unsupported_at(&self, offset: usize, what: &'static str) -> Error {
+        Error::Unsupported {
+            format: self.format,
+            offset,
+            what,
         }
     }
 }
@@ -197,5 +235,33 @@ mod tests {
         assert_eq!(r.u8().unwrap(), 9);
         let mut whole = Reader::new(&data, Format::WebP);
         assert_eq!(whole.u32_le().unwrap(), 0x0403_0201);
+    }
+
+    #[test]
+    fn big_endian_fields_of_any_width() {
+        let data = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+        let mut r = Reader::new(&data, Format::Heif);
+        r.skip(2).unwrap();
+        let mut child = r.take(4).unwrap();
+        assert_eq!(child.uint_be(3).unwrap(), 0x02_0304);
+        assert_eq!(
+            child.u16_be().unwrap_err(),
+            Error::Truncated {
+                format: Format::Heif,
+                offset: 5,
+                needed: 1
+            }
+        );
+        assert_eq!(r.uint_be(0).unwrap(), 0);
+        assert_eq!(r.u32_be().unwrap(), 0x0607_0809);
+        assert_eq!(r.uint_be(9).unwrap_err().offset(), 10);
+        let mut r = Reader::new(&[1, 2, 3, 4, 5, 6, 7, 8], Format::Avif);
+        assert_eq!(r.u64_be().unwrap(), 0x0102_0304_0506_0708);
+        assert_eq!(r.format(), Format::Avif);
+        assert!(r.holds(0, 9) && !r.holds(1, 1) && !r.holds(usize::MAX, 2));
+        assert!(matches!(
+            r.unsupported_at(3, "x"),
+            Error::Unsupported { offset: 3, .. }
+        ));
     }
 }

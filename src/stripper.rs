@@ -160,11 +160,7 @@ impl Stripper {
             Format::Gif => crate::gif::strip(input, &self.opts, out),
             Format::Bmp => crate::bmp::strip(input, &self.opts, out),
             Format::WebP => crate::webp::strip(input, &self.opts, out),
-            _ => Err(Error::Unsupported {
-                format,
-                offset: 0,
-                what: "this format is not stripped yet",
-            }),
+            Format::Heif | Format::Avif => crate::heif::strip(input, format, &self.opts, out),
         }
     }
 }

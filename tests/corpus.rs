@@ -33,6 +33,8 @@ corpus_folders! {
     gif => Format::Gif,
     bmp => Format::Bmp,
     webp => Format::WebP,
+    heif => Format::Heif,
+    avif => Format::Avif,
 }
 
 /// How many bytes an output kept under `Keep::DISPLAY` may grow by: a rewritten unit (a

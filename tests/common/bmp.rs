@@ -5,18 +5,71 @@ use std::ops::Range;
 
 use super::{jpeg, png, Allow, Unit};
 
-const MBED: u32 = u32::from_le_bytes(*b"DEBM");
-const LINK: u32 = u32::from_le_bytes(*b"KNIL");
-const SRGB: u32 = u32::from_le_bytes(*b"BGRs");
+/// `bV5CSType` values (`wingdi.h`): FourCCs stored little-endian.
+pub const MBED: u32 = u32::from_le_bytes(*b"DEBM");
+pub const LINK: u32 = u32::from_le_bytes(*b"KNIL");
+pub const SRGB: u32 = u32::from_le_bytes(*b"BGRs");
+
+/// Offsets inside the DIB header, from its first byte (`biSize`).
+pub const SIZE_IMAGE: usize = 20;
+pub const CS_TYPE: usize = 56;
+/// V4/V5 `Endpoints` (36 bytes) and the three gamma values (12).
+pub const ENDPOINTS: std::ops::Range<usize> = 60..108;
+pub const INTENT: usize = 108;
+pub const PROFILE_DATA: usize = 112;
+pub const PROFILE_SIZE: usize = 116;
+pub const V5_RESERVED: std::ops::Range<usize> = 120..124;
+
+/// A DIB header of `size` bytes (40, 108 or 124): width, height, one plane, `bpp`,
+/// `compression`, `biSizeImage`, `biClrUsed`; every other field 0.
+pub fn dib(
+    size: usize,
+    (width, height): (i32, i32),
+    bpp: u16,
+    compression: u32,
+    size_image: u32,
+    clr_used: u32,
+) -> Vec<u8> {
+    let mut h = vec![0u8; size];
+    set_u32(&mut h, 0, u32::try_from(size).unwrap());
+    h[4..8].copy_from_slice(&width.to_le_bytes());
+    h[8..12].copy_from_slice(&height.to_le_bytes());
+    h[12..14].copy_from_slice(&1u16.to_le_bytes());
+    h[14..16].copy_from_slice(&bpp.to_le_bytes());
+    set_u32(&mut h, 16, compression);
+    set_u32(&mut h, SIZE_IMAGE, size_image);
+    set_u32(&mut h, 32, clr_used);
+    h
+}
+
+/// The 14-byte `BITMAPFILEHEADER`: `BM`, `bfSize`, the two reserved `u16`, `bfOffBits`.
+pub fn file_header(size: usize, reserved: [u8; 4], off_bits: usize) -> Vec<u8> {
+    let mut out = b"BM".to_vec();
+    out.extend_from_slice(&u32::try_from(size).unwrap().to_le_bytes());
+    out.extend_from_slice(&reserved);
+    out.extend_from_slice(&u32::try_from(off_bits).unwrap().to_le_bytes());
+    out
+}
+
+/// Bytes in one row of an uncompressed bitmap: `bpp × width` bits padded to 4 bytes.
+pub fn stride(bpp: u16, width: u32) -> usize {
+    (usize::from(bpp) * width as usize).div_ceil(32) * 4
+}
+
+/// Writes `v` little-endian at `h[at..at + 4]`.
+pub fn set_u32(h: &mut [u8], at: usize, v: u32) {
+    h[at..at + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+/// The little-endian `u32` at `d[at..]` (0 past the end).
+pub fn u32_at(d: &[u8], at: usize) -> u32 {
+    d.get(at..at + 4)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
 
 fn u16_at(d: &[u8], at: usize) -> u16 {
     d.get(at..at + 2)
         .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
-}
-
-fn u32_at(d: &[u8], at: usize) -> u32 {
-    d.get(at..at + 4)
-        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 /// Where everything of a BMP file is.
@@ -72,7 +125,8 @@ pub fn walk(d: &[u8]) -> Result<Layout, String> {
     };
     let masks = dib.end..dib.end + masks_len;
     let entries = match u32_at(h, 32) {
-        0 if bpp <= 8 => 1u64 << bpp,
+        // biBitCount 0 (BI_JPEG, BI_PNG) has no colour table.
+        0 if (1..=8).contains(&bpp) => 1u64 << bpp,
         n => n as u64,
     };
     let declared = entries * if core { 3 } else { 4 };
@@ -98,14 +152,21 @@ pub fn walk(d: &[u8]) -> Result<Layout, String> {
         _ => d.len(),
     };
     let len = match (compression, windows) {
-        (0, _) | (3 | 6, true) => (bpp * width).div_ceil(32) * 4 * height,
+        (0, _) | (3 | 6, true) => bpp
+            .checked_mul(width)
+            .and_then(|bits| (bits.div_ceil(32) * 4).checked_mul(height))
+            .ok_or("pixel array size overflows")?,
         (1 | 2, _) | (4, false) => rle_len(d, pixel_start, limit, compression, windows)
             .or((size_image > 0).then_some(size_image as u64))
             .ok_or("RLE without end-of-bitmap marker")?,
         (4 | 5, true) if size_image == 0 => limit.saturating_sub(pixel_start) as u64,
         _ => size_image as u64,
     };
-    let pixels = pixel_start..pixel_start + len as usize;
+    let end = usize::try_from(len)
+        .ok()
+        .and_then(|len| pixel_start.checked_add(len))
+        .ok_or("pixel array size overflows")?;
+    let pixels = pixel_start..end;
     if pixels.end > d.len() {
         return Err(format!("pixel array {pixels:?} runs past {}", d.len()));
     }
@@ -119,6 +180,19 @@ pub fn walk(d: &[u8]) -> Result<Layout, String> {
         profile,
         windows,
     })
+}
+
+/// Whether a V5 embedded profile's declared range overlaps the headers, masks, palette or
+/// pixel array (a hostile file: `Keep::ICC` then copies those bytes a second time).
+pub fn embedded_profile_overlaps_the_image(d: &[u8]) -> bool {
+    let Ok(l) = walk(d) else {
+        return false;
+    };
+    let overlaps = |r: &Range<usize>, p: &Range<usize>| p.start < r.end && r.start < p.end;
+    l.cs_type == MBED
+        && l.profile
+            .as_ref()
+            .is_some_and(|p| overlaps(&(0..l.palette.end), p) || overlaps(&l.pixels, p))
 }
 
 /// The RLE stream's length through its end-of-bitmap marker, if it has one.

@@ -10,6 +10,7 @@
 
 pub mod bmp;
 pub mod gif;
+pub mod heif;
 pub mod jpeg;
 pub mod oracle;
 pub mod png;
@@ -169,6 +170,10 @@ pub fn walker(format: Format) -> Option<Walker> {
         Format::WebP => Some(Walker {
             leftovers: webp::leftovers,
             image_units: webp::image_units,
+        }),
+        Format::Heif | Format::Avif => Some(Walker {
+            leftovers: heif::leftovers,
+            image_units: heif::image_units,
         }),
         _ => None,
     }

@@ -1,0 +1,218 @@
+//! The `meta` box (ISO 14496-12 § 8.11.1, ISO 23008-12 § 9): read into tables, written back
+//! without what the plan drops, in the input's child order.
+
+use super::boxes::{full_box, next_box, Bmff};
+use super::items::{self, Iinf, Iloc, IlocSizes, Ipma, Iref};
+use super::relocate::{Layout, Patch};
+use crate::out::{begin_box, begin_full_box, end_box};
+use crate::{Error, Kinds, Report};
+
+/// The parsed `meta` box (ISO 14496-12 § 8.11.1).
+#[derive(Default)]
+pub(super) struct Meta<'a> {
+    pub(super) version: u8,
+    pub(super) flags: u32,
+    pub(super) children: Vec<Bmff<'a>>,
+    pub(super) pitm: Option<(usize, u32)>,
+    pub(super) iinf: Option<Iinf<'a>>,
+    pub(super) iloc: Option<Iloc>,
+    pub(super) iref: Option<Iref>,
+    pub(super) props: Vec<Bmff<'a>>,
+    pub(super) ipmas: Vec<Ipma>,
+    pub(super) idat: Option<Bmff<'a>>,
+}
+
+pub(super) fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
+    let mut r = b.body.clone();
+    let (version, flags) = full_box(&mut r)?;
+    let mut m = Meta {
+        version,
+        flags,
+        children: Vec::new(),
+        pitm: None,
+        iinf: None,
+        iloc: None,
+        iref: None,
+        props: Vec::new(),
+        ipmas: Vec::new(),
+        idat: None,
+    };
+    let mut seen_iprp = false;
+    while let Some(child) = next_box(&mut r)? {
+        let twice = |seen: bool| {
+            if seen {
+                Err(r.malformed_at(child.offset, "a second box of this type in meta"))
+            } else {
+                Ok(())
+            }
+        };
+        match &child.kind {
+            b"pitm" => {
+                twice(m.pitm.is_some())?;
+                let mut p = child.body.clone();
+                let (v, _) = full_box(&mut p)?;
+                let at = p.pos();
+                m.pitm = Some((
+                    at,
+                    if v == 0 {
+                        p.u16_be()?.into()
+                    } else {
+                        p.u32_be()?
+                    },
+                ));
+            }
+            b"iinf" => {
+                twice(m.iinf.is_some())?;
+                m.iinf = Some(items::read_iinf(&child)?);
+            }
+            b"iloc" => {
+                twice(m.iloc.is_some())?;
+                m.iloc = Some(items::read_iloc(&child)?);
+            }
+            b"iref" => {
+                twice(m.iref.is_some())?;
+                m.iref = Some(items::read_iref(&child)?);
+            }
+            b"iprp" => {
+                twice(seen_iprp)?;
+                seen_iprp = true;
+                read_iprp(&child, &mut m)?;
+            }
+            b"idat" => {
+                twice(m.idat.is_some())?;
+                m.idat = Some(child.clone());
+            }
+            b"dinf" => items::check_dinf(&child)?,
+            b"ipro" => return Err(r.unsupported_at(child.offset, "protected items (ipro)")),
+            _ => {}
+        }
+        m.children.push(child);
+    }
+    Ok(m)
+}
+
+/// `iprp` (ISO 23008-12 § 9.3): one `ipco`, then one or more `ipma`.
+fn read_iprp<'a>(b: &Bmff<'a>, m: &mut Meta<'a>) -> Result<(), Error> {
+    let mut r = b.body.clone();
+    let mut seen_ipco = false;
+    while let Some(child) = next_box(&mut r)? {
+        match &child.kind {
+            b"ipco" if seen_ipco => return Err(r.malformed_at(child.offset, "a second ipco")),
+            b"ipco" => {
+                seen_ipco = true;
+                let mut props = child.body.clone();
+                while let Some(p) = next_box(&mut props)? {
+                    m.props.push(p);
+                }
+            }
+            b"ipma" => m.ipmas.push(items::read_ipma(&child)?),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The kept item ids, sorted for binary search.
+pub(super) struct Kept(pub(super) Vec<u32>);
+
+impl Kept {
+    pub(super) fn has(&self, id: u32) -> bool {
+        self.0.binary_search(&id).is_ok()
+    }
+}
+
+/// Everything `emit_meta` needs from the plan.
+pub(super) struct Plan<'p, 'a> {
+    pub(super) meta: &'p Meta<'a>,
+    pub(super) kept: &'p Kept,
+    pub(super) remap: &'p [u16],
+    pub(super) idat: &'p Layout,
+    pub(super) sizes: IlocSizes,
+}
+
+pub(super) fn emit_meta(
+    p: &Plan<'_, '_>,
+    out: &mut Vec<u8>,
+    patches: &mut Vec<Patch>,
+    report: &mut Report,
+) -> Result<(), Error> {
+    let fmt = report.format;
+    let keep = |id: u32| p.kept.has(id);
+    let at = begin_full_box(out, *b"meta", p.meta.version, p.meta.flags);
+    for child in &p.meta.children {
+        match &child.kind {
+            b"hdlr" => write_hdlr(out, child, report)?,
+            b"pitm" | b"dinf" => out.extend_from_slice(child.raw),
+            b"iinf" => {
+                if let Some(iinf) = &p.meta.iinf {
+                    items::write_iinf(out, iinf, keep, fmt)?;
+                }
+            }
+            b"iloc" => {
+                if let Some(iloc) = &p.meta.iloc {
+                    items::write_iloc(out, iloc, keep, p.sizes, p.idat, patches, fmt)?;
+                }
+            }
+            b"iref" => {
+                if let Some(iref) = &p.meta.iref {
+                    items::write_iref(out, iref, keep, fmt)?;
+                }
+            }
+            b"iprp" => {
+                let iprp = begin_box(out, *b"iprp");
+                let ipco = begin_box(out, *b"ipco");
+                for (i, prop) in p.meta.props.iter().enumerate() {
+                    if p.remap.get(i.saturating_add(1)).is_some_and(|&n| n != 0) {
+                        out.extend_from_slice(prop.raw);
+                    }
+                }
+                end_box(out, ipco, fmt)?;
+                for ipma in &p.meta.ipmas {
+                    items::write_ipma(out, ipma, keep, p.remap, fmt)?;
+                }
+                end_box(out, iprp, fmt)?;
+            }
+            b"idat" if p.idat.len() > 0 => {
+                let idat = begin_box(out, *b"idat");
+                let payload = child.body.rest();
+                for s in p.idat.spans() {
+                    let range = usize::try_from(s.start)
+                        .ok()
+                        .zip(usize::try_from(s.end).ok());
+                    out.extend_from_slice(
+                        range
+                            .and_then(|(a, b)| payload.get(a..b))
+                            .unwrap_or_default(),
+                    );
+                }
+                end_box(out, idat, fmt)?;
+            }
+            b"idat" => {}
+            b"grpl" => items::write_grpl(out, child, keep, fmt)?,
+            b"xml " | b"bxml" => report.removed(Kinds::XMP, 0),
+            _ => report.removed(Kinds::OTHER, 0),
+        }
+    }
+    end_box(out, at, fmt)
+}
+
+/// Writes `hdlr` (ISO 14496-12 § 8.4.3) with its name emptied and reserved fields zeroed.
+pub(super) fn write_hdlr(
+    out: &mut Vec<u8>,
+    b: &Bmff<'_>,
+    report: &mut Report,
+) -> Result<(), Error> {
+    let mut r = b.body.clone();
+    let (version, flags) = full_box(&mut r)?;
+    let pre_defined = r.bytes(4)?;
+    let handler = r.bytes(4)?;
+    r.skip(12)?;
+    if r.rest().iter().any(|&c| c != 0) {
+        report.removed(Kinds::OTHER, 0);
+    }
+    let at = begin_full_box(out, *b"hdlr", version, flags);
+    out.extend_from_slice(pre_defined);
+    out.extend_from_slice(handler);
+    out.extend_from_slice(&[0; 13]); // reserved, then an empty name
+    end_box(out, at, r.format())
+}
