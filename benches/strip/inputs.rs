@@ -9,6 +9,7 @@
 //! bytes are seeded noise: neither imgstrip nor the peers decode pixels, they only walk
 //! the chunks, so the work measured is the same as for a camera's WebP of that size.
 
+use crate::common::heif::{self, MetaItem, Spec};
 use crate::common::{tiff_le, zlib_stored, Entry};
 
 /// A 64-bit xorshift generator: fast, seeded, the same on every machine.
@@ -371,5 +372,51 @@ pub fn bmp_v5(width: u32, height: u32) -> Vec<u8> {
     v.extend(dib);
     v.extend_from_slice(pixels);
     v.extend(icc);
+    v
+}
+
+/// A HEIC as a phone lays it out, built with the tests' HEIF builder: `tiles` coded images
+/// of `tile` bytes each (seeded noise: nothing decodes them) in `mdat`, an Exif item with a
+/// maker note, an XMP `mime` item and an ICC `colr` property on the primary image.
+pub fn heic(tiles: usize, tile: usize) -> Vec<u8> {
+    let mut noise = Noise::new(47);
+    let mut exif = vec![0, 0, 0, 6];
+    exif.extend_from_slice(b"Exif\0\0");
+    exif.extend(exif_tiff(40_000, &[], 49));
+    let spec = Spec {
+        images: (0..tiles).map(|_| noise.bytes(tile)).collect(),
+        metas: vec![
+            MetaItem {
+                kind: *b"Exif",
+                data: exif,
+                in_idat: false,
+            },
+            MetaItem {
+                kind: *b"mime",
+                data: xmp_packet(6_000),
+                in_idat: false,
+            },
+        ],
+        icc: Some(icc_profile(3144, 51)),
+        ..Spec::default()
+    };
+    heif::build(&spec)
+}
+
+/// The same layout as an AVIF: `avif` brands, `av01` items with `av1C`. Only the boxes
+/// before `mdat` are rewritten (same lengths), so the offsets stay right.
+pub fn avif(tiles: usize, tile: usize) -> Vec<u8> {
+    let mut v = heic(tiles, tile);
+    let mdat = v.windows(4).position(|w| w == b"mdat").expect("mdat");
+    let head = &mut v[..mdat];
+    head[8..12].copy_from_slice(b"avif");
+    for at in 0..head.len() - 4 {
+        match &head[at..at + 4] {
+            b"hvc1" => head[at..at + 4].copy_from_slice(b"av01"),
+            b"hvcC" => head[at..at + 4].copy_from_slice(b"av1C"),
+            b"heic" => head[at..at + 4].copy_from_slice(b"avif"),
+            _ => {}
+        }
+    }
     v
 }
