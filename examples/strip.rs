@@ -17,7 +17,8 @@
 //! Errors go to stderr as `PATH: message`. The exit status is 0 when every file was stripped,
 //! 1 when any file failed, and 2 on bad usage. Each output is written to a temporary file
 //! beside the target and renamed over it, so a failure never leaves a half-written output
-//! (the temporary file is removed). An input is never overwritten unless `--in-place` is
+//! (the temporary file is removed); with `--in-place` it is flushed to disk before the rename,
+//! so a crash cannot lose both versions. An input is never overwritten unless `--in-place` is
 //! given; `--in-place` follows symbolic links and keeps the file's permissions (other hard
 //! links to the file keep the old bytes, as with any rename-based tool). A second input that
 //! would land on an output path already written in the same run fails. A failed file gets a
@@ -256,8 +257,11 @@ fn write_atomically(target: &Path, data: &[u8], perms_from: Option<&Path>) -> io
     file.write_all(data)?;
     if let Some(input) = perms_from {
         file.set_permissions(fs::metadata(input)?.permissions())?;
+        // In place, the rename replaces the only copy of the original: the new bytes must be
+        // on disk first, or a crash could leave neither. A new output risks nothing that
+        // was there before, and skipping the flush keeps the tool as fast as `cp`.
+        file.sync_all()?;
     }
-    file.sync_all()?;
     drop(file);
     fs::rename(&temp.path, target)?;
     temp.armed = false;
