@@ -30,6 +30,7 @@
 //!   the image is read: frame `max_gif_frames + 1`, or the frame that takes screen width ×
 //!   height × frames past `max_animation_pixels`, stops the walk there.
 
+use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::stripper::{Keep, Options};
@@ -135,7 +136,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<R
                 opts.limits
                     .check_frames(Format::Gif, at, width, height, seen)?;
                 read_image(&mut r, at, opts).map(|raw| {
-                    out.extend_from_slice(raw);
+                    out::copy(out, raw);
                     report.frames = seen;
                 })
             }
@@ -271,7 +272,7 @@ fn copy_extension(
     out: &mut Vec<u8>,
 ) -> Result<(), Error> {
     match verdict(ext.ext, ext.first, keep) {
-        Verdict::Keep => out.extend_from_slice(ext.raw),
+        Verdict::Keep => out::copy(out, ext.raw),
         Verdict::Drop(kind) => report.removed(kind, ext.raw.len()),
         Verdict::Rewrite => {
             let written = rewrite(ext, out)?;

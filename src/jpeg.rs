@@ -2,6 +2,7 @@
 //! what is image, leave out what is metadata, and cut at the first EOI.
 
 use crate::exif;
+use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::stripper::{Keep, Options};
@@ -215,7 +216,7 @@ fn copy_segment(
     }
     let sig = signature(seg.marker, seg.body);
     match verdict(seg.marker, sig, opts.keep) {
-        Verdict::Keep => out.extend_from_slice(seg.raw),
+        Verdict::Keep => out::copy(out, seg.raw),
         Verdict::Drop(kind) => report.removed(kind, seg.raw.len()),
         Verdict::Rewrite => rewrite(seg, sig, walk, report, out),
     }
@@ -344,7 +345,7 @@ fn copy_entropy(data: &[u8], out: &mut Vec<u8>, window: usize) -> usize {
     let mut copied = 0usize;
     loop {
         let (at, ended) = scan_entropy(data, copied, copied.saturating_add(window));
-        out.extend_from_slice(data.get(copied..at).unwrap_or_default());
+        out::copy(out, data.get(copied..at).unwrap_or_default());
         if ended {
             return at;
         }
@@ -407,18 +408,17 @@ fn skip_plain_blocks(data: &[u8], from: usize, limit: usize) -> usize {
         .min(limit.saturating_sub(from).saturating_add(BLOCK - 1));
     let heads = rest.get(..span).unwrap_or_default().chunks_exact(BLOCK);
     let nexts = rest.get(1..).unwrap_or_default().chunks_exact(BLOCK);
-    let mut skipped = 0usize;
-    for (head, next) in heads.zip(nexts) {
-        let marker = head
-            .iter()
-            .zip(next)
-            .fold(0u8, |acc, (&b, &n)| acc | if b == 0xFF { n } else { 0 });
-        if marker != 0 {
-            break;
-        }
-        skipped = skipped.saturating_add(BLOCK);
-    }
-    from.saturating_add(skipped)
+    let plain = heads
+        .zip(nexts)
+        .take_while(|(head, next)| {
+            let marker = head
+                .iter()
+                .zip(*next)
+                .fold(0u8, |acc, (&b, &n)| acc | if b == 0xFF { n } else { 0 });
+            marker == 0
+        })
+        .count();
+    from.saturating_add(plain.saturating_mul(BLOCK))
 }
 
 /// The input ended after the first scan began: keep what is there, leaving out the
