@@ -47,6 +47,28 @@ struct Case {
     input: Vec<u8>,
 }
 
+/// How many copies of each input are timed in turn, each at its own offset in memory.
+///
+/// How fast `memmove` runs depends on where the destination lies against the source modulo
+/// 4096 (at a few distances loads wait on earlier stores to the same low address bits), and
+/// so on the addresses the allocator happens to give: with one copy, one layout made a case
+/// 30% slower in one run and not in the next. The `--ratios` rounds take the copies in turn
+/// (one copy per timing, so the data stays in cache as in a loop over one file), and the
+/// median ratio is over layouts instead of depending on one.
+const PLACEMENTS: usize = 4;
+
+/// The input at [`PLACEMENTS`] offsets spread over a 4 KiB page: `(buffer, offset)`.
+fn placed(input: &[u8]) -> Vec<(Vec<u8>, usize)> {
+    (0..PLACEMENTS)
+        .map(|i| {
+            let offset = i * 1040;
+            let mut buffer = vec![0; offset];
+            buffer.extend_from_slice(input);
+            (buffer, offset)
+        })
+        .collect()
+}
+
 /// The peers, in table order.
 const PEERS: [&str; 4] = ["img-parts", "img-parts_owned", "metastrip", "gif_raw"];
 
@@ -247,69 +269,101 @@ enum PeerNote {
     Leaves(usize),
 }
 
-/// One timed function: its name in the group, and one call of it.
+/// One timed function: its name in the group, and one call of it on the placed copy of the
+/// input it is given (by index).
 struct Contender<'a> {
     name: &'static str,
-    run: Box<dyn FnMut() + 'a>,
+    run: Box<dyn FnMut(usize) + 'a>,
 }
 
 /// memcpy, imgstrip (both ways) and every peer that takes the case's format, with a note on
 /// each peer (checked once, before any timing).
-fn contenders(case: &Case) -> (Vec<Contender<'_>>, Vec<PeerNote>) {
-    let input = case.input.as_slice();
-    let format = imgstrip::detect(input).expect("format");
+fn contenders<'a>(
+    case: &Case,
+    placed: &'a [(Vec<u8>, usize)],
+) -> (Vec<Contender<'a>>, Vec<PeerNote>) {
+    let inputs: Vec<&'a [u8]> = placed.iter().map(|(b, o)| &b[*o..]).collect();
+    let format = imgstrip::detect(&case.input).expect("format");
     let stripper = Stripper::new();
     let reusing = stripper.clone();
     let mut out = Vec::new();
-    let mut list: Vec<Contender<'_>> = vec![
+    let mut list: Vec<Contender<'a>> = vec![
         Contender {
             name: "memcpy",
-            run: Box::new(move || {
-                black_box(black_box(input).to_vec());
+            run: Box::new({
+                let inputs = inputs.clone();
+                move |i: usize| {
+                    let input = black_box(inputs[i]);
+                    black_box(input.to_vec());
+                }
             }),
         },
         Contender {
             name: "imgstrip",
-            run: Box::new(move || {
-                black_box(stripper.strip(black_box(input)).expect("strip"));
+            run: Box::new({
+                let inputs = inputs.clone();
+                move |i: usize| {
+                    let input = black_box(inputs[i]);
+                    black_box(stripper.strip(input).expect("strip"));
+                }
             }),
         },
         Contender {
             name: "imgstrip_into",
-            run: Box::new(move || {
-                black_box(
-                    reusing
-                        .strip_into(black_box(input), &mut out)
-                        .expect("strip"),
-                );
+            run: Box::new({
+                let inputs = inputs.clone();
+                move |i: usize| {
+                    let input = black_box(inputs[i]);
+                    black_box(reusing.strip_into(input, &mut out).expect("strip"));
+                }
             }),
         },
     ];
     let mut notes = Vec::new();
     for peer in PEERS {
-        let Some(out) = run_peer(peer, format, input) else {
+        let Some(out) = run_peer(peer, format, &case.input) else {
             notes.push(PeerNote::Unsupported);
             continue;
         };
-        notes.push(match leftovers(format, &out).len() {
+        let left = leftovers(format, &out);
+        if std::env::var_os("IMGSTRIP_RATIO_DEBUG").is_some() && !left.is_empty() {
+            eprintln!("  {} / {peer} leaves {left:?}", case.name);
+        }
+        notes.push(match left.len() {
             0 => PeerNote::Complete,
             n => PeerNote::Leaves(n),
         });
-        let run: Box<dyn FnMut()> = match peer {
-            "img-parts" => Box::new(move || {
-                black_box(img_parts(format, Bytes::copy_from_slice(black_box(input))));
+        let run: Box<dyn FnMut(usize)> = match peer {
+            "img-parts" => Box::new({
+                let inputs = inputs.clone();
+                move |i: usize| {
+                    let input = black_box(inputs[i]);
+                    black_box(img_parts(format, Bytes::copy_from_slice(input)));
+                }
             }),
             "img-parts_owned" => {
-                let owned = Bytes::copy_from_slice(input);
-                Box::new(move || {
-                    black_box(img_parts(format, black_box(owned.clone())));
+                // Owned buffers at the same offsets (a `Bytes` slice keeps its buffer).
+                let owned: Vec<Bytes> = placed
+                    .iter()
+                    .map(|(b, o)| Bytes::from(b.clone()).slice(*o..))
+                    .collect();
+                Box::new(move |i: usize| {
+                    black_box(img_parts(format, black_box(owned[i].clone())));
                 })
             }
-            "metastrip" => Box::new(move || {
-                black_box(metastrip::strip_metadata(black_box(input)).expect("metastrip"));
+            "metastrip" => Box::new({
+                let inputs = inputs.clone();
+                move |i: usize| {
+                    let input = black_box(inputs[i]);
+                    black_box(metastrip::strip_metadata(input).expect("metastrip"));
+                }
             }),
-            _ => Box::new(move || {
-                black_box(gif_raw(black_box(input)));
+            _ => Box::new({
+                let inputs = inputs.clone();
+                move |i: usize| {
+                    let input = black_box(inputs[i]);
+                    black_box(gif_raw(input));
+                }
             }),
         };
         list.push(Contender { name: peer, run });
@@ -318,11 +372,13 @@ fn contenders(case: &Case) -> (Vec<Contender<'_>>, Vec<PeerNote>) {
 }
 
 fn bench_case(c: &mut Criterion, case: &Case) {
-    let (contenders, _) = contenders(case);
+    let placed = placed(&case.input);
+    let (contenders, _) = contenders(case, &placed);
     let mut group = c.benchmark_group(case.name);
     group.throughput(Throughput::Bytes(case.input.len() as u64));
+    // Criterion times the first placed copy; `--ratios` takes them all in turn.
     for mut contender in contenders {
-        group.bench_function(contender.name, |b| b.iter(&mut contender.run));
+        group.bench_function(contender.name, |b| b.iter(|| (contender.run)(0)));
     }
     group.finish();
 }
@@ -331,54 +387,84 @@ fn bench_case(c: &mut Criterion, case: &Case) {
 // The ratio table (`-- --ratios`)
 // ---------------------------------------------------------------------------------------
 
-/// Seconds one call of `run` takes, timed over `calls` calls.
-fn time(run: &mut dyn FnMut(), calls: u32) -> f64 {
+/// Seconds one call of `run` on placement `at` takes, timed over `calls` calls.
+fn time(run: &mut dyn FnMut(usize), at: usize, calls: u32) -> f64 {
     let start = Instant::now();
     for _ in 0..calls {
-        run();
+        run(at);
     }
     start.elapsed().as_secs_f64() / f64::from(calls)
 }
 
-/// Times every contender in turn, round after round, so load from elsewhere hits them alike.
-/// Returns, per contender, the fastest and the median time of one call over the rounds.
-///
-/// The table uses the fastest: on a shared machine a timing is only ever made slower (by
-/// preemption, or by another process's memory traffic), so the minimum over many short
-/// timings is the closest to the cost of the code itself, and the median is shown beside it.
-fn measure(contenders: &mut [Contender<'_>], rounds: usize) -> Vec<(f64, f64)> {
+/// What [`measure`] found for one contender, as multiples of memcpy.
+struct Ratios {
+    /// Median over the rounds of (this contender's time / memcpy's time just before it).
+    paired: f64,
+    /// This contender's fastest timing over memcpy's fastest.
+    fastest: f64,
+}
+
+/// Times every contender against memcpy, round after round: in each round, each contender
+/// is timed right after a timing of memcpy, on the same placed copy of the input, and the
+/// pair gives one ratio, so load from elsewhere (other processes compiling) hits both sides of
+/// a ratio alike. Rounds take the placed copies in turn. The table shows the median of the
+/// ratios; the fastest timings, the other estimate that load only ever makes slower, are
+/// printed beside it. Returns memcpy's median time and the ratios.
+fn measure(contenders: &mut [Contender<'_>], rounds: usize) -> (f64, Vec<Ratios>) {
     // Calls per timing: about 1 ms of work, short enough to fit in a time slice.
     let calls: Vec<u32> = contenders
         .iter_mut()
         .map(|c| {
-            (c.run)();
-            let once = (0..5).map(|_| time(&mut c.run, 1)).fold(f64::MAX, f64::min);
+            (c.run)(0);
+            let once = (0..5)
+                .map(|_| time(&mut c.run, 0, 1))
+                .fold(f64::MAX, f64::min);
             (0.001 / once).clamp(1.0, 100_000.0) as u32
         })
         .collect();
-    let mut times = vec![Vec::with_capacity(rounds); contenders.len()];
-    for _ in 0..rounds {
-        for ((c, &n), t) in contenders.iter_mut().zip(&calls).zip(&mut times) {
-            // One call untimed first: its buffers back in the cache, as in a loop of calls.
-            (c.run)();
-            t.push(time(&mut c.run, n));
+    let timed = |i: usize, at: usize, contenders: &mut [Contender<'_>]| {
+        let c = &mut contenders[i];
+        // One call untimed first: its buffers back in the cache, as in a loop of calls.
+        (c.run)(at);
+        time(&mut c.run, at, calls[i])
+    };
+    let mut memcpy = Vec::new();
+    let mut ratios = vec![Vec::with_capacity(rounds); contenders.len()];
+    let mut fastest = vec![f64::MAX; contenders.len()];
+    for round in 0..rounds {
+        let at = round % PLACEMENTS;
+        for i in 0..contenders.len() {
+            let base = timed(0, at, contenders);
+            let t = if i == 0 {
+                base
+            } else {
+                timed(i, at, contenders)
+            };
+            memcpy.push(base);
+            fastest[0] = fastest[0].min(base);
+            fastest[i] = fastest[i].min(t);
+            ratios[i].push(t / base);
         }
     }
-    let out: Vec<(f64, f64)> = times
-        .into_iter()
-        .map(|t| (t.iter().copied().fold(f64::MAX, f64::min), median(t)))
-        .collect();
     if std::env::var_os("IMGSTRIP_RATIO_DEBUG").is_some() {
-        for ((c, n), (min, med)) in contenders.iter().zip(&calls).zip(&out) {
+        for ((c, n), t) in contenders.iter().zip(&calls).zip(&fastest) {
             eprintln!(
-                "  {:<16} calls {n:>6}  min {:>10.1} µs  median {:>10.1} µs",
+                "  {:<16} calls {n:>6}  fastest {:>10.1} µs",
                 c.name,
-                min * 1e6,
-                med * 1e6
+                t * 1e6
             );
         }
     }
-    out
+    let memcpy_fastest = fastest[0];
+    let ratios = ratios
+        .into_iter()
+        .zip(fastest)
+        .map(|(r, t)| Ratios {
+            paired: median(r),
+            fastest: t / memcpy_fastest,
+        })
+        .collect();
+    (median(memcpy), ratios)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -390,7 +476,7 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
     let rounds = std::env::var("IMGSTRIP_RATIO_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(51);
+        .unwrap_or(31);
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -402,27 +488,30 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
         .unwrap_or_else(|| "unknown CPU".into());
     let header = "| case | input | memcpy | imgstrip | imgstrip_into | img-parts | img-parts, owned input | metastrip | gif raw-LZW |";
     let rule = "|---|---|---|---|---|---|---|---|---|";
-    let mut fastest = vec![header.to_string(), rule.to_string()];
-    let mut medians = fastest.clone();
+    let mut paired = vec![header.to_string(), rule.to_string()];
+    let mut fastest = paired.clone();
     for case in cases {
         if filter.is_some_and(|f| !case.name.contains(f)) {
             continue;
         }
-        let (mut contenders, notes) = contenders(case);
-        let times = measure(&mut contenders, rounds);
-        for (table, pick) in [(&mut fastest, 0), (&mut medians, 1)] {
-            let of = |i: usize| if pick == 0 { times[i].0 } else { times[i].1 };
+        let placed = placed(&case.input);
+        let (mut contenders, notes) = contenders(case, &placed);
+        let (base, ratios) = measure(&mut contenders, rounds);
+        for (table, pick_paired) in [(&mut paired, true), (&mut fastest, false)] {
             let ratio = |name: &str| {
                 contenders
                     .iter()
                     .position(|c| c.name == name)
-                    .map_or("—".to_string(), |i| format!("{:.2}×", of(i) / of(0)))
+                    .map_or("—".to_string(), |i| {
+                        let r = &ratios[i];
+                        format!("{:.2}×", if pick_paired { r.paired } else { r.fastest })
+                    })
             };
             let mut row = format!(
                 "| {} | {:.2} MB | 1.00 ({}) | {} | {} |",
                 case.name,
                 case.input.len() as f64 / 1e6,
-                human(of(0)),
+                human(base),
                 ratio("imgstrip"),
                 ratio("imgstrip_into"),
             );
@@ -434,22 +523,24 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
                 };
                 row.push_str(&format!(" {cell} |"));
             }
-            if pick == 0 {
+            if pick_paired {
                 eprintln!("{row}");
             }
             table.push(row);
         }
     }
     for (name, why) in skipped {
-        fastest.push(format!("| {name} | — | skipped: {why} | | | | | | |"));
+        paired.push(format!("| {name} | — | skipped: {why} | | | | | | |"));
     }
     let machine = format!(
         "{} CPUs, {cpu}",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!(
-        "\nTime as a multiple of `input.to_vec()`, fastest of {rounds} interleaved timings each ({machine}):\n\n{}\n",
-        fastest.join("\n")
+        "\nTime as a multiple of `input.to_vec()` on the same input: median over {rounds} rounds of \
+         paired timings, each right after a memcpy timing ({machine}; memcpy column: its \
+         median time):\n\n{}\n",
+        paired.join("\n")
     );
     println!(
         "\"leaves N\": the tests' re-walker finds N metadata units in that peer's output; \
@@ -459,8 +550,8 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
         println!("- {}: {}", case.name, case.label);
     }
     println!(
-        "\nThe same run, medians instead of the fastest timings:\n\n{}",
-        medians.join("\n")
+        "\nThe same run, fastest timing over memcpy's fastest:\n\n{}",
+        fastest.join("\n")
     );
 }
 
