@@ -299,7 +299,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<R
             FILE_HEADER.saturating_add(PROFILE_DATA),
         )?;
         put(out, dib_at.saturating_add(PROFILE_DATA), &at.to_le_bytes());
-        out.extend_from_slice(profile);
+        crate::out::copy(out, profile);
     }
     let size = to_u32(out.len().saturating_sub(base), BF_SIZE)?;
     put(out, base.saturating_add(BF_SIZE), &size.to_le_bytes());
@@ -660,7 +660,7 @@ fn copy(unit: Unit, bytes: &[u8], keep: Keep, out: &mut Vec<u8>, report: &mut Re
             0
         }
         _ => {
-            out.extend_from_slice(bytes);
+            crate::out::copy(out, bytes);
             bytes.len()
         }
     }

@@ -2,6 +2,7 @@
 //! what is image, leave out what is metadata, and cut at the first EOI.
 
 use crate::exif;
+use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::stripper::{Keep, Options};
@@ -215,7 +216,7 @@ fn copy_segment(
     }
     let sig = signature(seg.marker, seg.body);
     match verdict(seg.marker, sig, opts.keep) {
-        Verdict::Keep => out.extend_from_slice(seg.raw),
+        Verdict::Keep => out::copy(out, seg.raw),
         Verdict::Drop(kind) => report.removed(kind, seg.raw.len()),
         Verdict::Rewrite => rewrite(seg, sig, walk, report, out),
     }
@@ -327,23 +328,54 @@ fn write_segment(marker: u8, body: &[u8], out: &mut Vec<u8>) -> usize {
 /// Copies a scan's entropy-coded data (T.81 B.1.1.5): everything up to the `FF` that starts
 /// a marker other than RSTn. Stuffed `FF 00` and RSTn stay in the data.
 fn copy_entropy_data(r: &mut Reader<'_>, out: &mut Vec<u8>) {
-    let rest = r.rest();
-    let len = entropy_len(rest);
-    out.extend_from_slice(rest.get(..len).unwrap_or_default());
+    let len = copy_entropy(r.rest(), out, WINDOW);
     // The cursor stops at the marker's first FF (or at a dangling FF run at the very end).
     let _ = r.skip(len);
 }
 
-/// Length of the entropy-coded data at the start of `data`.
-fn entropy_len(data: &[u8]) -> usize {
-    let mut from = 0usize;
+/// Bytes scanned before they are copied. The copy reads them again while they are still in
+/// the L1 cache, so the input is read from memory once: scanning all the data and then
+/// copying it read it twice (268 µs against 250 µs for the 4.4 MB bench JPEG). A copy is at most
+/// `WINDOW + BLOCK - 1` bytes, under the 2112 bytes where glibc's `memmove` (2.33+, CPUs
+/// with FSRM) switches from vector loops to `rep movsb`: with 8 KiB windows, one alignment
+/// of input against output made the strip 6× slower on an AMD EPYC.
+const WINDOW: usize = 2048 - BLOCK;
+
+/// Appends the entropy-coded data at the start of `data` to `out`, scanning and copying
+/// `window` bytes at a time, and returns its length.
+fn copy_entropy(data: &[u8], out: &mut Vec<u8>, window: usize) -> usize {
+    let mut copied = 0usize;
     loop {
-        from = skip_plain_blocks(data, from);
+        let (at, ended) = scan_entropy(data, copied, copied.saturating_add(window));
+        out::copy(out, data.get(copied..at).unwrap_or_default());
+        if ended {
+            return at;
+        }
+        copied = at;
+    }
+}
+
+/// Length of the entropy-coded data at the start of `data`.
+#[cfg(test)]
+fn entropy_len(data: &[u8]) -> usize {
+    scan_entropy(data, 0, usize::MAX).0
+}
+
+/// Scans entropy-coded data from `from`, which is not inside a run of `FF`s. Returns
+/// `(end, true)` when the data ends at `end` (the `FF` of a marker, or the end of `data`),
+/// or `(at, false)` when the scan has passed `limit` at a position `at ≥ limit` from which
+/// it can go on.
+fn scan_entropy(data: &[u8], mut from: usize, limit: usize) -> (usize, bool) {
+    loop {
+        from = skip_plain_blocks(data, from, limit);
+        if from >= limit {
+            return (from, false);
+        }
         let Some(ff) = data
             .get(from..)
             .and_then(|d| d.iter().position(|&b| b == 0xFF))
         else {
-            return data.len();
+            return (data.len(), true);
         };
         let ff = from.saturating_add(ff);
         let run = data
@@ -356,7 +388,7 @@ fn entropy_len(data: &[u8]) -> usize {
         match data.get(after) {
             Some(0x00 | 0xD0..=0xD7) => from = after.saturating_add(1),
             // A marker, or a run of FF cut off by the end of the input.
-            _ => return ff,
+            _ => return (ff, true),
         }
     }
 }
@@ -365,25 +397,30 @@ fn entropy_len(data: &[u8]) -> usize {
 const BLOCK: usize = 64;
 
 /// Moves `from` past whole 64-byte blocks in which every `FF` is followed by `00` (stuffing),
-/// testing each block in one branch-free pass the compiler vectorises. Most entropy-coded
-/// data is such blocks; only blocks with a marker or RSTn fall back to the byte-wise scan.
-fn skip_plain_blocks(data: &[u8], mut from: usize) -> usize {
-    while let Some(block) = from
-        .checked_add(BLOCK + 1)
-        .and_then(|end| data.get(from..end))
-        .and_then(|b| <&[u8; BLOCK + 1]>::try_from(b).ok())
-    {
-        let (head, next) = (&block[..BLOCK], &block[1..]);
-        let marker = head
-            .iter()
-            .zip(next)
-            .fold(false, |any, (&b, &n)| any | ((b == 0xFF) & (n != 0x00)));
-        if marker {
-            break;
-        }
-        from = from.saturating_add(BLOCK);
-    }
-    from
+/// until it reaches `limit`. Most entropy-coded data is such blocks; only blocks with a
+/// marker or RSTn fall back to the byte-wise scan. Each block is tested in one branch-free
+/// pass the compiler vectorises: OR together, over the block, the byte after each `FF`
+/// (and 0 after any other byte); the block is plain when that is 0.
+fn skip_plain_blocks(data: &[u8], from: usize, limit: usize) -> usize {
+    let rest = data.get(from..).unwrap_or_default();
+    // Whole blocks that have their look-ahead byte, and not (much) past `limit`.
+    let span = rest
+        .len()
+        .saturating_sub(1)
+        .min(limit.saturating_sub(from).saturating_add(BLOCK - 1));
+    let heads = rest.get(..span).unwrap_or_default().chunks_exact(BLOCK);
+    let nexts = rest.get(1..).unwrap_or_default().chunks_exact(BLOCK);
+    let plain = heads
+        .zip(nexts)
+        .take_while(|(head, next)| {
+            let marker = head
+                .iter()
+                .zip(*next)
+                .fold(0u8, |acc, (&b, &n)| acc | if b == 0xFF { n } else { 0 });
+            marker == 0
+        })
+        .count();
+    from.saturating_add(plain.saturating_mul(BLOCK))
 }
 
 /// The input ended after the first scan began: keep what is there, leaving out the
@@ -813,15 +850,29 @@ mod tests {
                 &[0xFF, 0xD9][..],
                 &[0xFF, 0xD3],
                 &[0xFF, 0xFF, 0xC4],
+                &[0xFF, 0xFF, 0x00],
+                &[0xFF, 0xFF, 0xD0],
                 &[0xFF],
             ] {
                 let mut d = data.clone();
                 d.splice(at..at, inserted.iter().copied());
-                assert_eq!(
-                    entropy_len(&d),
-                    entropy_len_bytewise(&d),
-                    "{inserted:x?} at {at}"
-                );
+                let want = entropy_len_bytewise(&d);
+                assert_eq!(entropy_len(&d), want, "{inserted:x?} at {at}");
+                // Scanned and copied a window at a time, with windows that end anywhere
+                // relative to the 64-byte blocks, stuffing and markers.
+                for window in [1, 2, 63, 64, 65, 100, 128, WINDOW] {
+                    let mut out = vec![0xAA];
+                    assert_eq!(
+                        copy_entropy(&d, &mut out, window),
+                        want,
+                        "{inserted:x?} at {at}, window {window}"
+                    );
+                    assert_eq!(
+                        out[1..],
+                        d[..want],
+                        "{inserted:x?} at {at}, window {window}"
+                    );
+                }
             }
         }
     }

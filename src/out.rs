@@ -118,6 +118,32 @@ pub(crate) fn end_box(out: &mut [u8], at: usize, format: Format) -> Result<(), E
     }
 }
 
+/// Bytes of one piece when [`copy`] splits a copy: under the 2112 bytes from which glibc's
+/// `memmove` switches to `rep movsb` on CPUs with FSRM.
+const PIECE: usize = 2048;
+
+/// Appends `bytes`, a range of the input, to `out`.
+///
+/// Not a plain `extend_from_slice` for one reason: glibc's `memmove` copies 2112 bytes and
+/// more with `rep movsb`, and on AMD Zen that runs 15–25× slower when the destination lies
+/// 1 to 31 bytes past the source modulo 4096 (measured on an AMD EPYC: a 124 KB copy took
+/// 41 µs instead of 2.5 µs, a 256 KB one 90 µs instead of 6). Where the output sits against
+/// the input depends on the allocator and on how many bytes were removed before this copy, so
+/// any file can land there. Such copies (1 to 63 bytes past, for a margin) go in pieces
+/// under 2112 bytes, which `memmove` copies with vector loops at full speed whatever the
+/// alignment; every other copy is one call.
+pub(crate) fn copy(out: &mut Vec<u8>, bytes: &[u8]) {
+    let dst = out.as_ptr().addr().wrapping_add(out.len());
+    let distance = dst.wrapping_sub(bytes.as_ptr().addr()) & 4095;
+    if bytes.len() <= PIECE || distance == 0 || distance >= 64 {
+        out.extend_from_slice(bytes);
+    } else {
+        for piece in bytes.chunks(PIECE) {
+            out.extend_from_slice(piece);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +199,23 @@ mod tests {
             out,
             [9, 0, 0, 0, 14, b'm', b'e', b't', b'a', 1, 0x0A, 0x0B, 0x0C, b'x', b'y']
         );
+    }
+
+    #[test]
+    fn copies_whole_and_in_pieces_alike() {
+        let source: Vec<u8> = (0..20_000u32).map(|i| (i * 31 % 251) as u8).collect();
+        for len in [0, 1, 100, PIECE - 1, PIECE, PIECE + 1, 3 * PIECE + 7, 9_000] {
+            // Destination 0, 1 to 63 (split into pieces) and 64 or more bytes past the source.
+            for distance in [0usize, 1, 8, 31, 63, 64, 100, 4095] {
+                let mut out = Vec::with_capacity(len + 16);
+                out.push(0xEE);
+                let dst = out.as_ptr().addr() + out.len();
+                let at = dst.wrapping_sub(source.as_ptr().addr() + distance) & 4095;
+                let bytes = &source[at..at + len];
+                copy(&mut out, bytes);
+                assert_eq!(out[0], 0xEE);
+                assert_eq!(&out[1..], bytes, "len {len}, distance {distance}");
+            }
+        }
     }
 }

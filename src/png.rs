@@ -3,6 +3,7 @@
 
 use crate::crc32::Crc32;
 use crate::exif;
+use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::stripper::{Keep, Options};
@@ -77,7 +78,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<R
             read_animation_control(&chunk, opts, &walk, &mut report)?;
         }
         match verdict(chunk.kind, opts.keep) {
-            Verdict::Keep => out.extend_from_slice(chunk.raw),
+            Verdict::Keep => out::copy(out, chunk.raw),
             Verdict::Drop(Kinds::TEXT) => report.removed(text_kind(chunk.body), chunk.raw.len()),
             Verdict::Drop(kind) => report.removed(kind, chunk.raw.len()),
             Verdict::Rewrite => rewrite(&chunk, &mut walk, &mut report, out),

@@ -35,7 +35,7 @@
 //! - Frame sizes in ANMF headers go through the same canvas limits as the VP8X canvas.
 
 use crate::exif;
-use crate::out::SizeField;
+use crate::out::{self, SizeField};
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::stripper::{Keep, Options};
@@ -186,7 +186,7 @@ fn write_chunk(kind: [u8; 4], data: &[u8], out: &mut Vec<u8>) -> usize {
     };
     out.extend_from_slice(&kind);
     out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(data);
+    out::copy(out, data);
     if data.len() & 1 == 1 {
         out.push(0);
     }

@@ -170,8 +170,11 @@ fn write_atomically(target: &Path, data: &[u8], perms_from: Option<&Path>) -> io
     file.write_all(data)?;
     if let Some(input) = perms_from {
         file.set_permissions(fs::metadata(input)?.permissions())?;
+        // In place, the rename replaces the only copy of the original: the new bytes must be
+        // on disk first, or a crash could leave neither. A new output risks nothing that
+        // was there before, and skipping the flush keeps the tool as fast as `cp`.
+        file.sync_all()?;
     }
-    file.sync_all()?;
     drop(file);
     fs::rename(&temp.path, target)?;
     temp.armed = false;

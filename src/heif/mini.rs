@@ -295,7 +295,7 @@ pub(super) fn strip(
         let len = usize::try_from(size).unwrap_or(usize::MAX);
         let end = pos.saturating_add(len);
         if !gone {
-            out.extend_from_slice(data.get(pos..end).unwrap_or_default());
+            crate::out::copy(out, data.get(pos..end).unwrap_or_default());
         }
         pos = end;
     }

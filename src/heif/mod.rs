@@ -580,12 +580,15 @@ fn write_mdat(input: &[u8], pieces: &[Piece], layout: &Layout, out: &mut Vec<u8>
         // Pieces are made in increasing order of `start`.
         let piece = pieces.binary_search_by_key(&s.start, |p| p.start).ok();
         if let Some(piece) = piece.and_then(|i| pieces.get(i)) {
-            out.extend_from_slice(&piece.bytes);
+            crate::out::copy(out, &piece.bytes);
             continue;
         }
         let range = usize::try_from(s.start)
             .ok()
             .zip(usize::try_from(s.end).ok());
-        out.extend_from_slice(range.and_then(|(a, b)| input.get(a..b)).unwrap_or_default());
+        crate::out::copy(
+            out,
+            range.and_then(|(a, b)| input.get(a..b)).unwrap_or_default(),
+        );
     }
 }

@@ -286,7 +286,7 @@ fn container(body: &Reader<'_>, level: Level, e: &mut Emit<'_>) -> Result<(), Er
             }
             b"stco" | b"co64" if level == Level::Stbl => chunk_offsets(&b, e)?,
             b"stsd" if level == Level::Stbl => sample_descriptions(&b, e)?,
-            _ => e.out.extend_from_slice(b.raw),
+            _ => crate::out::copy(e.out, b.raw),
         }
     }
     Ok(())
