@@ -284,9 +284,11 @@ fn strip_items(
         .find(|&&(start, end)| end > len && !virtual_piece(start))
     {
         let needed = usize::try_from(end.saturating_sub(len)).unwrap_or(usize::MAX);
+        // An extent may start past the end: the error points at the end, where the missing
+        // bytes begin, so the offset always lies within the input or just past it.
         return Err(Error::Truncated {
             format: fmt,
-            offset: usize::try_from(start).unwrap_or(usize::MAX),
+            offset: usize::try_from(start.min(len)).unwrap_or(usize::MAX),
             needed,
         });
     }

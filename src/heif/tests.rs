@@ -1108,6 +1108,18 @@ fn extents_past_the_end_are_truncated_errors() {
             needed: THUMB.len() - 2
         }
     );
+    // Cut before the thumbnail starts: the error points at the end of the input, never past
+    // it (a fuzz find: the offset was the extent's own, outside the input).
+    let cut = &input[..thumb_at - 3];
+    let e = strip(cut).unwrap_err();
+    assert_eq!(
+        e,
+        Error::Truncated {
+            format: Format::Heif,
+            offset: cut.len(),
+            needed: THUMB.len() + 3
+        }
+    );
 }
 
 #[test]
