@@ -418,9 +418,7 @@ mod tests {
     }
 
     fn run(input: &[u8], keep: Keep, limits: Limits) -> Result<(Vec<u8>, Report), Error> {
-        let mut out = Vec::new();
-        let report = strip(input, &Options { keep, limits }, &mut out)?;
-        Ok((out, report))
+        crate::stripper::run_walker(strip, input, keep, limits)
     }
 
     fn strip_default(input: &[u8]) -> (Vec<u8>, Report) {

@@ -164,3 +164,21 @@ impl Stripper {
         }
     }
 }
+
+/// The shape every format's `strip` has.
+#[cfg(test)]
+pub(crate) type Walker = fn(&[u8], &Options, &mut Vec<u8>) -> Result<Report, Error>;
+
+/// Runs one format's walker with the given options into a fresh buffer: the shared body of
+/// every format module's unit-test `run` helper.
+#[cfg(test)]
+pub(crate) fn run_walker(
+    walker: Walker,
+    input: &[u8],
+    keep: Keep,
+    limits: Limits,
+) -> Result<(Vec<u8>, Report), Error> {
+    let mut out = Vec::new();
+    let report = walker(input, &Options { keep, limits }, &mut out)?;
+    Ok((out, report))
+}
