@@ -94,7 +94,9 @@
 //!   HEIC profiles in 13.18 after Apple Preview refused some files without them.
 //! - HEIF constructs that cannot be relocated exactly are [`Error::Unsupported`]:
 //!   construction method 2, data in other files, protected items, extents of length 0,
-//!   fragmented sequences. A `mini` (low-overhead, `mif3`) box loses its Exif, XMP and ICC
+//!   fragmented sequences, and item or sample data outside every `mdat` (in `meta`, `moov`,
+//!   a dropped box or bytes past the last whole box), which would carry those boxes'
+//!   metadata into the output as pixels. A `mini` (low-overhead, `mif3`) box loses its Exif, XMP and ICC
 //!   chunks with its header rewritten bit by bit.
 //!
 //! # Guarantees

@@ -2,6 +2,9 @@
 //! `Err` or output it must give now. The fuzz target and the run that found each are named
 //! in its doc comment; fuzz/README.md says how to add one.
 
+mod common;
+
+use common::heif::{bx, full};
 use imgstrip::{strip, Error, Format, Keep, Limits, Stripper};
 
 /// `heif` target (whose first 4 fuzz bytes landed on `FF D8`, so the input is a JPEG): an
@@ -65,4 +68,75 @@ fn profile_overlapping_the_headers_and_pixels_is_not_copied_twice() {
     expected[14 + 56..14 + 60].copy_from_slice(b"BGRs");
     expected[14 + 112..14 + 120].fill(0);
     assert_eq!(strip(&input, Limits::default()).unwrap(), expected);
+}
+
+/// `strip` target, on a mutated libavif image sequence: the `mdat` header was broken (a box
+/// of type `00000000` whose size ran past the end, so the walk ended there as a trailer)
+/// while the item's extent pointed into those bytes and a track's chunk pointed at offset 0,
+/// over `ftyp`, `meta` and `moov`. The rebuilt `mdat` then held the old boxes a second time:
+/// the output grew from 2,879 to 3,202 bytes and carried the original `hdlr` name and every
+/// other byte of the old `meta`. Here the same shape is built by hand with one item whose
+/// extent covers `ftyp` and `meta` from byte 0. Data outside every `mdat` is now unsupported.
+#[test]
+fn item_data_over_the_file_s_own_boxes_is_unsupported() {
+    let file = |extent_len: u32| {
+        let pixels_at_end = [0, 0, 0, 0xFF, 0, 0, 0, 0, b'a', b'v', b'1'];
+        let iloc = [
+            &[0x44, 0x00, 0, 1, 0, 1, 0, 0, 0, 1][..],
+            &0u32.to_be_bytes(),
+            &extent_len.to_be_bytes(),
+        ]
+        .concat();
+        let ipco = [
+            bx(b"av1C", &[0x81, 0, 0, 0]),
+            full(b"ispe", 0, 0, &[0, 0, 0, 1, 0, 0, 0, 1]),
+        ]
+        .concat();
+        let meta = full(
+            b"meta",
+            0,
+            0,
+            &[
+                full(
+                    b"hdlr",
+                    0,
+                    0,
+                    &[&[0; 4][..], b"pict", &[0; 12], b"CANARY-libavif\0"].concat(),
+                ),
+                full(b"pitm", 0, 0, &[0, 1]),
+                full(b"iloc", 0, 0, &iloc),
+                full(
+                    b"iinf",
+                    0,
+                    0,
+                    &[&[0, 1][..], &full(b"infe", 2, 0, b"\0\x01\0\0av01\0")].concat(),
+                ),
+                bx(
+                    b"iprp",
+                    &[
+                        bx(b"ipco", &ipco),
+                        full(b"ipma", 0, 0, &[0, 0, 0, 1, 0, 1, 2, 0x81, 0x02]),
+                    ]
+                    .concat(),
+                ),
+            ]
+            .concat(),
+        );
+        [
+            bx(b"ftyp", b"avif\0\0\0\0avifmif1miaf"),
+            meta,
+            pixels_at_end.to_vec(),
+        ]
+        .concat()
+    };
+    let head = file(0).len() - 11;
+    let input = file(u32::try_from(head).unwrap());
+    assert_eq!(
+        strip(&input, Limits::default()),
+        Err(Error::Unsupported {
+            format: Format::Avif,
+            offset: 0,
+            what: "item or sample data outside every mdat box"
+        })
+    );
 }

@@ -29,7 +29,8 @@
 //!   Inside `meta`, boxes other than the ones listed above go (`uuid`, `xml `, `bxml`, …).
 //! - Unsupported, never returned half-stripped: construction method 2, data references to
 //!   other files, protected items, `iloc` extents of length 0 ("the whole file"),
-//!   fragmented sequences (`moof`, `mvex`) and `saio` offsets.
+//!   fragmented sequences (`moof`, `mvex`), `saio` offsets, and item extents or sample
+//!   chunks outside every top-level `mdat` (see `check_in_mdat`).
 //! - The `hdlr` name (encoder identification) is emptied; in sequences, `mvhd`/`tkhd`/`mdhd`
 //!   creation and modification times are zeroed and `compressorname` is blanked.
 //! - Left, because they cannot change without re-encoding: NAL units and OBUs inside the
@@ -161,6 +162,8 @@ struct TopLevel<'a> {
     meta: Option<Bmff<'a>>,
     moov: Option<Bmff<'a>>,
     mini: Option<Bmff<'a>>,
+    /// The payload `[start, end)` of every top-level `mdat`, in file order.
+    mdats: Vec<(u64, u64)>,
 }
 
 fn read_top<'a>(
@@ -179,6 +182,7 @@ fn read_top<'a>(
         meta: None,
         moov: None,
         mini: None,
+        mdats: Vec::new(),
     };
     while r.remaining() > 0 {
         let start = r.pos();
@@ -218,7 +222,12 @@ fn read_top<'a>(
             Top::Meta => &mut top.meta,
             Top::Moov => &mut top.moov,
             Top::Mini => &mut top.mini,
-            Top::Mdat => continue,
+            Top::Mdat => {
+                let end = r.pos();
+                let start = end.saturating_sub(body_len);
+                top.mdats.push((as_u64(start), as_u64(end)));
+                continue;
+            }
             Top::Fragment => return Err(r.unsupported_at(h.offset, "fragmented file (moof)")),
             Top::Drop(kind) => {
                 report.removed(kind, 0);
@@ -292,6 +301,7 @@ fn strip_items(
             needed,
         });
     }
+    check_in_mdat(&file, &top.mdats, &virtual_piece, fmt)?;
     let file = Layout::new(file);
     let idat = Layout::new(idat);
     let sizes = IlocSizes {
@@ -329,6 +339,40 @@ fn strip_items(
         .unwrap_or(u64::MAX)
         .saturating_sub(file.len());
     relocate::apply(out, &patches, &file, base, fmt)
+}
+
+/// Kept item extents and sample chunks must lie inside an `mdat`. Bytes anywhere else are
+/// boxes the walker rewrites or drops (`meta`, `moov`, `uuid` XMP, a broken trailer), so
+/// copying them as image data would carry metadata into the output and could make it larger
+/// than the input. Empty ranges copy nothing and may point anywhere.
+fn check_in_mdat(
+    ranges: &[(u64, u64)],
+    mdats: &[(u64, u64)],
+    virtual_piece: &dyn Fn(u64) -> bool,
+    format: Format,
+) -> Result<(), Error> {
+    for &(start, end) in ranges {
+        if start == end || virtual_piece(start) {
+            continue;
+        }
+        let after = mdats.partition_point(|&(s, _)| s <= start);
+        let inside = after
+            .checked_sub(1)
+            .and_then(|i| mdats.get(i))
+            .is_some_and(|&(_, e)| end <= e);
+        if !inside {
+            return Err(Error::Unsupported {
+                format,
+                offset: usize::try_from(start).unwrap_or(usize::MAX),
+                what: "item or sample data outside every mdat box",
+            });
+        }
+    }
+    Ok(())
+}
+
+fn as_u64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 /// Checks the primary item's `ispe` (ISO 23008-12 § 6.5.3; for a grid, the output size).

@@ -1089,6 +1089,58 @@ fn external_data_references_are_unsupported() {
     assert!(strip(&input).is_ok());
 }
 
+/// One hvc1 item whose single extent is `(offset, len)`, then `tail` at top level.
+fn one_item(offset: u32, len: u32, tail: &[Vec<u8>]) -> Vec<u8> {
+    let m = meta(&[
+        hdlr("Alice's encoder"),
+        pitm(1),
+        iloc(0, &[(1, 0, &[(offset, len)])]),
+        iinf(&[infe(1, b"hvc1", "")]),
+        iprp(
+            &[bx(b"hvcC", b"config"), ispe(64, 48)],
+            ipma(&[(1, &[(true, 1), (false, 2)])]),
+        ),
+    ]);
+    cat(&[&[ftyp(), m][..], tail].concat())
+}
+
+/// Data the file says is the image but that lies in a box the walker rewrites or drops (a
+/// fuzz find: a sequence's chunk at offset 0 covered `ftyp`, `meta` and `moov`, so the
+/// output held them twice and was larger than the input, with the old metadata inside).
+#[test]
+fn data_outside_every_mdat_is_unsupported() {
+    let unsupported = |offset: usize| Error::Unsupported {
+        format: Format::Heif,
+        offset,
+        what: "item or sample data outside every mdat box",
+    };
+    let head = one_item(0, 0, &[]).len();
+    let at = |n: usize| u32::try_from(head + n).unwrap();
+    let len = PIXELS.len() as u32;
+    // In an mdat: kept.
+    let ok = one_item(at(8), len, &[bx(b"mdat", PIXELS)]);
+    assert_eq!(item(&strip(&ok).unwrap(), 1).unwrap(), PIXELS);
+    // In the meta box itself: the handler name would be copied as pixels.
+    let probe = one_item(0, 0, &[]);
+    let name = u32::try_from(offset_of(&probe, b"Alice")).unwrap();
+    let input = one_item(name, 5, &[bx(b"mdat", PIXELS)]);
+    assert_eq!(strip(&input), Err(unsupported(name as usize)));
+    // In a dropped uuid box, in a broken box that ends the walk, across two boxes.
+    let uuid = bx(b"uuid", b"CANARY-xmp-in-a-uuid-box");
+    let input = one_item(at(8), 10, &[uuid.clone()]);
+    assert_eq!(strip(&input), Err(unsupported(head + 8)));
+    let broken = cat(&[vec![0, 0, 0xFF, 0xFF, 0, 0, 0, 0], PIXELS.to_vec()]);
+    let input = one_item(at(8), len, &[broken]);
+    assert_eq!(strip(&input), Err(unsupported(head + 8)));
+    let input = one_item(at(8), len + 4, &[bx(b"mdat", PIXELS), uuid]);
+    assert_eq!(strip(&input), Err(unsupported(head + 8)));
+    // A sequence's chunk at offset 0.
+    let mvhd = full(b"mvhd", 0, 0, &[0; 96]);
+    let moov = bx(b"moov", &cat(&[mvhd, trak(b"pict", stco(&[0]), &[24])]));
+    let input = cat(&[ftyp(), moov, bx(b"mdat", PIXELS)]);
+    assert_eq!(strip(&input), Err(unsupported(0)));
+}
+
 #[test]
 fn extents_past_the_end_are_truncated_errors() {
     let input = still(false);
