@@ -1127,7 +1127,7 @@ fn data_outside_every_mdat_is_unsupported() {
     assert_eq!(strip(&input), Err(unsupported(name as usize)));
     // In a dropped uuid box, in a broken box that ends the walk, across two boxes.
     let uuid = bx(b"uuid", b"CANARY-xmp-in-a-uuid-box");
-    let input = one_item(at(8), 10, &[uuid.clone()]);
+    let input = one_item(at(8), 10, std::slice::from_ref(&uuid));
     assert_eq!(strip(&input), Err(unsupported(head + 8)));
     let broken = cat(&[vec![0, 0, 0xFF, 0xFF, 0, 0, 0, 0], PIXELS.to_vec()]);
     let input = one_item(at(8), len, &[broken]);
