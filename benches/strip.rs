@@ -117,6 +117,20 @@ fn cases() -> Vec<Case> {
         });
     }
 
+    // The same photo with an RSTn marker every 4 MCUs (one every ~190 bytes of scan data).
+    let plain = inputs::encode_jpeg_restart(&rgb, 4000, 3000, 92, false, 4);
+    let meta = JpegMeta {
+        maker_note: 40_000,
+        xmp: 6_000,
+        icc: 3_144,
+        trailer: None,
+    };
+    cases.push(Case {
+        name: "jpeg_12mp_restart",
+        label: "12 MP baseline JPEG, restart interval 4 MCUs, EXIF+XMP+ICC+MPF".into(),
+        input: inputs::jpeg_with_metadata(&plain, &thumbnail, &meta),
+    });
+
     let png_rgb = inputs::photo(4000, 3000, 11, 9);
     let png = inputs::png_with_metadata(&png_rgb, 4000, 3000, 32 * 1024);
     let idats = png.windows(4).filter(|w| w == b"IDAT").count();

@@ -62,9 +62,23 @@ pub fn photo(width: usize, height: usize, grain: u8, seed: u64) -> Vec<u8> {
 
 /// A JPEG from `jpeg-encoder` (JFIF APP0, DQT, SOF0 or SOF2, DHT, scans, EOI).
 pub fn encode_jpeg(rgb: &[u8], width: u16, height: u16, quality: u8, progressive: bool) -> Vec<u8> {
+    encode_jpeg_restart(rgb, width, height, quality, progressive, 0)
+}
+
+/// The same with a restart interval of `restart` MCUs (DRI, T.81 B.2.4.4; 0 for none):
+/// an RSTn marker every `restart` MCUs, as camera and hardware encoders write.
+pub fn encode_jpeg_restart(
+    rgb: &[u8],
+    width: u16,
+    height: u16,
+    quality: u8,
+    progressive: bool,
+    restart: u16,
+) -> Vec<u8> {
     let mut out = Vec::new();
     let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
     encoder.set_progressive(progressive);
+    encoder.set_restart_interval(restart);
     encoder
         .encode(rgb, width, height, jpeg_encoder::ColorType::Rgb)
         .expect("jpeg-encoder");
