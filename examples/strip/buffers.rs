@@ -1,0 +1,85 @@
+//! The two buffers a worker reuses from file to file: the input, read whole, and the output.
+//!
+//! Most of the time of a one-file run goes to the kernel handing out fresh memory one 4 KiB
+//! page at a time (a 12 MP JPEG: about 2,300 page faults for the input and the output, more
+//! time than reading, stripping and writing together). So the input is read into an
+//! anonymous mapping that asks for 2 MiB pages where the kernel allows it (`madvise`, safe
+//! through memmap2), both buffers are reused for every file a worker strips, and neither is
+//! given back at the end: the process exits right after, and unmapping them page by page
+//! took 4 ms of a 14 ms run.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use memmap2::{Advice, MmapMut, MmapOptions};
+
+/// From this size on the input buffer asks for huge pages.
+const HUGE_PAGE: usize = 2 << 20;
+
+/// The smallest input buffer, so that a run over small files maps once.
+const MIN_INPUT: usize = 1 << 20;
+
+#[derive(Default)]
+pub struct Buffers {
+    input: Option<MmapMut>,
+    /// For a file longer than its size said (it grew while being read, or is not a regular
+    /// file): the whole file, read the ordinary way.
+    spill: Vec<u8>,
+    pub out: Vec<u8>,
+}
+
+impl Buffers {
+    /// Reads the whole file at `path`.
+    pub fn read(&mut self, path: &Path) -> io::Result<&[u8]> {
+        let mut file = File::open(path)?;
+        let size = file.metadata()?.len();
+        let size = usize::try_from(size).map_err(|_| io::Error::other("file too large"))?;
+        // One byte more than the size, to see whether the file is longer than it said.
+        let wanted = size.saturating_add(1);
+        if self.input.as_ref().is_none_or(|m| m.len() < wanted) {
+            self.input = Some(input_buffer(wanted)?);
+        }
+        let Some(buffer) = self.input.as_mut() else {
+            return Err(io::Error::other("no input buffer"));
+        };
+        let buffer = buffer.get_mut(..wanted).unwrap_or_default();
+        let n = read_full(&mut file, buffer)?;
+        if n < wanted {
+            return Ok(buffer.get(..n).unwrap_or_default());
+        }
+        self.spill.clear();
+        self.spill.extend_from_slice(buffer);
+        file.read_to_end(&mut self.spill)?;
+        Ok(&self.spill)
+    }
+
+    /// The process is about to exit: the kernel takes the memory back faster than `free`.
+    pub fn leak(self) {
+        std::mem::forget(self);
+    }
+}
+
+fn input_buffer(len: usize) -> io::Result<MmapMut> {
+    let len = len.max(MIN_INPUT);
+    let map = MmapOptions::new().len(len).map_anon()?;
+    if len >= HUGE_PAGE {
+        // Only a hint: without transparent huge pages the kernel says no, and 4 KiB pages do.
+        let _ = map.advise(Advice::HugePage);
+    }
+    Ok(map)
+}
+
+/// Reads until `buffer` is full or the file ends; returns how much was read.
+fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while let Some(rest) = buffer.get_mut(filled..).filter(|r| !r.is_empty()) {
+        match file.read(rest) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
