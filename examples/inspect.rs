@@ -14,12 +14,16 @@
 //! be removed with them kept. Errors go to stderr as `PATH: message`; the exit status is 0
 //! when every file could be read, 1 when any failed, and 2 on bad usage.
 
+#[path = "common/keep.rs"]
+mod keep;
+
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use imgstrip::{Keep, Report, Stripper};
+use keep::parse_keep;
 
 const USAGE: &str = "usage: inspect [--keep orientation,icc,display] [--ignore-limits] FILE...";
 
@@ -75,24 +79,6 @@ fn parse_args(mut parser: lexopt::Parser) -> Result<Option<(Vec<PathBuf>, Stripp
         .keep(keep)
         .ignore_limit_errors(ignore_limits);
     Ok(Some((files, stripper)))
-}
-
-/// `orientation,icc` → flags; `display` is both (the same names as `strip --keep`).
-fn parse_keep(list: &str) -> Result<Keep, String> {
-    let mut keep = Keep::empty();
-    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        keep |= match name.to_ascii_lowercase().as_str() {
-            "orientation" => Keep::ORIENTATION,
-            "icc" => Keep::ICC,
-            "display" => Keep::DISPLAY,
-            _ => {
-                return Err(format!(
-                    "--keep: unknown name {name:?} (orientation, icc, display)"
-                ))
-            }
-        };
-    }
-    Ok(keep)
 }
 
 fn inspect_file(stripper: &Stripper, file: &Path) -> Result<String, String> {

@@ -182,3 +182,39 @@ pub(crate) fn run_walker(
     let report = walker(input, &Options { keep, limits }, &mut out)?;
     Ok((out, report))
 }
+
+/// Strips `input` with `keep` and the default limits, strips the output again, and checks
+/// what every walker promises: the second pass gives the same bytes, and without Keep flags
+/// the output is no larger than the input. The shared body of the format modules' unit-test
+/// `strip_default`; per-format checks (RIFF size, `bfSize`, the report's byte count) stay in
+/// the modules.
+#[cfg(test)]
+pub(crate) fn strip_checked(walker: Walker, input: &[u8], keep: Keep) -> (Vec<u8>, Report) {
+    let (out, report) = run_walker(walker, input, keep, Limits::default()).unwrap();
+    let (again, _) = run_walker(walker, &out, keep, Limits::default()).unwrap();
+    assert_eq!(again, out, "not idempotent");
+    if keep.is_empty() {
+        assert!(
+            out.len() <= input.len(),
+            "grew {} -> {}",
+            input.len(),
+            out.len()
+        );
+    }
+    (out, report)
+}
+
+/// Whether `needle` occurs in `hay` (unit tests look for canaries in outputs).
+#[cfg(test)]
+pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A TIFF blob holding only Orientation `orientation`, then a `GPS-CANARY` that must not
+/// survive a strip (unit tests of the formats that carry EXIF).
+#[cfg(test)]
+pub(crate) fn exif_tiff(orientation: u16) -> Vec<u8> {
+    let mut t = crate::exif::orientation_tiff(orientation).to_vec();
+    t.extend_from_slice(b"GPS-CANARY");
+    t
+}

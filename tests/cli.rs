@@ -2,43 +2,18 @@
 //! literals, in a scratch folder under `CARGO_TARGET_TMPDIR`, and checks exit codes, outputs,
 //! stderr messages and the `--report` lines.
 
+#[path = "common/examples.rs"]
+mod examples;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 const CANARY: &[u8] = b"CANARY-7f3a";
 
-/// Builds the examples once (a plain `cargo test --test cli` would not) and returns the path
-/// of one: `<target>/<profile>/examples/NAME`, beside this test's `deps` folder.
+/// The `strip` or `inspect` example, built (both at once) on first use.
 fn example(name: &str) -> PathBuf {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
-    BUILT.get_or_init(|| {
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.args("build --quiet --example strip --example inspect".split(' '));
-        cargo.arg("--manifest-path").arg(manifest);
-        if profile_dir.ends_with("release") {
-            cargo.arg("--release");
-        }
-        let out = cargo.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    });
-    let bin = profile_dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build --examples`",
-        bin.display()
-    );
-    bin
+    examples::example(name, &["strip", "inspect"])
 }
 
 /// A fresh empty folder for one test.

@@ -819,7 +819,7 @@ fn bmp_profile() -> impl Strategy<Value = BmpProfile> {
 /// A BMP with random pixels and palette, a random file header's `bfSize` and reserved
 /// fields, maybe a V5 profile before or after the pixels, a gap before the pixels, V4/V5
 /// endpoints and trailing bytes that may hold canaries; and the output expected: exactly the
-/// headers (rewritten per SPEC.md and `src/bmp.rs`'s documented decisions), masks, palette
+/// headers (rewritten per SPEC.md and `src/bmp/mod.rs`'s documented decisions), masks, palette
 /// and pixel array.
 fn bmp_case() -> impl Strategy<Value = (Vec<u8>, Vec<u8>, Vec<Meta>, Option<Canary>)> {
     bmp_shape()
@@ -1283,7 +1283,7 @@ proptest! {
     #[test]
     fn mutated_bmp_never_panics_and_strips_clean((input, ..) in bmp_case(), mutations in vec(mutation(), 1..8)) {
         let input = mutate(input, &mutations);
-        // A known src/bmp.rs bug (canary.rs `bmp_keep_icc_never_copies_image_bytes_twice`).
+        // A known src/bmp bug (canary.rs `bmp_keep_icc_never_copies_image_bytes_twice`).
         check_survives(&input)?;
     }
 
@@ -1314,7 +1314,7 @@ proptest! {
             input.extend_from_slice(&compression.to_le_bytes());
         }
         input.extend_from_slice(&tail);
-        // A known src/bmp.rs bug (canary.rs `bmp_keep_icc_never_copies_image_bytes_twice`).
+        // A known src/bmp bug (canary.rs `bmp_keep_icc_never_copies_image_bytes_twice`).
         check_survives(&input)?;
     }
 

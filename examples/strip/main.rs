@@ -47,6 +47,8 @@
 //! without `-r` fails.
 
 mod buffers;
+#[path = "../common/keep.rs"]
+mod keep;
 mod output;
 mod plan;
 mod run;
@@ -55,6 +57,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use imgstrip::{Keep, Stripper};
+use keep::parse_keep;
 
 const USAGE: &str = "usage: strip IN -o OUT
        strip IN... --out-dir DIR
@@ -173,22 +176,4 @@ fn parse_args(mut parser: lexopt::Parser) -> Result<Option<Args>, lexopt::Error>
         summary,
     };
     Ok(Some(args))
-}
-
-/// `orientation,icc` → flags; `display` is both.
-fn parse_keep(list: &str) -> Result<Keep, String> {
-    let mut keep = Keep::empty();
-    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        keep |= match name.to_ascii_lowercase().as_str() {
-            "orientation" => Keep::ORIENTATION,
-            "icc" => Keep::ICC,
-            "display" => Keep::DISPLAY,
-            _ => {
-                return Err(format!(
-                    "--keep: unknown {name:?} (orientation, icc, display)"
-                ))
-            }
-        };
-    }
-    Ok(keep)
 }

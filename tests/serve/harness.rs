@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, OnceLock};
+use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::sign;
@@ -20,29 +20,9 @@ pub const KEY: &str = "test-secret-key-7d2c";
 // The server and the client
 // ---------------------------------------------------------------------------------------
 
-/// Builds the example once and returns its path (as tests/cli.rs does for `strip`).
+/// The `serve` example, built on first use.
 pub fn serve_bin() -> PathBuf {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
-    BUILT.get_or_init(|| {
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.args(["build", "--quiet", "--example", "serve", "--manifest-path"]);
-        cargo.arg(manifest);
-        if profile_dir.ends_with("release") {
-            cargo.arg("--release");
-        }
-        let out = cargo.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    });
-    profile_dir
-        .join("examples")
-        .join(format!("serve{}", std::env::consts::EXE_SUFFIX))
+    crate::examples::example("serve", &["serve"])
 }
 
 /// A running server over `<scratch>/bucket`, with `<scratch>/outside` beside it.

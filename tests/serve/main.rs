@@ -10,6 +10,8 @@
 mod sign;
 
 mod auth;
+#[path = "../common/examples.rs"]
+mod examples;
 mod harness;
 
 use std::fs;

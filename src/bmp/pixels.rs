@@ -1,0 +1,179 @@
+//! The pixel array: how long it is (rows, RLE opcodes, a declared size), and the JPEG / PNG
+//! file a `BI_JPEG` / `BI_PNG` bitmap holds, stripped by that format's walker.
+
+use super::dib::{Dib, Encoding, BI_SIZE_IMAGE, BI_WIDTH};
+use super::{take, FILE_HEADER};
+use crate::format::PNG_SIGNATURE;
+use crate::reader::Reader;
+use crate::stripper::Options;
+use crate::{Error, Format, Report};
+
+/// The pixel array's bytes in the input.
+pub(super) fn read_pixels<'a>(
+    input: &'a [u8],
+    dib: &Dib<'_>,
+    start: usize,
+) -> Result<&'a [u8], Error> {
+    // Compressed data cannot run into a profile stored after it.
+    let limit = match &dib.profile {
+        Some(p) if p.range.start > start => p.range.start.min(input.len()),
+        _ => input.len(),
+    };
+    let declared = usize::try_from(dib.size_image).unwrap_or(usize::MAX);
+    match dib.encoding {
+        Encoding::Raw => take(input, start, raw_len(dib)?),
+        Encoding::Rle8 | Encoding::Rle4 | Encoding::Rle24 => take(
+            input,
+            start,
+            rle_len(input, dib.encoding, start, limit, declared)?,
+        ),
+        Encoding::Huffman if declared == 0 => Err(Error::Unsupported {
+            format: Format::Bmp,
+            offset: FILE_HEADER.saturating_add(BI_SIZE_IMAGE),
+            what: "Huffman-coded bitmap without its size",
+        }),
+        Encoding::Huffman => take(input, start, declared),
+        Encoding::Jpeg | Encoding::Png if declared == 0 => {
+            take(input, start, limit.saturating_sub(start))
+        }
+        Encoding::Jpeg | Encoding::Png => take(input, start, declared),
+    }
+}
+
+/// `stride × |height|` with `stride = ⌈bpp × width / 32⌉ × 4` (rows padded to 4 bytes).
+fn raw_len(dib: &Dib<'_>) -> Result<usize, Error> {
+    let bits = u64::from(dib.bit_count).checked_mul(u64::from(dib.width));
+    let len = bits
+        .and_then(|b| b.checked_add(31))
+        .and_then(|b| (b >> 5).checked_mul(4))
+        .and_then(|stride| stride.checked_mul(u64::from(dib.height)))
+        .ok_or(Error::Malformed {
+            format: Format::Bmp,
+            offset: FILE_HEADER.saturating_add(BI_WIDTH),
+            what: "pixel array size overflows".into(),
+        })?;
+    Ok(usize::try_from(len).unwrap_or(usize::MAX))
+}
+
+/// Length of an RLE stream through its end-of-bitmap marker, found by walking the opcodes
+/// (`00 01` can sit inside an absolute run, so searching for it would be wrong).
+fn rle_len(
+    input: &[u8],
+    encoding: Encoding,
+    start: usize,
+    limit: usize,
+    declared: usize,
+) -> Result<usize, Error> {
+    let mut r = Reader::new(input.get(..limit).unwrap_or(input), Format::Bmp).at(start);
+    match walk_rle(&mut r, encoding) {
+        Ok(end) => Ok(end.saturating_sub(start)),
+        // No end-of-bitmap marker: trust the declared size when it fits.
+        Err(_) if declared > 0 && start.checked_add(declared).is_some_and(|end| end <= limit) => {
+            Ok(declared)
+        }
+        Err(e) if limit < input.len() => Err(Error::Malformed {
+            format: Format::Bmp,
+            offset: e.offset(),
+            what: "RLE data reaches the colour profile without an end-of-bitmap marker".into(),
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// Steps over RLE opcodes (`count value` runs and `00 n` escapes) to the end-of-bitmap
+/// marker and returns the offset just past it.
+fn walk_rle(r: &mut Reader<'_>, encoding: Encoding) -> Result<usize, Error> {
+    loop {
+        let [count, code] = r.array()?;
+        if count > 0 {
+            if encoding == Encoding::Rle24 {
+                r.skip(2)?; // a run's colour is three bytes: B G R
+            }
+            continue;
+        }
+        match code {
+            0 => {}                  // end of line
+            1 => return Ok(r.pos()), // end of bitmap
+            2 => r.skip(2)?,         // delta: dx, dy
+            n => {
+                // Absolute run of n pixels, padded to a 16-bit boundary.
+                let n = usize::from(n);
+                let bytes = match encoding {
+                    Encoding::Rle4 => n.div_ceil(2),
+                    Encoding::Rle24 => n.saturating_mul(3),
+                    _ => n,
+                };
+                r.skip(bytes.saturating_add(bytes & 1))?;
+            }
+        }
+    }
+}
+
+/// Strips a `BI_JPEG` / `BI_PNG` pixel array with the JPEG / PNG walker into `out`, and
+/// returns the length written.
+pub(super) fn strip_embedded(
+    data: &[u8],
+    at: usize,
+    encoding: Encoding,
+    opts: &Options,
+    out: &mut Vec<u8>,
+    report: &mut Report,
+) -> Result<usize, Error> {
+    let before = out.len();
+    let (signature, name): (&[u8], _) = match encoding {
+        Encoding::Jpeg => (&[0xFF, 0xD8], "JPEG"),
+        _ => (&PNG_SIGNATURE, "PNG"),
+    };
+    if !data.starts_with(signature) {
+        return Err(Error::Malformed {
+            format: Format::Bmp,
+            offset: at,
+            what: format!("the pixel data of a BI_{name} bitmap is not a {name} file").into(),
+        });
+    }
+    let inner = match encoding {
+        Encoding::Jpeg => crate::jpeg::strip(data, opts, out),
+        _ => crate::png::strip(data, opts, out),
+    }
+    .map_err(|e| nested(e, at, name))?;
+    report.removed |= inner.removed;
+    report.bytes_removed = report.bytes_removed.saturating_add(inner.bytes_removed);
+    report.truncated |= inner.truncated;
+    Ok(out.len().saturating_sub(before))
+}
+
+/// An error of the embedded JPEG / PNG walker as a BMP error at its absolute offset.
+fn nested(e: Error, base: usize, name: &str) -> Error {
+    let format = Format::Bmp;
+    match e {
+        Error::UnknownFormat => Error::UnknownFormat,
+        Error::Truncated { offset, needed, .. } => Error::Truncated {
+            format,
+            offset: offset.saturating_add(base),
+            needed,
+        },
+        Error::Malformed { offset, what, .. } => Error::Malformed {
+            format,
+            offset: offset.saturating_add(base),
+            what: format!("embedded {name}: {what}").into(),
+        },
+        Error::Unsupported { offset, what, .. } => Error::Unsupported {
+            format,
+            offset: offset.saturating_add(base),
+            what,
+        },
+        Error::LimitExceeded {
+            offset,
+            limit,
+            value,
+            max,
+            ..
+        } => Error::LimitExceeded {
+            format,
+            offset: offset.saturating_add(base),
+            limit,
+            value,
+            max,
+        },
+    }
+}
