@@ -22,7 +22,7 @@ const MIN_INPUT: usize = 1 << 20;
 
 #[derive(Default)]
 pub struct Buffers {
-    input: Option<MmapMut>,
+    input: Option<Input>,
     /// For a file longer than its size said (it grew while being read, or is not a regular
     /// file): the whole file, read the ordinary way.
     spill: Vec<u8>,
@@ -37,13 +37,13 @@ impl Buffers {
         let size = usize::try_from(size).map_err(|_| io::Error::other("file too large"))?;
         // One byte more than the size, to see whether the file is longer than it said.
         let wanted = size.saturating_add(1);
-        if self.input.as_ref().is_none_or(|m| m.len() < wanted) {
-            self.input = Some(input_buffer(wanted)?);
+        if self.input.as_ref().is_none_or(|i| i.capacity() < wanted) {
+            self.input = Some(Input::new(wanted)?);
         }
-        let Some(buffer) = self.input.as_mut() else {
+        let Some(input) = self.input.as_mut() else {
             return Err(io::Error::other("no input buffer"));
         };
-        let buffer = buffer.get_mut(..wanted).unwrap_or_default();
+        let buffer = input.bytes(wanted);
         let n = read_full(&mut file, buffer)?;
         if n < wanted {
             return Ok(buffer.get(..n).unwrap_or_default());
@@ -60,14 +60,37 @@ impl Buffers {
     }
 }
 
-fn input_buffer(len: usize) -> io::Result<MmapMut> {
-    let len = len.max(MIN_INPUT);
-    let map = MmapOptions::new().len(len).map_anon()?;
-    if len >= HUGE_PAGE {
+/// An anonymous mapping whose usable part starts on a huge-page boundary: the kernel backs
+/// only whole aligned 2 MiB stretches with huge pages, and `mmap` aligns to 4 KiB.
+struct Input {
+    map: MmapMut,
+    start: usize,
+}
+
+impl Input {
+    fn new(len: usize) -> io::Result<Self> {
+        let len = len.max(MIN_INPUT);
+        if len < HUGE_PAGE {
+            let map = MmapOptions::new().len(len).map_anon()?;
+            return Ok(Input { map, start: 0 });
+        }
+        let map = MmapOptions::new().len(len + HUGE_PAGE).map_anon()?;
         // Only a hint: without transparent huge pages the kernel says no, and 4 KiB pages do.
         let _ = map.advise(Advice::HugePage);
+        let address = map.as_ptr() as usize;
+        let start = address.next_multiple_of(HUGE_PAGE) - address;
+        Ok(Input { map, start })
     }
-    Ok(map)
+
+    fn capacity(&self) -> usize {
+        self.map.len() - self.start
+    }
+
+    /// The first `len` bytes (`len` is at most the capacity).
+    fn bytes(&mut self, len: usize) -> &mut [u8] {
+        let start = self.start;
+        self.map.get_mut(start..start + len).unwrap_or_default()
+    }
 }
 
 /// Reads until `buffer` is full or the file ends; returns how much was read.
