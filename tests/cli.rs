@@ -621,3 +621,21 @@ fn progress_and_summary_on_a_terminal() {
         "report lines start on a clean line: {screen:?}"
     );
 }
+
+/// A named pipe reports size 0 and holds more: the input is read to its end, not cut at
+/// the size its metadata gave. An existing output is replaced.
+#[cfg(unix)]
+#[test]
+fn reads_an_input_longer_than_its_size_to_the_end() {
+    let dir = scratch("fifo");
+    let fifo = dir.join("in.jpg");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    put(&dir, &[("out.jpg", b"old output")]);
+    let writer = std::thread::spawn(move || fs::write(fifo, jpeg()).unwrap());
+    let o = strip(&dir, &["in.jpg", "-o", "out.jpg"]);
+    writer.join().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read(&dir, "out.jpg"), stripped_jpeg());
+    assert_eq!(listing(&dir), ["in.jpg", "out.jpg"]);
+}
