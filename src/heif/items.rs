@@ -164,6 +164,8 @@ pub(super) struct Iloc {
     version: u8,
     flags: u32,
     index_size: usize,
+    /// 0 when every extent starts at its item's base offset.
+    pub(super) offset_size: usize,
     pub(super) locations: Vec<Location>,
     pub(super) extents: Vec<Extent>,
 }
@@ -268,6 +270,7 @@ pub(super) fn read_iloc(b: &Bmff<'_>) -> Result<Iloc, Error> {
         version,
         flags,
         index_size,
+        offset_size,
         locations,
         extents,
     })
@@ -283,14 +286,18 @@ fn first_duplicate(entries: impl Iterator<Item = (u32, usize)>) -> Option<(u32, 
     })
 }
 
-/// Field widths of the rebuilt `iloc`.
+/// Field widths of the rebuilt `iloc`: either extent offsets and no base offsets, or (when
+/// the input had no extent offsets) base offsets alone, so that the box never grows by an
+/// offset per extent.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct IlocSizes {
     pub(super) offset: usize,
+    pub(super) base: usize,
     pub(super) length: usize,
 }
 
-/// Writes `iloc` for the kept items, base offsets folded into the extent offsets.
+/// Writes `iloc` for the kept items, base offsets folded into the extent offsets (or, with
+/// `sizes.offset` 0, each item's one start written as its base offset).
 /// File offsets (construction method 0) are left as placeholders in `patches`; `idat`
 /// offsets (method 1) are mapped through `idat` at once.
 pub(super) fn write_iloc(
@@ -305,7 +312,7 @@ pub(super) fn write_iloc(
     let at = begin_full_box(out, *b"iloc", iloc.version, iloc.flags);
     let size_byte = u8::try_from((sizes.offset << 4) | sizes.length).unwrap_or(0x44);
     out.push(size_byte);
-    out.push(u8::try_from(iloc.index_size).unwrap_or(0)); // base_offset_size 0
+    out.push(u8::try_from((sizes.base << 4) | iloc.index_size).unwrap_or(0));
     let id_size = if iloc.version == 2 { 4 } else { 2 };
     let kept = iloc.locations.iter().filter(|l| keep(l.id));
     let unsupported = |offset: usize, what: &'static str| Error::Unsupported {
@@ -326,21 +333,31 @@ pub(super) fn write_iloc(
             out.extend_from_slice(&u16::from(loc.method).to_be_bytes());
         }
         out.extend_from_slice(&[0, 0]); // data_reference_index: this file
+        let extents = iloc.extents_of(loc);
+        if sizes.base > 0 {
+            let start = extents.first().map_or(0, |e| e.offset);
+            if extents.iter().any(|e| e.offset != start) {
+                return Err(unsupported(
+                    loc.offset,
+                    "extents that need their own offsets",
+                ));
+            }
+            let field = (loc.method, start, sizes.base);
+            let value = offset_field(out.len(), field, idat, patches)
+                .map_err(|what| unsupported(loc.offset, what))?;
+            if !put_uint(out, value, sizes.base) {
+                return Err(unsupported(loc.offset, "base offset does not fit"));
+            }
+        }
         out.extend_from_slice(&u16::try_from(loc.count).unwrap_or(0).to_be_bytes());
-        for e in iloc.extents_of(loc) {
+        for e in extents {
             let _ = put_uint(out, e.index, iloc.index_size);
-            let offset = match loc.method {
-                0 => {
-                    patches.push(Patch {
-                        at: out.len(),
-                        width: sizes.offset,
-                        old: e.offset,
-                    });
-                    0
-                }
-                _ => idat.map(e.offset).ok_or_else(|| {
-                    unsupported(loc.offset, "idat extent outside the rebuilt idat")
-                })?,
+            let offset = if sizes.offset > 0 {
+                let field = (loc.method, e.offset, sizes.offset);
+                offset_field(out.len(), field, idat, patches)
+                    .map_err(|what| unsupported(loc.offset, what))?
+            } else {
+                0
             };
             if !put_uint(out, offset, sizes.offset) || !put_uint(out, e.length, sizes.length) {
                 return Err(unsupported(
@@ -351,6 +368,22 @@ pub(super) fn write_iloc(
         }
     }
     end_box(out, at, fmt)
+}
+
+/// The value to write now for an offset field at output position `at`: a file offset
+/// (construction method 0) is written as 0 and patched once the new `mdat` is placed; an
+/// `idat` offset is mapped at once.
+fn offset_field(
+    at: usize,
+    (method, old, width): (u8, u64, usize),
+    idat: &Layout,
+    patches: &mut Vec<Patch>,
+) -> Result<u64, &'static str> {
+    if method == 0 {
+        patches.push(Patch { at, width, old });
+        return Ok(0);
+    }
+    idat.map(old).ok_or("idat extent outside the rebuilt idat")
 }
 
 /// One reference of `iref`; its targets are `to[first..first + count]`.

@@ -304,8 +304,11 @@ fn strip_items(
     check_in_mdat(&file, &top.mdats, &virtual_piece, fmt)?;
     let file = Layout::new(file);
     let idat = Layout::new(idat);
+    let wide = if input.len() > 0xFFFF_0000 { 8 } else { 4 };
+    let base_only = meta.iloc.as_ref().is_some_and(|i| i.offset_size == 0);
     let sizes = IlocSizes {
-        offset: if input.len() > 0xFFFF_0000 { 8 } else { 4 },
+        offset: if base_only { 0 } else { wide },
+        base: if base_only { wide } else { 0 },
         length: if long { 8 } else { 4 },
     };
 

@@ -1345,6 +1345,56 @@ fn outputs_are_stable_and_never_larger() {
     }
 }
 
+/// `iloc` with `offset_size` 0: each item's extents all start at its base offset, so the
+/// rebuilt box keeps that form (a base per item, no extent offsets) rather than growing by
+/// an offset per extent. Items: 1 with one extent of `PIXELS`, 2 with `repeat` extents of
+/// the same 4 bytes (legal, if odd; the data is those bytes `repeat` times).
+fn base_only_iloc(repeat: usize) -> Vec<u8> {
+    let build = |base: u32| {
+        let mut b = vec![0x04, 0x40, 0, 2]; // offset 0, length 4, base 4, index 0; 2 items
+        b.extend_from_slice(&[0, 1, 0, 0, 0, 0]); // item 1, method 0, this file
+        b.extend_from_slice(&base.to_be_bytes());
+        b.extend_from_slice(&[0, 1]);
+        b.extend_from_slice(&(PIXELS.len() as u32).to_be_bytes());
+        b.extend_from_slice(&[0, 2, 0, 0, 0, 0]);
+        b.extend_from_slice(&(base + 4).to_be_bytes());
+        b.extend_from_slice(&u16::try_from(repeat).unwrap().to_be_bytes());
+        for _ in 0..repeat {
+            b.extend_from_slice(&4u32.to_be_bytes());
+        }
+        meta(&[
+            hdlr(""),
+            pitm(1),
+            full(b"iloc", 1, 0, &b),
+            iinf(&[infe(1, b"hvc1", ""), infe(2, b"hvc1", "")]),
+            iprp(
+                &[bx(b"hvcC", b"config"), ispe(64, 48)],
+                ipma(&[(1, &[(true, 1), (false, 2)]), (2, &[(true, 1), (false, 2)])]),
+            ),
+        ])
+    };
+    let base = u32::try_from(ftyp().len() + build(0).len() + 8).unwrap();
+    cat(&[ftyp(), build(base), bx(b"mdat", PIXELS)])
+}
+
+#[test]
+fn an_iloc_without_extent_offsets_keeps_that_form_and_never_grows() {
+    for repeat in [1, 2, 100] {
+        let input = base_only_iloc(repeat);
+        let out = stripped(&input);
+        assert!(
+            out.len() <= input.len(),
+            "{repeat}: {} > {}",
+            out.len(),
+            input.len()
+        );
+        assert_eq!(item(&out, 1).unwrap(), PIXELS);
+        assert_eq!(item(&out, 2).unwrap(), PIXELS[4..8].repeat(repeat));
+        let iloc = meta_child(&out, b"iloc").unwrap();
+        assert_eq!(iloc[12..14], [0x04, 0x40], "offset size 0, base size 4");
+    }
+}
+
 // ----------------------------------------------------------------------------------------
 // The low-overhead `mini` box
 // ----------------------------------------------------------------------------------------
