@@ -639,3 +639,43 @@ fn reads_an_input_longer_than_its_size_to_the_end() {
     assert_eq!(read(&dir, "out.jpg"), stripped_jpeg());
     assert_eq!(listing(&dir), ["in.jpg", "out.jpg"]);
 }
+
+/// Inputs from 2 MiB on are read into memory that asks for huge pages, aligned to 2 MiB;
+/// several of them in one run share the worker's buffers, largest last and first.
+#[test]
+fn large_inputs_strip_whole_through_reused_buffers() {
+    let dir = scratch("large");
+    let big = |mib: usize| {
+        let scan = JPEG_IMAGE.len() - 2;
+        let mut image = JPEG_IMAGE[..scan].to_vec();
+        image.extend((0..mib << 20).map(|i| (i % 251) as u8 & 0x7F));
+        image.extend_from_slice(&JPEG_IMAGE[scan..]);
+        let mut input = jpeg();
+        input.truncate(input.len() - JPEG_IMAGE.len());
+        input.extend_from_slice(&image);
+        ([&[0xFF, 0xD8][..], &image].concat(), input)
+    };
+    let cases = [("a.jpg", 5), ("b.jpg", 1), ("c.jpg", 3), ("d.jpg", 7)];
+    for (name, mib) in cases {
+        put(&dir, &[(name, &big(mib).1)]);
+    }
+    fs::create_dir(dir.join("out")).unwrap();
+    let o = strip(
+        &dir,
+        &[
+            "a.jpg",
+            "b.jpg",
+            "c.jpg",
+            "d.jpg",
+            "--out-dir",
+            "out",
+            "-j",
+            "1",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (name, mib) in cases {
+        let out = read(&dir.join("out"), name);
+        assert!(out == big(mib).0, "{name}: {} bytes", out.len());
+    }
+}
