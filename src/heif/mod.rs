@@ -47,6 +47,8 @@ mod relocate;
 mod tests;
 mod track;
 
+use std::borrow::Cow;
+
 use boxes::{full_box, next_box, read_header, Bmff};
 use items::{IlocSizes, Item};
 use meta::{emit_meta, read_meta, Kept, Meta, Plan};
@@ -565,7 +567,8 @@ fn rewrite_jpeg_items(
         if loc.method != 0 || ids.binary_search(&loc.id).is_err() {
             continue;
         }
-        let mut data = Vec::new();
+        // One extent (the usual case) is walked where it lies; only split items are joined.
+        let mut data: Cow<'_, [u8]> = Cow::Borrowed(&[]);
         for e in iloc.extents_of(&loc) {
             let end = e.offset.checked_add(e.length);
             let range = usize::try_from(e.offset)
@@ -576,7 +579,11 @@ fn rewrite_jpeg_items(
                     budget = budget
                         .checked_sub(bytes.len())
                         .ok_or_else(|| shared(loc.offset))?;
-                    data.extend_from_slice(bytes);
+                    if data.is_empty() {
+                        data = Cow::Borrowed(bytes);
+                    } else {
+                        data.to_mut().extend_from_slice(bytes);
+                    }
                 }
                 None => return Ok(pieces), // a cut item: the extent checks report it
             }
@@ -591,7 +598,7 @@ fn rewrite_jpeg_items(
         }
         let mut bytes = Vec::with_capacity(data.len());
         let inner = crate::jpeg::strip(&data, opts, &mut bytes).map_err(|_| unsupported)?;
-        if bytes == data {
+        if bytes == *data {
             continue;
         }
         report.removed(inner.removed, 0);
