@@ -21,6 +21,9 @@ pub(super) struct Item<'a> {
     /// MIME type of a `mime` item (or of a version 0/1 entry).
     pub(super) content_type: &'a [u8],
     pub(super) name: &'a [u8],
+    /// Whether the entry has an `item_name` field at all (one that ends the box may lack
+    /// even its terminator).
+    has_name: bool,
     protection: u16,
     /// What follows `item_name` in versions 2 and 3 (type-specific fields).
     rest: &'a [u8],
@@ -70,6 +73,7 @@ fn read_infe<'a>(b: &Bmff<'a>) -> Result<Item<'a>, Error> {
         flags,
         content_type: &[],
         name: &[],
+        has_name: false,
         protection: 0,
         rest: &[],
         offset: b.offset,
@@ -89,6 +93,7 @@ fn read_infe<'a>(b: &Bmff<'a>) -> Result<Item<'a>, Error> {
             };
             item.protection = r.u16_be()?;
             item.kind = r.array()?;
+            item.has_name = r.remaining() > 0;
             item.name = cstring(&mut r)?;
             item.rest = r.rest();
             if &item.kind == b"mime" {
@@ -126,7 +131,9 @@ pub(super) fn write_iinf(
         let ok = put_uint(out, item.id.into(), if item.version == 2 { 2 } else { 4 });
         out.extend_from_slice(&item.protection.to_be_bytes());
         out.extend_from_slice(&item.kind);
-        out.push(0); // item_name, emptied
+        if item.has_name {
+            out.push(0); // item_name, emptied (never added: the entry must not grow)
+        }
         out.extend_from_slice(item.rest);
         if !ok {
             return Err(Error::Malformed {

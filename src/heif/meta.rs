@@ -213,6 +213,11 @@ pub(super) fn write_hdlr(
     let at = begin_full_box(out, *b"hdlr", version, flags);
     out.extend_from_slice(pre_defined);
     out.extend_from_slice(handler);
-    out.extend_from_slice(&[0; 13]); // reserved, then an empty name
+    out.extend_from_slice(&[0; 12]); // reserved
+                                     // An empty name; a box that had no name byte at all (a fuzz find) stays without one, so
+                                     // that the rewrite never makes it larger.
+    if !r.rest().is_empty() {
+        out.push(0);
+    }
     end_box(out, at, r.format())
 }

@@ -1395,6 +1395,28 @@ fn an_iloc_without_extent_offsets_keeps_that_form_and_never_grows() {
     }
 }
 
+/// An `infe` that ends right after `item_type` has no name to empty, and gets none.
+#[test]
+fn an_item_entry_without_a_name_field_is_not_given_one() {
+    let bare = full(b"infe", 2, 0, &[&[0u8, 1, 0, 0][..], b"hvc1"].concat());
+    let build = |base: u32| {
+        meta(&[
+            hdlr(""),
+            pitm(1),
+            iloc(0, &[(1, 0, &[(base, PIXELS.len() as u32)])]),
+            iinf(std::slice::from_ref(&bare)),
+            iprp(
+                &[bx(b"hvcC", b"config"), ispe(64, 48)],
+                ipma(&[(1, &[(true, 1), (false, 2)])]),
+            ),
+        ])
+    };
+    let base = u32::try_from(ftyp().len() + build(0).len() + 8).unwrap();
+    let input = cat(&[ftyp(), build(base), bx(b"mdat", PIXELS)]);
+    let out = stripped(&input);
+    assert_eq!(out, input, "nothing to remove, nothing added");
+}
+
 // ----------------------------------------------------------------------------------------
 // The low-overhead `mini` box
 // ----------------------------------------------------------------------------------------
