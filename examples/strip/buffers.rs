@@ -74,7 +74,9 @@ impl Input {
             let map = MmapOptions::new().len(len).map_anon()?;
             return Ok(Input { map, start: 0 });
         }
-        let map = MmapOptions::new().len(len + HUGE_PAGE).map_anon()?;
+        let map = MmapOptions::new()
+            .len(len.saturating_add(HUGE_PAGE))
+            .map_anon()?;
         // Only a hint: without transparent huge pages the kernel says no, and 4 KiB pages do.
         let _ = map.advise(Advice::HugePage);
         let address = map.as_ptr() as usize;
@@ -89,7 +91,9 @@ impl Input {
     /// The first `len` bytes (`len` is at most the capacity).
     fn bytes(&mut self, len: usize) -> &mut [u8] {
         let start = self.start;
-        self.map.get_mut(start..start + len).unwrap_or_default()
+        self.map
+            .get_mut(start..start.saturating_add(len))
+            .unwrap_or_default()
     }
 }
 
