@@ -2,7 +2,8 @@
 //! without what the plan drops, in the input's child order.
 
 use super::boxes::{full_box, next_box, Bmff};
-use super::items::{self, Iinf, Iloc, IlocSizes, Ipma, Iref};
+use super::items::{self, Iinf, Iloc, IlocSizes};
+use super::relations::{self, Ipma, Iref};
 use super::relocate::{Layout, Patch};
 use crate::out::{begin_box, begin_full_box, end_box};
 use crate::{Error, Kinds, Report};
@@ -71,7 +72,7 @@ pub(super) fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
             }
             b"iref" => {
                 twice(m.iref.is_some())?;
-                m.iref = Some(items::read_iref(&child)?);
+                m.iref = Some(relations::read_iref(&child)?);
             }
             b"iprp" => {
                 twice(seen_iprp)?;
@@ -82,7 +83,7 @@ pub(super) fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
                 twice(m.idat.is_some())?;
                 m.idat = Some(child.clone());
             }
-            b"dinf" => items::check_dinf(&child)?,
+            b"dinf" => relations::check_dinf(&child)?,
             b"ipro" => return Err(r.unsupported_at(child.offset, "protected items (ipro)")),
             _ => {}
         }
@@ -105,7 +106,7 @@ fn read_iprp<'a>(b: &Bmff<'a>, m: &mut Meta<'a>) -> Result<(), Error> {
                     m.props.push(p);
                 }
             }
-            b"ipma" => m.ipmas.push(items::read_ipma(&child)?),
+            b"ipma" => m.ipmas.push(relations::read_ipma(&child)?),
             _ => {}
         }
     }
@@ -155,7 +156,7 @@ pub(super) fn emit_meta(
             }
             b"iref" => {
                 if let Some(iref) = &p.meta.iref {
-                    items::write_iref(out, iref, keep, fmt)?;
+                    relations::write_iref(out, iref, keep, fmt)?;
                 }
             }
             b"iprp" => {
@@ -168,7 +169,7 @@ pub(super) fn emit_meta(
                 }
                 end_box(out, ipco, fmt)?;
                 for ipma in &p.meta.ipmas {
-                    items::write_ipma(out, ipma, keep, p.remap, fmt)?;
+                    relations::write_ipma(out, ipma, keep, p.remap, fmt)?;
                 }
                 end_box(out, iprp, fmt)?;
             }
@@ -188,7 +189,7 @@ pub(super) fn emit_meta(
                 end_box(out, idat, fmt)?;
             }
             b"idat" => {}
-            b"grpl" => items::write_grpl(out, child, keep, fmt)?,
+            b"grpl" => relations::write_grpl(out, child, keep, fmt)?,
             b"xml " | b"bxml" => report.removed(Kinds::XMP, 0),
             _ => report.removed(Kinds::OTHER, 0),
         }

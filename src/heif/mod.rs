@@ -42,6 +42,7 @@ mod boxes;
 mod items;
 mod meta;
 mod mini;
+mod relations;
 mod relocate;
 #[cfg(test)]
 mod tests;

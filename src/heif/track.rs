@@ -281,7 +281,7 @@ fn container(body: &Reader<'_>, level: Level, e: &mut Emit<'_>) -> Result<(), Er
             b"mvhd" | b"tkhd" | b"mdhd" => zero_times(&b, e)?,
             b"hdlr" => write_hdlr(e.out, &b, e.report)?,
             b"dinf" => {
-                super::items::check_dinf(&b)?;
+                super::relations::check_dinf(&b)?;
                 e.out.extend_from_slice(b.raw);
             }
             b"stco" | b"co64" if level == Level::Stbl => chunk_offsets(&b, e)?,
