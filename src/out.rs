@@ -51,37 +51,39 @@ impl SizeField {
 /// nothing, when the value does not fit.
 #[must_use]
 pub(crate) fn put_uint(out: &mut Vec<u8>, value: u64, size: usize) -> bool {
-    let bytes = value.to_be_bytes();
-    let Some(skip) = bytes.len().checked_sub(size) else {
+    let mut field = [0u8; 8];
+    let Some(slot) = field.get_mut(..size) else {
         return false;
     };
-    let (high, low) = bytes.split_at(skip);
-    if high.iter().any(|&b| b != 0) {
-        return false;
+    let fits = write_be(slot, value);
+    if fits {
+        out.extend_from_slice(slot);
     }
-    out.extend_from_slice(low);
-    true
+    fits
 }
 
 /// Overwrites the `size` bytes at `at` with `value`, big-endian. Returns false, writing
 /// nothing, when the value does not fit or the slot is not inside `out`.
 #[must_use]
 pub(crate) fn patch_uint(out: &mut [u8], at: usize, value: u64, size: usize) -> bool {
+    out.get_mut(at..)
+        .and_then(|s| s.get_mut(..size))
+        .is_some_and(|slot| write_be(slot, value))
+}
+
+/// Writes `value` big-endian into the whole of `slot` (at most 8 bytes); false, writing
+/// nothing, when it does not fit.
+fn write_be(slot: &mut [u8], value: u64) -> bool {
     let bytes = value.to_be_bytes();
-    let Some(skip) = bytes.len().checked_sub(size) else {
+    let Some(skip) = bytes.len().checked_sub(slot.len()) else {
         return false;
     };
     let (high, low) = bytes.split_at(skip);
     if high.iter().any(|&b| b != 0) {
         return false;
     }
-    match out.get_mut(at..).and_then(|s| s.get_mut(..size)) {
-        Some(slot) => {
-            slot.copy_from_slice(low);
-            true
-        }
-        None => false,
-    }
+    slot.copy_from_slice(low);
+    true
 }
 
 /// Starts a box of type `kind` with a placeholder 32-bit size; returns where it starts.
