@@ -21,6 +21,8 @@
 //! - `memcpy`: `input.to_vec()`, the floor (one allocation, one copy).
 //! - `imgstrip`: `Stripper::strip`, which returns a new `Vec` (one allocation, as `to_vec`).
 //! - `imgstrip_into`: `Stripper::strip_into` into a reused buffer (no allocation).
+//! - `imgstrip_to_slice`: `Stripper::strip_to_slice` into a reused slice of
+//!   `max_output_len` bytes (no allocation), as `examples/strip` calls it.
 //! - `img-parts`: img-parts 0.4 from the `&[u8]` (`Bytes::copy_from_slice`), EXIF, ICC,
 //!   APPn/COM or text chunks removed, encoded to one `Bytes`. It never scans JPEG entropy
 //!   data (it keeps everything after the first SOS, trailers included).
@@ -311,6 +313,8 @@ fn contenders<'a>(
     let stripper = Stripper::new();
     let reusing = stripper.clone();
     let mut out = Vec::new();
+    let slicing = stripper.clone();
+    let mut slice = vec![0u8; imgstrip::max_output_len(case.input.len())];
     let mut list: Vec<Contender<'a>> = vec![
         Contender {
             name: "memcpy",
@@ -339,6 +343,16 @@ fn contenders<'a>(
                 move |i: usize| {
                     let input = black_box(inputs[i]);
                     black_box(reusing.strip_into(input, &mut out).expect("strip"));
+                }
+            }),
+        },
+        Contender {
+            name: "imgstrip_to_slice",
+            run: Box::new({
+                let inputs = inputs.clone();
+                move |i: usize| {
+                    let input = black_box(inputs[i]);
+                    black_box(slicing.strip_to_slice(input, &mut slice).expect("strip"));
                 }
             }),
         },
@@ -510,8 +524,8 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
                 .map(|m| m.trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    let header = "| case | input | memcpy | imgstrip | imgstrip_into | img-parts | img-parts, owned input | metastrip | gif raw-LZW |";
-    let rule = "|---|---|---|---|---|---|---|---|---|";
+    let header = "| case | input | memcpy | imgstrip | imgstrip_into | imgstrip_to_slice | img-parts | img-parts, owned input | metastrip | gif raw-LZW |";
+    let rule = "|---|---|---|---|---|---|---|---|---|---|";
     let mut paired = vec![header.to_string(), rule.to_string()];
     let mut fastest = paired.clone();
     for case in cases {
@@ -532,7 +546,7 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
                     })
             };
             let mut row = format!(
-                "| {} | {:.2} MB | 1.00 ({}) | {} | {} |",
+                "| {} | {:.2} MB | 1.00 ({}) | {} | {} | {} |",
                 case.name,
                 case.input.len() as f64 / 1e6,
                 human(if pick_paired {
@@ -542,6 +556,7 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
                 }),
                 ratio("imgstrip"),
                 ratio("imgstrip_into"),
+                ratio("imgstrip_to_slice"),
             );
             for (peer, note) in PEERS.iter().zip(&notes) {
                 let cell = match note {

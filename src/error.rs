@@ -7,8 +7,9 @@ use crate::Format;
 
 /// Why an input could not be stripped.
 ///
-/// Every variant but [`Error::UnknownFormat`] names the format and the byte offset in the
-/// input where the problem was seen. Match on the variant and offset; `what` is for people.
+/// Every variant but [`Error::UnknownFormat`] and [`Error::OutputTooSmall`] names the format
+/// and the byte offset in the input where the problem was seen. Match on the variant and
+/// offset; `what` is for people.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -59,6 +60,19 @@ pub enum Error {
         /// The limit in force.
         max: u64,
     },
+    /// The buffer given to [`Stripper::strip_to_slice`](crate::Stripper::strip_to_slice) is
+    /// shorter than the output. Not a problem with the input: strip it again into `needed`
+    /// bytes.
+    #[error("stripped {format} needs an output buffer of {needed} bytes, given {len}")]
+    OutputTooSmall {
+        /// The format being written.
+        format: Format,
+        /// The length of the buffer given.
+        len: usize,
+        /// A length that holds the output: its exact length when the walk reached the end,
+        /// else [`max_output_len`](crate::max_output_len) of the input's.
+        needed: usize,
+    },
 }
 
 impl Error {
@@ -70,15 +84,17 @@ impl Error {
             Error::Truncated { format, .. }
             | Error::Malformed { format, .. }
             | Error::Unsupported { format, .. }
-            | Error::LimitExceeded { format, .. } => Some(*format),
+            | Error::LimitExceeded { format, .. }
+            | Error::OutputTooSmall { format, .. } => Some(*format),
         }
     }
 
-    /// The byte offset in the input where the error was seen (0 for an unknown format).
+    /// The byte offset in the input where the error was seen (0 for an unknown format and
+    /// for an output buffer too small).
     #[must_use]
     pub fn offset(&self) -> usize {
         match self {
-            Error::UnknownFormat => 0,
+            Error::UnknownFormat | Error::OutputTooSmall { .. } => 0,
             Error::Truncated { offset, .. }
             | Error::Malformed { offset, .. }
             | Error::Unsupported { offset, .. }

@@ -33,6 +33,7 @@
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::sink::Sink;
 use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
@@ -113,7 +114,7 @@ struct Extension<'a> {
     offset: usize,
 }
 
-pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<Report, Error> {
+pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
     let mut r = Reader::new(input, Format::Gif);
     let mut report = Report::new(Format::Gif);
     report.frames = 0;
@@ -269,7 +270,7 @@ fn copy_extension(
     ext: &Extension<'_>,
     keep: Keep,
     report: &mut Report,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
 ) -> Result<(), Error> {
     match verdict(ext.ext, ext.first, keep) {
         Verdict::Keep => out::copy(out, ext.raw),
@@ -285,7 +286,7 @@ fn copy_extension(
 }
 
 /// Writes the standard form of a graphic control or loop extension; returns its length.
-fn rewrite(ext: &Extension<'_>, out: &mut Vec<u8>) -> Result<usize, Error> {
+fn rewrite(ext: &Extension<'_>, out: &mut impl Sink) -> Result<usize, Error> {
     match ext.ext {
         Ext::GraphicControl => {
             // Packed fields, delay time (2), transparent colour index (GIF89a § 23).
@@ -329,7 +330,7 @@ fn finish_truncated(
     cut: usize,
     end: usize,
     mut report: Report,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
 ) -> Result<Report, Error> {
     if report.frames == 0 {
         return Err(err);

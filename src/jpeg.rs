@@ -5,6 +5,7 @@ use crate::exif;
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::sink::Sink;
 use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
@@ -96,7 +97,7 @@ struct Walk {
     wrote_orientation: bool,
 }
 
-pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<Report, Error> {
+pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
     let mut r = Reader::new(input, Format::Jpeg);
     out.extend_from_slice(r.bytes(2)?); // SOI, checked by detect
     let mut report = Report::new(Format::Jpeg);
@@ -199,7 +200,7 @@ fn copy_segment(
     opts: &Options,
     walk: &mut Walk,
     report: &mut Report,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
 ) -> Result<(), Error> {
     if is_sof(seg.marker) {
         read_frame_header(seg, offset, opts, walk, report)?;
@@ -264,7 +265,7 @@ fn rewrite(
     sig: Signature,
     walk: &mut Walk,
     report: &mut Report,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
 ) {
     let (written, kind) = match sig {
         Signature::Jfif => (rewrite_jfif(seg.body, out), Kinds::THUMBNAIL),
@@ -283,7 +284,7 @@ fn rewrite(
 
 /// A JFIF APP0 with its thumbnail sizes zeroed and the thumbnail left out. Returns the bytes
 /// written (0 when the header is too short to be JFIF, and so is dropped).
-fn rewrite_jfif(body: &[u8], out: &mut Vec<u8>) -> usize {
+fn rewrite_jfif(body: &[u8], out: &mut impl Sink) -> usize {
     let Some(Ok(mut header)) = body.get(..JFIF_BODY).map(<[u8; JFIF_BODY]>::try_from) else {
         return 0;
     };
@@ -293,14 +294,14 @@ fn rewrite_jfif(body: &[u8], out: &mut Vec<u8>) -> usize {
 }
 
 /// An Adobe APP14 cut to its defined fields; 0 (dropped) when shorter than them.
-fn rewrite_adobe(body: &[u8], out: &mut Vec<u8>) -> usize {
+fn rewrite_adobe(body: &[u8], out: &mut impl Sink) -> usize {
     body.get(..ADOBE_BODY)
         .map_or(0, |header| write_segment(APP14, header, out))
 }
 
 /// For `Keep::ORIENTATION`: an Exif APP1 holding only the Orientation of `body`'s EXIF, when
 /// it has one other than 1. Returns the bytes written.
-fn write_orientation(body: &[u8], out: &mut Vec<u8>) -> usize {
+fn write_orientation(body: &[u8], out: &mut impl Sink) -> usize {
     let Some(orientation) = body.get(6..).and_then(exif::read_orientation) else {
         return 0;
     };
@@ -311,7 +312,7 @@ fn write_orientation(body: &[u8], out: &mut Vec<u8>) -> usize {
 }
 
 /// Writes `FF marker length body` and returns its length (0 if `body` cannot fit a segment).
-fn write_segment(marker: u8, body: &[u8], out: &mut Vec<u8>) -> usize {
+fn write_segment(marker: u8, body: &[u8], out: &mut impl Sink) -> usize {
     let Some(len) = body
         .len()
         .checked_add(2)
@@ -327,7 +328,7 @@ fn write_segment(marker: u8, body: &[u8], out: &mut Vec<u8>) -> usize {
 
 /// Copies a scan's entropy-coded data (T.81 B.1.1.5): everything up to the `FF` that starts
 /// a marker other than RSTn. Stuffed `FF 00` and RSTn stay in the data.
-fn copy_entropy_data(r: &mut Reader<'_>, out: &mut Vec<u8>) {
+fn copy_entropy_data(r: &mut Reader<'_>, out: &mut impl Sink) {
     let len = copy_entropy(r.rest(), out, WINDOW);
     // The cursor stops at the marker's first FF (or at a dangling FF run at the very end).
     let _ = r.skip(len);
@@ -343,7 +344,7 @@ const WINDOW: usize = 2048 - BLOCK;
 
 /// Appends the entropy-coded data at the start of `data` to `out`, scanning and copying
 /// `window` bytes at a time, and returns its length.
-fn copy_entropy(data: &[u8], out: &mut Vec<u8>, window: usize) -> usize {
+fn copy_entropy(data: &[u8], out: &mut impl Sink, window: usize) -> usize {
     let mut copied = 0usize;
     let mut restarts = false;
     loop {
@@ -466,7 +467,7 @@ fn finish_truncated(
     cut: usize,
     walk: &Walk,
     mut report: Report,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
 ) -> Result<Report, Error> {
     if !walk.seen_sos {
         return Err(r.truncated(2));

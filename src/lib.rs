@@ -28,6 +28,14 @@
 //! For options (keep the orientation or the colour profile, change the limits, return
 //! over-limit inputs unchanged, see what was removed) use [`Stripper`].
 //!
+//! # Where the output goes
+//! [`strip`] and [`Stripper::strip`] return a new `Vec`, allocated once at the size the
+//! output can reach. [`Stripper::strip_into`] writes into a `Vec` the caller reuses from call
+//! to call. [`Stripper::strip_to_slice`] writes into any `&mut [u8]` (a pool's slot, a memory
+//! map) and allocates nothing for the output: a buffer of [`max_output_len`] bytes always
+//! holds it, and one too short gives [`Error::OutputTooSmall`]. All three write the same
+//! bytes and the same report.
+//!
 //! # What is removed
 //! | format | stays | goes |
 //! |---|---|---|
@@ -151,6 +159,7 @@ mod out;
 mod png;
 mod reader;
 mod report;
+mod sink;
 mod stripper;
 mod webp;
 
@@ -159,6 +168,20 @@ pub use format::{detect, Format};
 pub use limits::Limits;
 pub use report::{Kinds, Report};
 pub use stripper::{Keep, Stripped, Stripper};
+
+/// The longest output a strip of `input_len` bytes can have: the input's length plus 64
+/// bytes for what a walker writes anew when asked to keep something (a minimal EXIF holding
+/// the orientation, an `iCCP` under a neutral name). Without [`Keep`] flags the output is
+/// never longer than the input. A buffer this long always holds the output of
+/// [`Stripper::strip_to_slice`].
+///
+/// ```
+/// assert_eq!(imgstrip::max_output_len(1000), 1064);
+/// ```
+#[must_use]
+pub const fn max_output_len(input_len: usize) -> usize {
+    input_len.saturating_add(64)
+}
 
 /// Strips every piece of metadata from `input`, keeping nothing, under `limits`.
 ///

@@ -3,6 +3,7 @@
 //! `bfSize` in BMP), and the big-endian fields and ISO-BMFF boxes HEIF writes (a box starts
 //! with a placeholder size, [`end_box`] fills it in).
 
+use crate::sink::Sink;
 use crate::{Error, Format};
 
 /// Where a 4-byte size field sits in the output. Written as zeros by
@@ -14,7 +15,7 @@ pub(crate) struct SizeField {
 
 impl SizeField {
     /// Appends four zero bytes to `out` and remembers where they are.
-    pub(crate) fn placeholder(out: &mut Vec<u8>) -> Self {
+    pub(crate) fn placeholder(out: &mut impl Sink) -> Self {
         let at = out.len();
         out.extend_from_slice(&[0; 4]);
         SizeField { at }
@@ -26,15 +27,15 @@ impl SizeField {
     }
 
     /// How many bytes `out` holds after the field.
-    pub(crate) fn bytes_after(self, out: &[u8]) -> usize {
+    pub(crate) fn bytes_after(self, out: &impl Sink) -> usize {
         out.len().saturating_sub(self.end())
     }
 
     /// Writes `value` little-endian into the field. Returns false, leaving `out` as it was,
     /// when `value` does not fit in 32 bits.
     #[must_use]
-    pub(crate) fn patch_le(self, out: &mut [u8], value: usize) -> bool {
-        self.patch(out, value, u32::to_le_bytes)
+    pub(crate) fn patch_le(self, out: &mut impl Sink, value: usize) -> bool {
+        self.patch(out.written(), value, u32::to_le_bytes)
     }
 
     fn patch(self, out: &mut [u8], value: usize, bytes: fn(u32) -> [u8; 4]) -> bool {
@@ -50,7 +51,7 @@ impl SizeField {
 /// Appends `value` as a big-endian integer `size` bytes wide (0 to 8). Returns false, writing
 /// nothing, when the value does not fit.
 #[must_use]
-pub(crate) fn put_uint(out: &mut Vec<u8>, value: u64, size: usize) -> bool {
+pub(crate) fn put_uint(out: &mut impl Sink, value: u64, size: usize) -> bool {
     let mut field = [0u8; 8];
     let Some(slot) = field.get_mut(..size) else {
         return false;
@@ -87,7 +88,7 @@ fn write_be(slot: &mut [u8], value: u64) -> bool {
 }
 
 /// Starts a box of type `kind` with a placeholder 32-bit size; returns where it starts.
-pub(crate) fn begin_box(out: &mut Vec<u8>, kind: [u8; 4]) -> usize {
+pub(crate) fn begin_box(out: &mut impl Sink, kind: [u8; 4]) -> usize {
     let at = out.len();
     out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&kind);
@@ -95,7 +96,7 @@ pub(crate) fn begin_box(out: &mut Vec<u8>, kind: [u8; 4]) -> usize {
 }
 
 /// Starts a full box (ISO 14496-12 § 4.2): a box whose body opens with version and flags.
-pub(crate) fn begin_full_box(out: &mut Vec<u8>, kind: [u8; 4], version: u8, flags: u32) -> usize {
+pub(crate) fn begin_full_box(out: &mut impl Sink, kind: [u8; 4], version: u8, flags: u32) -> usize {
     let at = begin_box(out, kind);
     out.push(version);
     out.extend_from_slice(flags.to_be_bytes().get(1..).unwrap_or_default());
@@ -106,9 +107,9 @@ pub(crate) fn begin_full_box(out: &mut Vec<u8>, kind: [u8; 4], version: u8, flag
 ///
 /// # Errors
 /// [`Error::Unsupported`] when the box grew past 4 GiB, which a 32-bit size cannot say.
-pub(crate) fn end_box(out: &mut [u8], at: usize, format: Format) -> Result<(), Error> {
+pub(crate) fn end_box(out: &mut impl Sink, at: usize, format: Format) -> Result<(), Error> {
     let size = out.len().saturating_sub(at);
-    let fits = u64::try_from(size).is_ok_and(|s| patch_uint(out, at, s, 4));
+    let fits = u64::try_from(size).is_ok_and(|s| patch_uint(out.written(), at, s, 4));
     if fits {
         Ok(())
     } else {
@@ -134,8 +135,8 @@ const PIECE: usize = 2048;
 /// any file can land there. Such copies (1 to 63 bytes past, for a margin) go in pieces
 /// under 2112 bytes, which `memmove` copies with vector loops at full speed whatever the
 /// alignment; every other copy is one call.
-pub(crate) fn copy(out: &mut Vec<u8>, bytes: &[u8]) {
-    let dst = out.as_ptr().addr().wrapping_add(out.len());
+pub(crate) fn copy(out: &mut impl Sink, bytes: &[u8]) {
+    let dst = out.next_addr();
     let distance = dst.wrapping_sub(bytes.as_ptr().addr()) & 4095;
     if bytes.len() <= PIECE || distance == 0 || distance >= 64 {
         out.extend_from_slice(bytes);

@@ -6,6 +6,7 @@ use crate::exif;
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::sink::Sink;
 use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
@@ -64,7 +65,7 @@ struct Walk {
     wrote_orientation: bool,
 }
 
-pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<Report, Error> {
+pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
     let mut r = Reader::new(input, Format::Png);
     out.extend_from_slice(r.bytes(8)?); // signature, checked by detect
     let mut report = Report::new(Format::Png);
@@ -175,7 +176,7 @@ fn read_animation_control(
 
 /// Writes the cleaned form of a chunk whose verdict is `Rewrite`: the first iCCP under a
 /// neutral name, or the first eXIf reduced to its Orientation. Others are dropped.
-fn rewrite(chunk: &Chunk<'_>, walk: &mut Walk, report: &mut Report, out: &mut Vec<u8>) {
+fn rewrite(chunk: &Chunk<'_>, walk: &mut Walk, report: &mut Report, out: &mut impl Sink) {
     let (written, kind) = match &chunk.kind {
         b"iCCP" if !walk.wrote_icc => {
             let written = rename_icc(chunk.body, out);
@@ -196,7 +197,7 @@ fn rewrite(chunk: &Chunk<'_>, walk: &mut Walk, report: &mut Report, out: &mut Ve
 }
 
 /// iCCP is `name NUL method profile` (PNG § 11.3.3.3): the name is free text, so it goes.
-fn rename_icc(body: &[u8], out: &mut Vec<u8>) -> usize {
+fn rename_icc(body: &[u8], out: &mut impl Sink) -> usize {
     let Some(nul) = body.iter().take(80).position(|&b| b == 0) else {
         return 0;
     };
@@ -205,7 +206,7 @@ fn rename_icc(body: &[u8], out: &mut Vec<u8>) -> usize {
 }
 
 /// An eXIf holding only the Orientation of `body`'s EXIF, when it has one other than 1.
-fn write_orientation(body: &[u8], out: &mut Vec<u8>) -> usize {
+fn write_orientation(body: &[u8], out: &mut impl Sink) -> usize {
     // PNG § 11.3.6.1 says the TIFF header comes first; some writers prefix `Exif\0\0`.
     let tiff = body.strip_prefix(b"Exif\0\0").unwrap_or(body);
     match exif::read_orientation(tiff) {
@@ -215,7 +216,7 @@ fn write_orientation(body: &[u8], out: &mut Vec<u8>) -> usize {
 }
 
 /// Writes a chunk whose data is the concatenation of `parts`, with its CRC. Returns its length.
-fn write_chunk(kind: [u8; 4], parts: &[&[u8]], out: &mut Vec<u8>) -> usize {
+fn write_chunk(kind: [u8; 4], parts: &[&[u8]], out: &mut impl Sink) -> usize {
     let len: usize = parts.iter().map(|p| p.len()).fold(0, usize::saturating_add);
     let Ok(len32) = u32::try_from(len) else {
         return 0;

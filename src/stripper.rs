@@ -2,7 +2,8 @@
 
 use bitflags::bitflags;
 
-use crate::{detect, Error, Format, Limits, Report};
+use crate::sink::{Sink, SliceSink};
+use crate::{detect, max_output_len, Error, Format, Limits, Report};
 
 bitflags! {
     /// Metadata to keep instead of stripping. Empty by default: everything goes.
@@ -73,10 +74,6 @@ impl Default for Options {
     }
 }
 
-/// How many bytes an output may need beyond the input's length: what a walker writes anew
-/// (an EOI, an IEND, a minimal EXIF, a renamed iCCP).
-const OUTPUT_SLACK: usize = 64;
-
 impl Stripper {
     /// The same defaults as [`strip`](crate::strip): keep nothing, default limits.
     #[must_use]
@@ -142,6 +139,69 @@ impl Stripper {
         }
     }
 
+    /// Strips `input` into the caller's `out`, allocating nothing for the output, and returns
+    /// the output's length: the stripped image is `out[..len]`. `out` can be a buffer reused
+    /// from call to call, a memory map, a pool's slot.
+    ///
+    /// A buffer of [`max_output_len`]`(input.len())` bytes always holds the output. A shorter
+    /// one does when the output fits: without [`Keep`] flags the output is never longer than
+    /// the input, so `input.len()` bytes are enough. An input over a limit with
+    /// [`ignore_limit_errors`](Self::ignore_limit_errors) on is copied to `out` unchanged.
+    ///
+    /// ```
+    /// use imgstrip::{max_output_len, Stripper};
+    /// // SOI, a comment, a 1×1 frame, one scan, EOI.
+    /// let jpeg = [
+    ///     0xFF, 0xD8, 0xFF, 0xFE, 0x00, 0x07, b's', b'e', b'c', b'r', b'e',
+    ///     0xFF, 0xC0, 0x00, 0x0B, 8, 0, 1, 0, 1, 1, 1, 0x11, 0,
+    ///     0xFF, 0xDA, 0x00, 0x08, 1, 1, 0x00, 0, 63, 0, 0x12, 0x34, 0xFF, 0xD9,
+    /// ];
+    /// let mut buf = vec![0; max_output_len(jpeg.len())];
+    /// let (len, report) = Stripper::new().strip_to_slice(&jpeg, &mut buf)?;
+    /// assert_eq!(len, jpeg.len() - 9); // the comment segment is gone
+    /// assert_eq!(report.bytes_removed, 9);
+    /// assert_eq!(&buf[..len], &Stripper::new().strip(&jpeg)?.data[..]);
+    /// # Ok::<(), imgstrip::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Stripper::strip`], and [`Error::OutputTooSmall`] when the output does not fit in
+    /// `out`. That is checked first: once a write has not fit, the result is this error,
+    /// even for an input that turns out to be malformed further on. After an error, what
+    /// `out` holds is unspecified (pieces of the stripped output, no more).
+    pub fn strip_to_slice(&self, input: &[u8], out: &mut [u8]) -> Result<(usize, Report), Error> {
+        let len = out.len();
+        let mut sink = SliceSink::new(out);
+        let result = self.walk(input, &mut sink);
+        let (overflowed, written) = (sink.overflowed(), sink.len());
+        let too_small = |needed| {
+            detect(input).map_or(Error::UnknownFormat, |format| Error::OutputTooSmall {
+                format,
+                len,
+                needed,
+            })
+        };
+        if overflowed {
+            let needed = match result {
+                Ok(_) => written,
+                Err(_) => written.max(max_output_len(input.len())),
+            };
+            return Err(too_small(needed));
+        }
+        match result {
+            Err(Error::LimitExceeded { format, .. }) if self.ignore_limit_errors => {
+                let dst = out.get_mut(..input.len());
+                dst.ok_or_else(|| too_small(input.len()))?
+                    .copy_from_slice(input);
+                let mut report = Report::new(format);
+                report.untouched = true;
+                Ok((input.len(), report))
+            }
+            Err(e) => Err(e),
+            Ok(report) => Ok((written, report)),
+        }
+    }
+
     /// Reports what [`Stripper::strip`] would remove, without returning the output.
     ///
     /// # Errors
@@ -150,10 +210,10 @@ impl Stripper {
         self.strip(input).map(|s| s.report)
     }
 
-    fn walk(&self, input: &[u8], out: &mut Vec<u8>) -> Result<Report, Error> {
+    fn walk(&self, input: &[u8], out: &mut impl Sink) -> Result<Report, Error> {
         let format = detect(input).ok_or(Error::UnknownFormat)?;
         self.opts.limits.check_input(format, input.len())?;
-        out.reserve_exact(input.len().saturating_add(OUTPUT_SLACK));
+        out.reserve(max_output_len(input.len()));
         match format {
             Format::Jpeg => crate::jpeg::strip(input, &self.opts, out),
             Format::Png => crate::png::strip(input, &self.opts, out),

@@ -38,6 +38,7 @@ use crate::exif;
 use crate::out::{self, SizeField};
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::sink::Sink;
 use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
@@ -120,7 +121,7 @@ fn kind_of(kind: [u8; 4]) -> Kinds {
     }
 }
 
-pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<Report, Error> {
+pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
     let mut r = Reader::new(input, Format::WebP);
     r.skip(4)?; // "RIFF", checked by detect
     let riff_size = r.u32_le()?;
@@ -180,7 +181,7 @@ fn next_frame_chunk<'a>(r: &mut Reader<'a>) -> Result<Option<Chunk<'a>>, Error> 
 }
 
 /// Writes a chunk: header, payload, a zero pad byte when the payload is odd. Returns its length.
-fn write_chunk(kind: [u8; 4], data: &[u8], out: &mut Vec<u8>) -> usize {
+fn write_chunk(kind: [u8; 4], data: &[u8], out: &mut impl Sink) -> usize {
     let Ok(len) = u32::try_from(data.len()) else {
         return 0; // cannot happen: every payload written came from a u32 size or a constant
     };
@@ -195,7 +196,7 @@ fn write_chunk(kind: [u8; 4], data: &[u8], out: &mut Vec<u8>) -> usize {
 
 /// Writes a VP8X chunk for a `width` × `height` canvas; returns the output offset of its
 /// flags byte, for patching once the walk knows what remains.
-fn write_vp8x(flags: u8, width: u32, height: u32, out: &mut Vec<u8>) -> usize {
+fn write_vp8x(flags: u8, width: u32, height: u32, out: &mut impl Sink) -> usize {
     let mut body = [0u8; VP8X_BODY];
     body[0] = flags;
     body[4..7].copy_from_slice(&width.saturating_sub(1).to_le_bytes()[..3]);
@@ -207,7 +208,7 @@ fn write_vp8x(flags: u8, width: u32, height: u32, out: &mut Vec<u8>) -> usize {
 
 /// Writes the EXIF chunk holding only the orientation of `data`'s EXIF, when it has one
 /// other than 1. Returns its length (0 when nothing was written).
-fn write_orientation(data: &[u8], out: &mut Vec<u8>) -> usize {
+fn write_orientation(data: &[u8], out: &mut impl Sink) -> usize {
     // The container spec wants the TIFF header first; some writers prefix `Exif\0\0`.
     let tiff = data.strip_prefix(b"Exif\0\0").unwrap_or(data);
     match exif::read_orientation(tiff) {
@@ -224,8 +225,9 @@ fn removed_if(report: &mut Report, kind: Kinds, len: usize) {
 }
 
 /// Fills in a size placeholder with the number of bytes written after it.
-fn patch_size(size: SizeField, out: &mut [u8], offset: usize) -> Result<(), Error> {
-    if size.patch_le(out, size.bytes_after(out)) {
+fn patch_size(size: SizeField, out: &mut impl Sink, offset: usize) -> Result<(), Error> {
+    let after = size.bytes_after(&*out);
+    if size.patch_le(out, after) {
         Ok(())
     } else {
         Err(Error::Unsupported {
@@ -318,7 +320,7 @@ fn simple<'a>(
     r: &mut Reader<'a>,
     opts: &Options,
     report: &mut Report,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
 ) -> Result<(), Error> {
     let body_start = out.len();
     let bits = read_bitstream(image, opts)?;
@@ -355,7 +357,7 @@ fn simple<'a>(
             write_chunk(*b"ICCP", profile, out);
         }
         let moved = out.len().saturating_sub(tail);
-        if let Some(body) = out.get_mut(body_start..) {
+        if let Some(body) = out.written().get_mut(body_start..) {
             body.rotate_right(moved);
         }
     }
@@ -379,7 +381,7 @@ fn extended<'a>(
     r: &mut Reader<'a>,
     opts: &Options,
     report: &mut Report,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
 ) -> Result<(), Error> {
     let mut body = vp8x.body.clone();
     if body.remaining() < VP8X_BODY {
@@ -433,7 +435,7 @@ fn extended<'a>(
     if !walk.has_image {
         return Err(r.malformed("no VP8 or VP8L image in the file"));
     }
-    if let Some(byte) = out.get_mut(flags_at) {
+    if let Some(byte) = out.written().get_mut(flags_at) {
         *byte = walk.flags;
     }
     report.frames = walk.frames.max(1);
@@ -446,7 +448,7 @@ fn rewrite(
     opts: &Options,
     walk: &mut Walk,
     report: &mut Report,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
 ) -> Result<(), Error> {
     let raw = chunk.disk_len();
     match &chunk.kind {
@@ -498,7 +500,7 @@ fn rewrite_frame(
     chunk: &Chunk<'_>,
     opts: &Options,
     report: &mut Report,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
 ) -> Result<bool, Error> {
     let mut body = chunk.body.clone();
     let Ok(header) = body.array::<ANMF_HEADER>() else {

@@ -1,8 +1,9 @@
 //! Allocations per call, counted by a counting global allocator (`allocation-counter`, which
 //! counts the current thread only): `strip` makes exactly one, the output, sized once from the
 //! input (never grown by doubling, never copied through an intermediate buffer); `strip_into`
-//! makes none when the caller's buffer is large enough, and keeps using that buffer. (HEIF
-//! and AVIF also allocate their bounded tables, freed before the call returns.)
+//! makes none when the caller's buffer is large enough, and keeps using that buffer;
+//! `strip_to_slice` makes none at all. (HEIF and AVIF also allocate their bounded tables,
+//! freed before the call returns.)
 //!
 //! Inputs: small images of every stripped format with metadata, built here, and every file of
 //! `../shared/corpus` that strips (with and without `Keep::DISPLAY`).
@@ -153,6 +154,16 @@ fn check(name: &str, input: &[u8], stripper: &Stripper) -> bool {
     if !tables_allowed {
         assert_eq!(into.count_total, 0, "{name}: strip_into allocated {into:?}");
     }
+
+    let mut slice = vec![0; imgstrip::max_output_len(input.len())];
+    let mut len = 0;
+    let sliced = measure(|| len = stripper.strip_to_slice(input, &mut slice).unwrap().0);
+    assert_eq!(&slice[..len], &first.data[..], "{name}");
+    assert_eq!(
+        (sliced.count_total, sliced.bytes_total),
+        (into.count_total, into.bytes_total),
+        "{name}: strip_to_slice allocated {sliced:?}, strip_into {into:?}"
+    );
 
     let mut data = None;
     let info = measure(|| data = Some(stripper.strip(input).unwrap().data));

@@ -1177,7 +1177,8 @@ fn mutate(mut data: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
     data
 }
 
-/// A hostile input must give Ok or a typed Err, never a panic. An Ok output is stable, of
+/// A hostile input must give Ok or a typed Err, never a panic, and the same from
+/// `strip_to_slice` as from `strip`. An Ok output is stable, of
 /// the same format, re-walks with no metadata left, and is no larger than the input (under
 /// `Keep::DISPLAY`, but for the few bytes a rewritten unit may add).
 fn check_survives(input: &[u8]) -> Result<(), TestCaseError> {
@@ -1185,7 +1186,18 @@ fn check_survives(input: &[u8]) -> Result<(), TestCaseError> {
         (Stripper::new(), Allow::NONE, 0),
         (Stripper::new().keep(Keep::DISPLAY), Allow::DISPLAY, 64),
     ] {
-        let Ok(out) = stripper.strip(input) else {
+        let stripped = stripper.strip(input);
+        let mut buf = vec![0; imgstrip::max_output_len(input.len())];
+        let by_slice = stripper.strip_to_slice(input, &mut buf);
+        match (&stripped, by_slice) {
+            (Ok(a), Ok((len, report))) => prop_assert!(
+                a.data[..] == buf[..len] && a.report == report,
+                "strip_to_slice wrote something else"
+            ),
+            (Err(a), Err(b)) => prop_assert_eq!(a, &b),
+            (a, b) => prop_assert!(false, "strip {:?}, strip_to_slice {:?}", a, b),
+        }
+        let Ok(out) = stripped else {
             continue;
         };
         let out = out.data;

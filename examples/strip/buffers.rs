@@ -1,12 +1,13 @@
-//! The two buffers a worker reuses from file to file: the input, read whole, and the output.
+//! The two buffers a worker reuses from file to file: the input, read whole, and the output,
+//! which `Stripper::strip_to_slice` fills.
 //!
 //! Most of the time of a one-file run goes to the kernel handing out fresh memory one 4 KiB
 //! page at a time (a 12 MP JPEG: about 2,300 page faults for the input and the output, more
-//! time than reading, stripping and writing together). So the input is read into an
-//! anonymous mapping that asks for 2 MiB pages where the kernel allows it (`madvise`, safe
-//! through memmap2), both buffers are reused for every file a worker strips, and neither is
-//! given back at the end: the process exits right after, and unmapping them page by page
-//! took 4 ms of a 14 ms run.
+//! time than reading, stripping and writing together). So both buffers are anonymous
+//! mappings that ask for 2 MiB pages where the kernel allows it (`madvise`, safe through
+//! memmap2), both are reused for every file a worker strips, and neither is given back at
+//! the end: the process exits right after, and unmapping them page by page took 4 ms of a
+//! 14 ms run.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -14,22 +15,34 @@ use std::path::Path;
 
 use memmap2::{Advice, MmapMut, MmapOptions};
 
-/// From this size on the input buffer asks for huge pages.
+/// From this size on a buffer asks for huge pages.
 const HUGE_PAGE: usize = 2 << 20;
 
-/// The smallest input buffer, so that a run over small files maps once.
-const MIN_INPUT: usize = 1 << 20;
+/// The smallest buffer, so that a run over small files maps once.
+const MIN_BUFFER: usize = 1 << 20;
 
 #[derive(Default)]
 pub struct Buffers {
-    input: Option<Input>,
-    /// For a file longer than its size said (it grew while being read, or is not a regular
-    /// file): the whole file, read the ordinary way.
-    spill: Vec<u8>,
-    pub out: Vec<u8>,
+    pub input: InputBuffer,
+    pub output: Buffer,
 }
 
 impl Buffers {
+    /// The process is about to exit: the kernel takes the memory back faster than `munmap`.
+    pub fn leak(self) {
+        std::mem::forget(self);
+    }
+}
+
+#[derive(Default)]
+pub struct InputBuffer {
+    whole: Buffer,
+    /// For a file longer than its size said (it grew while being read, or is not a regular
+    /// file): the whole file, read the ordinary way.
+    spill: Vec<u8>,
+}
+
+impl InputBuffer {
     /// Reads the whole file at `path`.
     pub fn read(&mut self, path: &Path) -> io::Result<&[u8]> {
         let mut file = File::open(path)?;
@@ -37,13 +50,7 @@ impl Buffers {
         let size = usize::try_from(size).map_err(|_| io::Error::other("file too large"))?;
         // One byte more than the size, to see whether the file is longer than it said.
         let wanted = size.saturating_add(1);
-        if self.input.as_ref().is_none_or(|i| i.capacity() < wanted) {
-            self.input = Some(Input::new(wanted)?);
-        }
-        let Some(input) = self.input.as_mut() else {
-            return Err(io::Error::other("no input buffer"));
-        };
-        let buffer = input.bytes(wanted);
+        let buffer = self.whole.get(wanted)?;
         let n = read_full(&mut file, buffer)?;
         if n < wanted {
             return Ok(buffer.get(..n).unwrap_or_default());
@@ -53,26 +60,40 @@ impl Buffers {
         file.read_to_end(&mut self.spill)?;
         Ok(&self.spill)
     }
+}
 
-    /// The process is about to exit: the kernel takes the memory back faster than `free`.
-    pub fn leak(self) {
-        std::mem::forget(self);
+/// A buffer that grows by mapping anew when a file needs more than it has.
+#[derive(Default)]
+pub struct Buffer {
+    map: Option<Mapping>,
+}
+
+impl Buffer {
+    /// The first `len` bytes.
+    pub fn get(&mut self, len: usize) -> io::Result<&mut [u8]> {
+        if self.map.as_ref().is_none_or(|m| m.capacity() < len) {
+            self.map = Some(Mapping::new(len)?);
+        }
+        match self.map.as_mut() {
+            Some(map) => Ok(map.bytes(len)),
+            None => Err(io::Error::other("no buffer")),
+        }
     }
 }
 
 /// An anonymous mapping whose usable part starts on a huge-page boundary: the kernel backs
 /// only whole aligned 2 MiB stretches with huge pages, and `mmap` aligns to 4 KiB.
-struct Input {
+struct Mapping {
     map: MmapMut,
     start: usize,
 }
 
-impl Input {
+impl Mapping {
     fn new(len: usize) -> io::Result<Self> {
-        let len = len.max(MIN_INPUT);
+        let len = len.max(MIN_BUFFER);
         if len < HUGE_PAGE {
             let map = MmapOptions::new().len(len).map_anon()?;
-            return Ok(Input { map, start: 0 });
+            return Ok(Mapping { map, start: 0 });
         }
         let map = MmapOptions::new()
             .len(len.saturating_add(HUGE_PAGE))
@@ -81,7 +102,7 @@ impl Input {
         let _ = map.advise(Advice::HugePage);
         let address = map.as_ptr() as usize;
         let start = address.next_multiple_of(HUGE_PAGE) - address;
-        Ok(Input { map, start })
+        Ok(Mapping { map, start })
     }
 
     fn capacity(&self) -> usize {

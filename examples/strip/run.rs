@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use imgstrip::{Error, Report, Stripper};
+use imgstrip::{max_output_len, Error, Report, Stripper};
 
 use crate::buffers::Buffers;
 
@@ -142,26 +142,26 @@ fn strip_file(
     buffers: &mut Buffers,
 ) -> Result<Outcome, String> {
     let input = &job.input;
-    let mut out = std::mem::take(&mut buffers.out);
-    let data = match buffers.read(input) {
-        Ok(data) => data,
-        Err(e) => {
-            buffers.out = out;
-            return Err(format!("cannot read: {e}"));
-        }
-    };
-    let result = stripper.strip_into(data, &mut out);
+    let data = buffers
+        .input
+        .read(input)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let out = buffers
+        .output
+        .get(max_output_len(data.len()))
+        .map_err(|e| format!("no memory for the output: {e}"))?;
     let before = data.len();
-    let outcome = match result {
+    match stripper.strip_to_slice(data, out) {
         // In a walked folder, files that are not images are left alone.
         Err(Error::UnknownFormat) if job.root.is_some() => {
             Ok(skipped(input, "not an image (unknown format)", false))
         }
         Err(e) => Err(e.to_string()),
-        Ok(report) => finish(args, job, target, &report, (before, &out)),
-    };
-    buffers.out = out;
-    outcome
+        Ok((len, report)) => {
+            let out = out.get(..len).unwrap_or_default();
+            finish(args, job, target, &report, (before, out))
+        }
+    }
 }
 
 /// Writes a stripped file (unless it is a dry run) and says what happened.

@@ -1,6 +1,7 @@
 //! The first byte picks the Keep flags, the limits and the ignore flag; the rest is the input.
 //! Same invariants as `strip`, except that a Keep flag may let the output grow, by at most the
-//! 64 bytes of slack the output buffer is reserved with.
+//! 64 bytes of slack the output buffer is reserved with. `strip_to_slice` into a buffer of
+//! `max_output_len` bytes gives the same bytes, report or error.
 #![no_main]
 
 use imgstrip::{detect, Keep, Limits, Stripper};
@@ -20,9 +21,12 @@ fuzz_target!(|data: &[u8]| {
         .keep(keep)
         .limits(limits)
         .ignore_limit_errors(choice & 0b1000 != 0);
+    let mut buf = vec![0; imgstrip::max_output_len(input.len())];
+    let by_slice = stripper.strip_to_slice(input, &mut buf);
     let out = match stripper.strip(input) {
         Ok(out) => out,
         Err(e) => {
+            assert_eq!(by_slice, Err(e.clone()), "strip_to_slice fails otherwise");
             assert!(
                 e.offset() <= input.len(),
                 "error offset past the input: {e}"
@@ -30,6 +34,13 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
+    match by_slice {
+        Ok((len, report)) => assert!(
+            buf.get(..len) == Some(&out.data[..]) && report == out.report,
+            "strip_to_slice wrote something else"
+        ),
+        Err(e) => panic!("strip_to_slice failed where strip did not: {e}"),
+    }
     if keep.is_empty() {
         assert!(out.data.len() <= input.len(), "output grew");
     }

@@ -51,6 +51,7 @@
 //! - Errors from the embedded JPEG / PNG walker are reported as BMP errors at their
 //!   absolute offset in the BMP file.
 
+use crate::sink::Sink;
 use std::ops::Range;
 
 use crate::reader::Reader;
@@ -101,7 +102,7 @@ fn verdict(unit: Unit, keep: Keep) -> Verdict {
     }
 }
 
-pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<Report, Error> {
+pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
     let mut r = Reader::new(input, Format::Bmp);
     let mut report = Report::new(Format::Bmp);
     if &r.array::<2>()? != b"BM" {
@@ -156,7 +157,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<R
     rewrite_dib(
         &dib,
         kept_profile.is_some(),
-        out.as_mut_slice(),
+        out.written(),
         dib_at,
         &mut report,
     );
@@ -178,7 +179,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<R
             _ => to_u32(pixels_out, FILE_HEADER.saturating_add(BI_SIZE_IMAGE))?,
         };
         put(
-            out,
+            out.written(),
             dib_at.saturating_add(BI_SIZE_IMAGE),
             &size_image.to_le_bytes(),
         );
@@ -188,11 +189,19 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut Vec<u8>) -> Result<R
             out.len().saturating_sub(dib_at),
             FILE_HEADER.saturating_add(PROFILE_DATA),
         )?;
-        put(out, dib_at.saturating_add(PROFILE_DATA), &at.to_le_bytes());
+        put(
+            out.written(),
+            dib_at.saturating_add(PROFILE_DATA),
+            &at.to_le_bytes(),
+        );
         crate::out::copy(out, profile);
     }
     let size = to_u32(out.len().saturating_sub(base), BF_SIZE)?;
-    put(out, base.saturating_add(BF_SIZE), &size.to_le_bytes());
+    put(
+        out.written(),
+        base.saturating_add(BF_SIZE),
+        &size.to_le_bytes(),
+    );
 
     let profile = dib.profile.as_ref();
     account(
@@ -248,7 +257,7 @@ fn take(input: &[u8], start: usize, len: usize) -> Result<&[u8], Error> {
 }
 
 /// Copies a unit the verdict keeps and returns its length; records one it drops.
-fn copy(unit: Unit, bytes: &[u8], keep: Keep, out: &mut Vec<u8>, report: &mut Report) -> usize {
+fn copy(unit: Unit, bytes: &[u8], keep: Keep, out: &mut impl Sink, report: &mut Report) -> usize {
     match verdict(unit, keep) {
         Verdict::Drop(kind) => {
             report.removed(kind, bytes.len());

@@ -5,6 +5,7 @@ use super::dib::{Dib, Encoding, BI_SIZE_IMAGE, BI_WIDTH};
 use super::{take, FILE_HEADER};
 use crate::format::PNG_SIGNATURE;
 use crate::reader::Reader;
+use crate::sink::Sink;
 use crate::stripper::Options;
 use crate::{Error, Format, Report};
 
@@ -116,7 +117,7 @@ pub(super) fn strip_embedded(
     at: usize,
     encoding: Encoding,
     opts: &Options,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
     report: &mut Report,
 ) -> Result<usize, Error> {
     let before = out.len();
@@ -174,6 +175,12 @@ fn nested(e: Error, base: usize, name: &str) -> Error {
             limit,
             value,
             max,
+        },
+        // Only `Stripper::strip_to_slice` makes this one, after the walk.
+        Error::OutputTooSmall { len, needed, .. } => Error::OutputTooSmall {
+            format,
+            len,
+            needed,
         },
     }
 }

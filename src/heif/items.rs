@@ -8,6 +8,7 @@ use super::boxes::{cstring, full_box, next_box, Bmff};
 use super::relocate::{Layout, Patch};
 use crate::out::{begin_full_box, end_box, put_uint};
 use crate::reader::Reader;
+use crate::sink::Sink;
 use crate::Error;
 
 /// One `infe` entry.
@@ -110,7 +111,7 @@ fn read_infe<'a>(b: &Bmff<'a>) -> Result<Item<'a>, Error> {
 
 /// Writes `iinf` with the items `keep` accepts, each with an empty name.
 pub(super) fn write_iinf(
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
     iinf: &Iinf<'_>,
     keep: impl Fn(u32) -> bool,
     fmt: crate::Format,
@@ -308,7 +309,7 @@ pub(super) struct IlocSizes {
 /// File offsets (construction method 0) are left as placeholders in `patches`; `idat`
 /// offsets (method 1) are mapped through `idat` at once.
 pub(super) fn write_iloc(
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
     iloc: &Iloc,
     keep: impl Fn(u32) -> bool,
     sizes: IlocSizes,

@@ -6,6 +6,7 @@ use super::items::{self, Iinf, Iloc, IlocSizes};
 use super::relations::{self, Ipma, Iref};
 use super::relocate::{Layout, Patch};
 use crate::out::{begin_box, begin_full_box, end_box};
+use crate::sink::Sink;
 use crate::{Error, Kinds, Report};
 
 /// The parsed `meta` box (ISO 14496-12 § 8.11.1).
@@ -133,7 +134,7 @@ pub(super) struct Plan<'p, 'a> {
 
 pub(super) fn emit_meta(
     p: &Plan<'_, '_>,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
     patches: &mut Vec<Patch>,
     report: &mut Report,
 ) -> Result<(), Error> {
@@ -199,7 +200,7 @@ pub(super) fn emit_meta(
 
 /// Writes `hdlr` (ISO 14496-12 § 8.4.3) with its name emptied and reserved fields zeroed.
 pub(super) fn write_hdlr(
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
     b: &Bmff<'_>,
     report: &mut Report,
 ) -> Result<(), Error> {

@@ -13,6 +13,7 @@
 
 use super::boxes::Bmff;
 use crate::out::{begin_box, end_box};
+use crate::sink::Sink;
 use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
@@ -112,7 +113,7 @@ pub(super) fn strip(
     ftyp: &Bmff<'_>,
     mini: &Bmff<'_>,
     opts: &Options,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
     report: &mut Report,
 ) -> Result<(), Error> {
     let format = report.format;

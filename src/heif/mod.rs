@@ -48,6 +48,7 @@ mod relocate;
 mod tests;
 mod track;
 
+use crate::sink::Sink;
 use std::borrow::Cow;
 
 use boxes::{full_box, next_box, read_header, Bmff};
@@ -133,7 +134,7 @@ pub(crate) fn strip(
     input: &[u8],
     format: Format,
     opts: &Options,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
 ) -> Result<Report, Error> {
     let mut report = Report::new(format);
     let top = read_top(input, format, &mut report)?;
@@ -250,7 +251,7 @@ fn strip_items(
     top: &TopLevel<'_>,
     meta_box: Option<&Bmff<'_>>,
     opts: &Options,
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
     report: &mut Report,
 ) -> Result<(), Error> {
     let fmt = report.format;
@@ -344,7 +345,7 @@ fn strip_items(
     let base = u64::try_from(out.len())
         .unwrap_or(u64::MAX)
         .saturating_sub(file.len());
-    relocate::apply(out, &patches, &file, base, fmt)
+    relocate::apply(out.written(), &patches, &file, base, fmt)
 }
 
 /// Kept item extents and sample chunks must lie inside an `mdat`. Bytes anywhere else are
@@ -620,7 +621,7 @@ fn rewrite_jpeg_items(
 }
 
 /// Writes one `mdat` holding the kept spans back to back, with a 64-bit size if needed.
-fn write_mdat(input: &[u8], pieces: &[Piece], layout: &Layout, out: &mut Vec<u8>) {
+fn write_mdat(input: &[u8], pieces: &[Piece], layout: &Layout, out: &mut impl Sink) {
     let payload = layout.len();
     match u32::try_from(payload.saturating_add(8)) {
         Ok(size) => {

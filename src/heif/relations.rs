@@ -6,6 +6,7 @@
 use super::boxes::{full_box, next_box, Bmff};
 use crate::out::{begin_box, begin_full_box, end_box, put_uint};
 use crate::reader::Reader;
+use crate::sink::Sink;
 use crate::Error;
 
 /// One reference of `iref`; its targets are `to[first..first + count]`.
@@ -72,7 +73,7 @@ pub(super) fn read_iref(b: &Bmff<'_>) -> Result<Iref, Error> {
 
 /// Writes `iref` without references from or to dropped items; nothing when none is left.
 pub(super) fn write_iref(
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
     iref: &Iref,
     keep: impl Fn(u32) -> bool,
     fmt: crate::Format,
@@ -188,7 +189,7 @@ pub(super) fn read_ipma(b: &Bmff<'_>) -> Result<Ipma, Error> {
 /// Writes `ipma` for the kept items, each property index mapped through `remap`
 /// (`remap[old] == 0`: the property is gone, and so is the association).
 pub(super) fn write_ipma(
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
     ipma: &Ipma,
     keep: impl Fn(u32) -> bool,
     remap: &[u16],
@@ -250,7 +251,7 @@ pub(super) fn check_dinf(b: &Bmff<'_>) -> Result<(), Error> {
 /// Writes `grpl` (ISO 14496-12 § 8.18.3) without the entity ids `keep` rejects; groups left
 /// empty go, and so does a `grpl` left empty.
 pub(super) fn write_grpl(
-    out: &mut Vec<u8>,
+    out: &mut impl Sink,
     b: &Bmff<'_>,
     keep: impl Fn(u32) -> bool,
     fmt: crate::Format,

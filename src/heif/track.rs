@@ -11,6 +11,7 @@ use super::meta::write_hdlr;
 use super::relocate::Patch;
 use crate::out::{begin_box, begin_full_box, end_box};
 use crate::reader::Reader;
+use crate::sink::Sink;
 use crate::stripper::{Keep, Options};
 use crate::{Error, Kinds, Report};
 
@@ -237,21 +238,21 @@ fn plan_chunks(trak: &Bmff<'_>, ranges: &mut Vec<(u64, u64)>) -> Result<u32, Err
 }
 
 /// What the `moov` rewrite needs from the caller.
-pub(super) struct Emit<'o> {
-    pub(super) out: &'o mut Vec<u8>,
+pub(super) struct Emit<'o, S: Sink> {
+    pub(super) out: &'o mut S,
     pub(super) patches: &'o mut Vec<Patch>,
     pub(super) keep: Keep,
     pub(super) report: &'o mut Report,
 }
 
 /// Writes `moov` without metadata, chunk offsets as placeholders.
-pub(super) fn emit(moov: &Bmff<'_>, e: &mut Emit<'_>) -> Result<(), Error> {
+pub(super) fn emit(moov: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
     let at = begin_box(e.out, *b"moov");
     container(&moov.body, Level::Moov, e)?;
     end_box(e.out, at, moov.body.format())
 }
 
-fn container(body: &Reader<'_>, level: Level, e: &mut Emit<'_>) -> Result<(), Error> {
+fn container(body: &Reader<'_>, level: Level, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
     let mut r = body.clone();
     while let Some(b) = next_box(&mut r)? {
         let inner = match (level, &b.kind) {
@@ -294,7 +295,7 @@ fn container(body: &Reader<'_>, level: Level, e: &mut Emit<'_>) -> Result<(), Er
 
 /// Copies `mvhd`/`tkhd`/`mdhd` with creation and modification times zeroed (they open the
 /// body: two 32-bit fields in version 0, two 64-bit fields in version 1).
-fn zero_times(b: &Bmff<'_>, e: &mut Emit<'_>) -> Result<(), Error> {
+fn zero_times(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
     let mut r = b.body.clone();
     let (version, _) = full_box(&mut r)?;
     let times = r.bytes(if version == 1 { 16 } else { 8 })?;
@@ -306,12 +307,12 @@ fn zero_times(b: &Bmff<'_>, e: &mut Emit<'_>) -> Result<(), Error> {
         .get(..r.pos().saturating_sub(b.offset).saturating_sub(times.len()))
         .unwrap_or_default();
     e.out.extend_from_slice(head);
-    e.out.resize(e.out.len().saturating_add(times.len()), 0);
+    e.out.zeros(times.len());
     e.out.extend_from_slice(r.rest());
     Ok(())
 }
 
-fn chunk_offsets(b: &Bmff<'_>, e: &mut Emit<'_>) -> Result<(), Error> {
+fn chunk_offsets(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
     let mut r = b.body.clone();
     let (version, flags) = full_box(&mut r)?;
     let count = r.u32_be()?;
@@ -328,7 +329,7 @@ fn chunk_offsets(b: &Bmff<'_>, e: &mut Emit<'_>) -> Result<(), Error> {
             width,
             old,
         });
-        e.out.resize(e.out.len().saturating_add(width), 0);
+        e.out.zeros(width);
     }
     end_box(e.out, at, b.body.format())
 }
@@ -356,7 +357,7 @@ const VISUAL_ENTRY_LEN: usize = 78;
 /// Where `compressorname` (32 bytes, the encoder's name) sits in a visual entry body.
 const COMPRESSOR_NAME: std::ops::Range<usize> = 42..74;
 
-fn sample_descriptions(b: &Bmff<'_>, e: &mut Emit<'_>) -> Result<(), Error> {
+fn sample_descriptions(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
     let mut r = b.body.clone();
     let (version, flags) = full_box(&mut r)?;
     let count = r.u32_be()?;

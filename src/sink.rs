@@ -1,0 +1,173 @@
+//! Where a walker writes the output: a growable `Vec` ([`Stripper::strip`] and
+//! [`Stripper::strip_into`]) or a caller's fixed slice ([`Stripper::strip_to_slice`], which
+//! allocates nothing). The walkers are generic over [`Sink`], so each gets its own copy of the
+//! code and the `Vec` path is what it was before there was a second sink.
+//!
+//! [`Stripper::strip`]: crate::Stripper::strip
+//! [`Stripper::strip_into`]: crate::Stripper::strip_into
+//! [`Stripper::strip_to_slice`]: crate::Stripper::strip_to_slice
+
+/// An append-only byte buffer whose written bytes can be patched in place.
+pub(crate) trait Sink {
+    /// How many bytes have been written (for a full [`SliceSink`], how many would have been).
+    fn len(&self) -> usize;
+
+    /// Appends `bytes`.
+    fn extend_from_slice(&mut self, bytes: &[u8]);
+
+    /// Appends one byte.
+    fn push(&mut self, byte: u8) {
+        self.extend_from_slice(&[byte]);
+    }
+
+    /// Appends `count` zero bytes.
+    fn zeros(&mut self, count: usize);
+
+    /// Makes room for `additional` more bytes at once, where the sink can grow.
+    fn reserve(&mut self, _additional: usize) {}
+
+    /// The bytes written so far, to patch size fields and rewrite copied headers.
+    fn written(&mut self) -> &mut [u8];
+
+    /// The address the next byte goes to ([`crate::out::copy`] splits copies that land just
+    /// past their source modulo 4096).
+    fn next_addr(&self) -> usize;
+}
+
+impl Sink for Vec<u8> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        Vec::extend_from_slice(self, bytes);
+    }
+
+    fn push(&mut self, byte: u8) {
+        Vec::push(self, byte);
+    }
+
+    fn zeros(&mut self, count: usize) {
+        self.resize(Vec::len(self).saturating_add(count), 0);
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        self.reserve_exact(additional);
+    }
+
+    fn written(&mut self) -> &mut [u8] {
+        self
+    }
+
+    fn next_addr(&self) -> usize {
+        self.as_ptr().addr().wrapping_add(Vec::len(self))
+    }
+}
+
+/// A caller's slice, filled from the start. A write that does not fit is dropped and the
+/// sink remembers it overflowed; it goes on counting, so that when the walk ends
+/// [`SliceSink::len`] says how long the output would have been.
+pub(crate) struct SliceSink<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+    overflowed: bool,
+}
+
+impl<'a> SliceSink<'a> {
+    pub(crate) fn new(buf: &'a mut [u8]) -> Self {
+        SliceSink {
+            buf,
+            len: 0,
+            overflowed: false,
+        }
+    }
+
+    /// Whether some write did not fit: the slice does not hold the output.
+    pub(crate) fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
+    /// The room for the next `count` bytes, or `None` (and the sink marked overflowed) when
+    /// they do not fit. Counts them either way.
+    fn claim(&mut self, count: usize) -> Option<&mut [u8]> {
+        let start = self.len;
+        let end = start.saturating_add(count);
+        self.len = end;
+        let room = self.buf.get_mut(start..end);
+        self.overflowed |= room.is_none();
+        if self.overflowed {
+            None
+        } else {
+            room
+        }
+    }
+}
+
+impl Sink for SliceSink<'_> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        if let Some(room) = self.claim(bytes.len()) {
+            room.copy_from_slice(bytes);
+        }
+    }
+
+    fn zeros(&mut self, count: usize) {
+        if let Some(room) = self.claim(count) {
+            room.fill(0);
+        }
+    }
+
+    fn written(&mut self) -> &mut [u8] {
+        let len = self.len.min(self.buf.len());
+        self.buf.get_mut(..len).unwrap_or_default()
+    }
+
+    fn next_addr(&self) -> usize {
+        self.buf.as_ptr().addr().wrapping_add(self.len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fill(sink: &mut impl Sink) {
+        sink.extend_from_slice(b"RIFF");
+        sink.zeros(4);
+        sink.push(b'W');
+        if let Some(size) = sink.written().get_mut(4..8) {
+            size.copy_from_slice(&[1, 0, 0, 0]);
+        }
+        sink.extend_from_slice(b"EBP");
+    }
+
+    #[test]
+    fn a_slice_holds_what_a_vec_holds() {
+        let mut vec = Vec::new();
+        fill(&mut vec);
+        let mut buf = [0xEE; 16];
+        let mut sink = SliceSink::new(&mut buf);
+        fill(&mut sink);
+        assert!(!sink.overflowed());
+        assert_eq!(sink.len(), vec.len());
+        assert_eq!(sink.written(), &vec[..]);
+        assert_eq!(&buf[..12], b"RIFF\x01\0\0\0WEBP");
+        assert_eq!(buf[12..], [0xEE; 4], "nothing written past the output");
+    }
+
+    #[test]
+    fn a_short_slice_overflows_and_still_counts() {
+        let mut buf = [0u8; 10];
+        let mut sink = SliceSink::new(&mut buf);
+        fill(&mut sink);
+        assert!(sink.overflowed());
+        assert_eq!(sink.len(), 12, "the length the output would have had");
+        // Once over, later writes are dropped even where they would fit.
+        sink.push(1);
+        assert_eq!(sink.len(), 13);
+        assert_eq!(sink.written(), b"RIFF\x01\0\0\0W\0");
+    }
+}
