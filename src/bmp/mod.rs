@@ -51,11 +51,11 @@
 //! - Errors from the embedded JPEG / PNG walker are reported as BMP errors at their
 //!   absolute offset in the BMP file.
 
-use crate::sink::Sink;
 use std::ops::Range;
 
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::sink::Sink;
 use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 

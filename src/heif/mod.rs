@@ -40,6 +40,7 @@
 
 mod boxes;
 mod items;
+mod jpeg_items;
 mod meta;
 mod mini;
 mod relations;
@@ -48,16 +49,15 @@ mod relocate;
 mod tests;
 mod track;
 
-use crate::sink::Sink;
-use std::borrow::Cow;
-
 use boxes::{full_box, next_box, read_header, Bmff};
 use items::{IlocSizes, Item};
+use jpeg_items::{rewrite_jpeg_items, Piece};
 use meta::{emit_meta, read_meta, Kept, Meta, Plan};
 use relocate::Layout;
 
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::sink::Sink;
 use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
@@ -290,7 +290,7 @@ fn strip_items(
         track::plan(moov, opts, &mut file, report)?;
     }
     let len = u64::try_from(input.len()).unwrap_or(u64::MAX);
-    // Rewritten JPEG items sit past the input's end (see `rewrite_jpeg_items`).
+    // Rewritten JPEG items sit past the input's end (see `jpeg_items`).
     let virtual_piece = |start: u64| pieces.binary_search_by_key(&start, |p| p.start).is_ok();
     if let Some(&(start, end)) = file
         .iter()
@@ -512,112 +512,6 @@ fn plan_extents(meta: &Meta<'_>, kept: &Kept, format: Format) -> Result<Ranges, 
         }
     }
     Ok((file, idat, long))
-}
-
-/// A JPEG-coded item rewritten without its metadata, and the place past the input's end
-/// it is given in the layout.
-struct Piece {
-    start: u64,
-    bytes: Vec<u8>,
-}
-
-/// JPEG-coded items (`jpeg`, ISO 23008-12 Annex H; Canon's preview images) are whole JPEG
-/// files and can hold APP1 Exif, XMP, ICC or comments of their own: each kept one with its
-/// data in the file goes through the JPEG walker, under the same options. One that changes
-/// is written whole at the end of the new `mdat`: its `iloc` entry gets a single extent
-/// at an offset past the input's end and every extent (one byte apart from them and from
-/// each other, so they never merge with a real span), which the layout maps like any
-/// other. A JPEG item in `idat` is left as it is.
-fn rewrite_jpeg_items(
-    input: &[u8],
-    meta: &mut Meta<'_>,
-    kept: &Kept,
-    opts: &Options,
-    report: &mut Report,
-) -> Result<Vec<Piece>, Error> {
-    let mut pieces = Vec::new();
-    let items = meta.iinf.iter().flat_map(|i| &i.items);
-    let mut ids: Vec<u32> = items
-        .filter(|i| &i.kind == b"jpeg" && kept.has(i.id))
-        .map(|i| i.id)
-        .collect();
-    ids.sort_unstable();
-    let Some(iloc) = meta.iloc.as_mut() else {
-        return Ok(pieces);
-    };
-    // Past the input and past every extent, so no real extent (even a bad one, which the
-    // extent checks report) starts where a piece does.
-    let ends = iloc
-        .extents
-        .iter()
-        .map(|e| e.offset.saturating_add(e.length));
-    let far = ends.fold(u64::try_from(input.len()).unwrap_or(u64::MAX), u64::max);
-    let mut next = far.saturating_add(1);
-    // Items that share bytes could make the walker read (and the output hold) the same bytes
-    // many times over: all JPEG items together may not be larger than the input.
-    let mut budget = input.len();
-    let format = report.format;
-    let shared = |offset: usize| Error::Unsupported {
-        format,
-        offset,
-        what: "JPEG items larger than the file together",
-    };
-    for index in 0..iloc.locations.len() {
-        let Some(&loc) = iloc.locations.get(index) else {
-            continue;
-        };
-        if loc.method != 0 || ids.binary_search(&loc.id).is_err() {
-            continue;
-        }
-        // One extent (the usual case) is walked where it lies; only split items are joined.
-        let mut data: Cow<'_, [u8]> = Cow::Borrowed(&[]);
-        for e in iloc.extents_of(&loc) {
-            let end = e.offset.checked_add(e.length);
-            let range = usize::try_from(e.offset)
-                .ok()
-                .zip(end.and_then(|n| usize::try_from(n).ok()));
-            match range.and_then(|(a, b)| input.get(a..b)) {
-                Some(bytes) => {
-                    budget = budget
-                        .checked_sub(bytes.len())
-                        .ok_or_else(|| shared(loc.offset))?;
-                    if data.is_empty() {
-                        data = Cow::Borrowed(bytes);
-                    } else {
-                        data.to_mut().extend_from_slice(bytes);
-                    }
-                }
-                None => return Ok(pieces), // a cut item: the extent checks report it
-            }
-        }
-        let unsupported = Error::Unsupported {
-            format: report.format,
-            offset: loc.offset,
-            what: "a JPEG item that is not a whole JPEG",
-        };
-        if crate::detect(&data) != Some(Format::Jpeg) {
-            return Err(unsupported);
-        }
-        let mut bytes = Vec::with_capacity(data.len());
-        let inner = crate::jpeg::strip(&data, opts, &mut bytes).map_err(|_| unsupported)?;
-        if bytes == *data {
-            continue;
-        }
-        report.removed(inner.removed, 0);
-        let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-        if let Some(loc) = iloc.locations.get_mut(index) {
-            loc.first = iloc.extents.len();
-            loc.count = 1;
-        }
-        iloc.extents.push(items::Extent {
-            index: 0,
-            offset: next,
-            length,
-        });
-        pieces.push(Piece { start: next, bytes });
-        next = next.saturating_add(length).saturating_add(1);
-    }
-    Ok(pieces)
 }
 
 /// Writes one `mdat` holding the kept spans back to back, with a 64-bit size if needed.
