@@ -162,5 +162,15 @@ mod tests {
         );
         assert_eq!(e.offset(), 16);
         assert_eq!(e.format(), Some(Format::Png));
+        let e = Error::OutputTooSmall {
+            format: Format::WebP,
+            len: 10,
+            needed: 74,
+        };
+        assert_eq!(
+            e.to_string(),
+            "stripped WebP needs an output buffer of 74 bytes, given 10"
+        );
+        assert_eq!((e.offset(), e.format()), (0, Some(Format::WebP)));
     }
 }
