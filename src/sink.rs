@@ -1,7 +1,7 @@
 //! Where a walker writes the output: a growable `Vec` ([`Stripper::strip`] and
 //! [`Stripper::strip_into`]) or a caller's fixed slice ([`Stripper::strip_to_slice`], which
-//! allocates nothing). The walkers are generic over [`Sink`], so each gets its own copy of the
-//! code and the `Vec` path is what it was before there was a second sink.
+//! allocates nothing). The walkers are generic over [`Sink`]: each sink gets its own copy of
+//! the walker code, with no dynamic dispatch on the copy path.
 //!
 //! [`Stripper::strip`]: crate::Stripper::strip
 //! [`Stripper::strip_into`]: crate::Stripper::strip_into
