@@ -43,7 +43,8 @@ pub fn check(input: &[u8]) {
     check_with(&keep, input, false);
 }
 
-/// On `Ok`: the output strips again to itself, keeps its `detect()` format, and is no larger
+/// On `Ok`: the output strips again to itself (also through `strip_to_slice` into a buffer of
+/// the output's length), keeps its `detect()` format, and is no larger
 /// than the input (`strict`), or at most the 64 bytes of output slack larger (a `Keep` flag
 /// may rewrite a unit larger). On `Err`: the offset lies inside the input, or just past it.
 fn check_with(stripper: &Stripper, input: &[u8], strict: bool) {
@@ -68,6 +69,12 @@ fn check_with(stripper: &Stripper, input: &[u8], strict: bool) {
         .strip(&out.data)
         .unwrap_or_else(|e| panic!("output does not strip again: {e}"));
     assert!(again.data == out.data, "not idempotent");
+    // The same, into a slice exactly as long as the output.
+    let mut exact = vec![0; after];
+    let (len, _) = stripper
+        .strip_to_slice(&out.data, &mut exact)
+        .unwrap_or_else(|e| panic!("output does not strip again into its own length: {e}"));
+    assert!(len == after && exact == out.data, "strip_to_slice differs");
 }
 
 fn check_error(e: &Error, input: &[u8]) {
