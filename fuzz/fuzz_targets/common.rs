@@ -38,9 +38,15 @@ pub fn assemble(parts: &[Part], data: &[u8]) -> Option<Vec<u8>> {
 /// `Keep::DISPLAY` and no limits (which reach the rewrite paths and let huge frame counts
 /// and canvases through to the walk).
 pub fn check(input: &[u8]) {
-    check_with(&Stripper::new(), input, true);
+    check_default(input);
     let keep = Stripper::new().keep(Keep::DISPLAY).limits(Limits::none());
     check_with(&keep, input, false);
+}
+
+/// The invariants under the default options (what `strip(input, Limits::default())` does),
+/// the output no larger than the input.
+pub fn check_default(input: &[u8]) {
+    check_with(&Stripper::new(), input, true);
 }
 
 /// On `Ok`: the output strips again to itself (also through `strip_to_slice` into a buffer of
