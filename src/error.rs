@@ -129,7 +129,8 @@ impl fmt::Display for Limit {
             Limit::Height => "height",
             Limit::Pixels => "pixel count",
             Limit::AnimationPixels => "animation pixel count (width × height × frames)",
-            Limit::GifFrames => "GIF frame count",
+            // The message names the format first: "GIF frame count is 301, …".
+            Limit::GifFrames => "frame count",
         })
     }
 }

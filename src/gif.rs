@@ -30,11 +30,11 @@
 //!   the image is read: frame `max_gif_frames + 1`, or the frame that takes screen width ×
 //!   height × frames past `max_animation_pixels`, stops the walk there.
 
+use crate::options::{Keep, Options};
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::sink::Sink;
-use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
 /// Block introducers (GIF89a §§ 20, 23, 27).

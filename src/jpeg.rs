@@ -2,11 +2,11 @@
 //! what is image, leave out what is metadata, and cut at the first EOI.
 
 use crate::exif;
+use crate::options::{Keep, Options};
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::sink::Sink;
-use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
 const SOI: u8 = 0xD8;

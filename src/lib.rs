@@ -155,6 +155,7 @@ mod gif;
 mod heif;
 mod jpeg;
 mod limits;
+mod options;
 mod out;
 mod png;
 mod reader;
@@ -166,8 +167,9 @@ mod webp;
 pub use error::{Error, Limit};
 pub use format::{detect, Format};
 pub use limits::Limits;
+pub use options::{Keep, ParseKeepError};
 pub use report::{Kinds, Report};
-pub use stripper::{Keep, Stripped, Stripper};
+pub use stripper::{Stripped, Stripper};
 
 /// The longest output a strip of `input_len` bytes can have: the input's length plus 64
 /// bytes for what a walker writes anew when asked to keep something (a minimal EXIF holding

@@ -3,11 +3,11 @@
 
 use crate::crc32::Crc32;
 use crate::exif;
+use crate::options::{Keep, Options};
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::sink::Sink;
-use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
 /// Largest chunk length PNG allows (PNG § 5.3): 2^31 − 1.

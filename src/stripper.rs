@@ -1,34 +1,8 @@
 //! The options builder. This is the only place `ignore_limit_errors` is applied.
 
-use bitflags::bitflags;
-
+use crate::options::{Keep, Options};
 use crate::sink::{Sink, SliceSink};
 use crate::{detect, max_output_len, Error, Format, Limits, Report};
-
-bitflags! {
-    /// Metadata to keep instead of stripping. Empty by default: everything goes.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-    pub struct Keep: u32 {
-        /// Keep the EXIF Orientation (JPEG, PNG, WebP) as a minimal EXIF holding only that
-        /// tag, when the input had an orientation other than 1. HEIF keeps `irot`/`imir`
-        /// whatever the flags.
-        const ORIENTATION = 1 << 0;
-        /// Keep the ICC colour profile (JPEG APP2 `ICC_PROFILE` chunks, PNG `iCCP` under a
-        /// neutral name, the GIF `ICCRGBG1012` application extension, the first WebP `ICCP`,
-        /// a BMP V5 embedded profile; never a BMP linked profile, which is a path).
-        const ICC = 1 << 1;
-        /// `ORIENTATION | ICC`: what a viewer needs to show the picture as its author saw it,
-        /// and nothing that identifies the author. Recommended for photos.
-        const DISPLAY = Self::ORIENTATION.bits() | Self::ICC.bits();
-    }
-}
-
-/// What the format walkers see of the options.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Options {
-    pub(crate) keep: Keep,
-    pub(crate) limits: Limits,
-}
 
 /// The stripped image and what was removed from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,15 +37,6 @@ pub struct Stripped {
 pub struct Stripper {
     opts: Options,
     ignore_limit_errors: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            keep: Keep::empty(),
-            limits: Limits::default(),
-        }
-    }
 }
 
 impl Stripper {

@@ -35,11 +35,11 @@
 //! - Frame sizes in ANMF headers go through the same canvas limits as the VP8X canvas.
 
 use crate::exif;
+use crate::options::{Keep, Options};
 use crate::out::{self, SizeField};
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::sink::Sink;
-use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
 /// Bytes of a chunk header: FourCC and size.

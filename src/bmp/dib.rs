@@ -4,8 +4,8 @@
 use std::ops::Range;
 
 use super::{put, Unit};
+use crate::options::Options;
 use crate::reader::Reader;
-use crate::stripper::Options;
 use crate::{Error, Format, Kinds, Report};
 
 /// Offsets inside the DIB header, from its first byte (`biSize`).

@@ -53,10 +53,10 @@
 
 use std::ops::Range;
 
+use crate::options::{Keep, Options};
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::sink::Sink;
-use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
 mod dib;

@@ -4,9 +4,9 @@
 use super::dib::{Dib, Encoding, BI_SIZE_IMAGE, BI_WIDTH};
 use super::{take, FILE_HEADER};
 use crate::format::PNG_SIGNATURE;
+use crate::options::Options;
 use crate::reader::Reader;
 use crate::sink::Sink;
-use crate::stripper::Options;
 use crate::{Error, Format, Report};
 
 /// The pixel array's bytes in the input.

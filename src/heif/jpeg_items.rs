@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::items;
 use super::meta::{Kept, Meta};
-use crate::stripper::Options;
+use crate::options::Options;
 use crate::{Error, Format, Report};
 
 /// A JPEG-coded item rewritten without its metadata, and the place past the input's end

@@ -12,9 +12,9 @@
 //! is 0), as an image without any colour profile is.
 
 use super::boxes::Bmff;
+use crate::options::{Keep, Options};
 use crate::out::{begin_box, end_box};
 use crate::sink::Sink;
-use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
 /// A bit cursor (most significant bit first) over the `mini` payload.

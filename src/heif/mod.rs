@@ -55,10 +55,10 @@ use jpeg_items::{rewrite_jpeg_items, Piece};
 use meta::{emit_meta, read_meta, Kept, Meta, Plan};
 use relocate::Layout;
 
+use crate::options::{Keep, Options};
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::sink::Sink;
-use crate::stripper::{Keep, Options};
 use crate::{Error, Format, Kinds, Report};
 
 /// What a top-level box is to the walker.

@@ -9,10 +9,10 @@ use super::boxes::{find_child, full_box, next_box, Bmff};
 use super::is_icc_colr;
 use super::meta::write_hdlr;
 use super::relocate::Patch;
+use crate::options::{Keep, Options};
 use crate::out::{begin_box, begin_full_box, end_box};
 use crate::reader::Reader;
 use crate::sink::Sink;
-use crate::stripper::{Keep, Options};
 use crate::{Error, Kinds, Report};
 
 /// The containers walked into, innermost last. Recursion follows only this path, so its

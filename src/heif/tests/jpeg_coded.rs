@@ -45,7 +45,7 @@ fn jpeg_items_lose_their_own_metadata() {
     let mut expected = Vec::new();
     crate::jpeg::strip(
         &jpeg_with_metadata(),
-        &crate::stripper::Options::default(),
+        &crate::options::Options::default(),
         &mut expected,
     )
     .unwrap();
