@@ -15,14 +15,14 @@
 //! the machine slow a timing down but hit both sides of a pair alike, so the ratios hold up
 //! when absolute times do not. `IMGSTRIP_RATIO_DEBUG=1` also prints the fastest times and
 //! what each peer left in its output; `IMGSTRIP_BENCH_WRITE=DIR` writes the inputs as files
-//! (for a profiler, or for timing `examples/strip` against `cp`) and exits.
+//! (for a profiler, or for timing the `imgstrip` command against `cp`) and exits.
 //!
 //! Functions in each group:
 //! - `memcpy`: `input.to_vec()`, the floor (one allocation, one copy).
 //! - `imgstrip`: `Stripper::strip`, which returns a new `Vec` (one allocation, as `to_vec`).
 //! - `imgstrip_into`: `Stripper::strip_into` into a reused buffer (no allocation).
 //! - `imgstrip_to_slice`: `Stripper::strip_to_slice` into a reused slice of
-//!   `max_output_len` bytes (no allocation), as `examples/strip` calls it.
+//!   `max_output_len` bytes (no allocation), as the `imgstrip` command calls it.
 //! - `img-parts`: img-parts 0.4 from the `&[u8]` (`Bytes::copy_from_slice`), EXIF, ICC,
 //!   APPn/COM or text chunks removed, encoded to one `Bytes`. It never scans JPEG entropy
 //!   data (it keeps everything after the first SOS, trailers included).
@@ -611,7 +611,7 @@ fn main() {
     let ratios = args.iter().any(|a| a == "--ratios");
     let cases = cases();
     if let Some(dir) = std::env::var_os("IMGSTRIP_BENCH_WRITE") {
-        // Write the inputs as files (for profiling, or `examples/strip` against `cp`).
+        // Write the inputs as files (for profiling, or the `imgstrip` command against `cp`).
         let dir = PathBuf::from(dir);
         std::fs::create_dir_all(&dir).expect("create IMGSTRIP_BENCH_WRITE");
         for case in &cases {

@@ -1,8 +1,8 @@
-//! `serve`: the Tencent COS `imageMogr2/strip` API over a local folder (the "bucket").
+//! `imgstrip-serve`: the Tencent COS `imageMogr2/strip` API over a local folder (the "bucket").
 //!
 //! ```text
-//! serve DIR [--listen 127.0.0.1:8080] [--secret-id ID --secret-key KEY] [--strip-only]
-//!           [--threads N] [--quiet]
+//! imgstrip-serve DIR [--listen 127.0.0.1:8080] [--secret-id ID --secret-key KEY] [--strip-only]
+//!                  [--threads N] [--quiet]
 //! ```
 //!
 //! The three ways COS strips an image:
@@ -36,7 +36,7 @@
 //! written, so a failing rule leaves no original behind. Each object is written to a
 //! temporary file beside it and renamed into place.
 //!
-//! Run it with `cargo run --release --example serve -- DIR --listen 127.0.0.1:8080`. It prints
+//! Run it with `cargo run --release -p imgstrip-serve -- DIR --listen 127.0.0.1:8080`. It prints
 //! `listening on http://ADDR` on stdout (`--listen 127.0.0.1:0` picks a free port) and one
 //! line per request on stderr unless `--quiet`.
 
@@ -56,8 +56,8 @@ use std::sync::Arc;
 use imgstrip::Limits;
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
-const USAGE: &str = "usage: serve DIR [--listen 127.0.0.1:8080] [--secret-id ID --secret-key KEY]
-             [--strip-only] [--threads N] [--quiet]";
+const USAGE: &str = "usage: imgstrip-serve DIR [--listen 127.0.0.1:8080]
+                      [--secret-id ID --secret-key KEY] [--strip-only] [--threads N] [--quiet]";
 
 #[derive(Debug)]
 struct Config {
@@ -81,20 +81,22 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("serve: {e}\n{USAGE}");
+            eprintln!("imgstrip-serve: {e}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
     let server = match Server::http(cfg.listen) {
         Ok(s) => Arc::new(s),
         Err(e) => {
-            eprintln!("serve: cannot listen on {}: {e}", cfg.listen);
+            eprintln!("imgstrip-serve: cannot listen on {}: {e}", cfg.listen);
             return ExitCode::FAILURE;
         }
     };
     let addr = server.server_addr().to_ip().unwrap_or(cfg.listen);
     if cfg.secret.is_none() && !addr.ip().is_loopback() {
-        eprintln!("serve: warning: anyone who reaches {addr} can read and write the bucket");
+        eprintln!(
+            "imgstrip-serve: warning: anyone who reaches {addr} can read and write the bucket"
+        );
     }
     println!("listening on http://{addr}");
     let _ = io::stdout().flush();

@@ -20,9 +20,9 @@ pub const KEY: &str = "test-secret-key-7d2c";
 // The server and the client
 // ---------------------------------------------------------------------------------------
 
-/// The `serve` example, built on first use.
+/// The server binary cargo built for these tests.
 pub fn serve_bin() -> PathBuf {
-    crate::examples::example("serve", &["serve"])
+    PathBuf::from(env!("CARGO_BIN_EXE_imgstrip-serve"))
 }
 
 /// A running server over `<scratch>/bucket`, with `<scratch>/outside` beside it.

@@ -22,7 +22,7 @@
 //! acts on (`pic-operations`) must be signed when present, and both time ranges must hold
 //! the server's clock.
 
-// Shared with tests/serve.rs, which signs what the server only verifies.
+// Shared with serve/tests/serve, which signs what the server only verifies.
 #![allow(dead_code)]
 
 use std::fmt::Write as _;

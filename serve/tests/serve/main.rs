@@ -1,4 +1,4 @@
-//! Starts the real `serve` example on a loopback port (127.0.0.1, a port the system picks)
+//! Starts the real `imgstrip-serve` binary on a loopback port (127.0.0.1, a port the system picks)
 //! over a scratch bucket under `CARGO_TARGET_TMPDIR`, and drives it with a real HTTP client
 //! (ureq; raw TCP for paths a client would normalise): the three COS modes, `ignore-error`,
 //! every error code, request signatures, `--strip-only` and escapes from the bucket. Every
@@ -6,12 +6,10 @@
 
 // The signer the server uses; the tests sign with it what the server verifies, and
 // `auth::signer_matches_worked_examples` checks it against examples computed elsewhere.
-#[path = "../../examples/serve/sign.rs"]
+#[path = "../../src/sign.rs"]
 mod sign;
 
 mod auth;
-#[path = "../common/examples.rs"]
-mod examples;
 mod harness;
 
 use std::fs;

@@ -2,11 +2,11 @@
 //! line and the closing summary.
 
 use std::collections::BTreeMap;
-use std::io::{self, Write};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use imgstrip::{Format, Kinds, Report};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How one job ended.
 #[derive(Debug)]
@@ -30,6 +30,8 @@ pub struct Outcome {
     pub line: String,
     /// Lines for stderr, each `PATH: message`.
     pub messages: Vec<String>,
+    /// What a one-file run prints in place of the summary: `PATH: FORMAT WxH, …; removed …`.
+    pub described: Option<String>,
     pub bytes_before: u64,
     pub bytes_after: u64,
 }
@@ -39,7 +41,7 @@ pub struct Outcome {
 pub struct Tally {
     started: Instant,
     total: usize,
-    done: usize,
+    pub done: usize,
     pub stripped: usize,
     pub untouched: usize,
     links: usize,
@@ -97,12 +99,10 @@ impl Tally {
         self.bytes_before as f64 / secs
     }
 
-    /// `1234/5678 files  345.6 MiB read  12.3 MiB removed  45.6 MiB/s  2 failed`
+    /// `345.6 MiB read  12.3 MiB removed  45.6 MiB/s  2 failed`
     fn progress_line(&self) -> String {
         let mut line = format!(
-            "{}/{} files  {} read  {} removed  {}/s",
-            self.done,
-            self.total,
+            "{} read  {} removed  {}/s",
             bytes(self.bytes_before),
             bytes(self.bytes_before.saturating_sub(self.bytes_after)),
             bytes(self.rate() as u64),
@@ -124,7 +124,7 @@ impl Tally {
         };
         let skipped = self.links + self.not_images;
         let mut s = format!(
-            "strip: {} files in {secs:.2} s ({}/s): {} stripped, {skipped} skipped, {} failed\n",
+            "imgstrip: {} files in {secs:.2} s ({}/s): {} stripped, {skipped} skipped, {} failed\n",
             self.total,
             bytes(self.rate() as u64),
             self.stripped,
@@ -185,47 +185,131 @@ fn bytes(n: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// The progress line on a terminal's stderr, redrawn at most ten times a second.
+/// The progress bar on a terminal's stderr (indicatif), for runs of more than one file;
+/// messages and report lines are printed above it.
 pub struct Progress {
-    enabled: bool,
-    shown: bool,
-    last: Option<Instant>,
+    bar: ProgressBar,
 }
 
 impl Progress {
-    pub fn new(enabled: bool) -> Self {
-        Progress {
-            enabled,
-            shown: false,
-            last: None,
-        }
+    pub fn new(enabled: bool, total: usize) -> Self {
+        let bar = if enabled && total > 1 {
+            let style = ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} files  {msg}  {elapsed} (eta {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            bar.set_style(style);
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        Progress { bar }
     }
 
-    pub fn draw(&mut self, tally: &Tally, force: bool) {
-        let due = self
-            .last
-            .is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
-        if self.enabled && (due || force) {
-            let mut err = io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K{}", tally.progress_line());
-            let _ = err.flush();
-            self.shown = true;
-            self.last = Some(Instant::now());
-        }
+    pub fn update(&self, tally: &Tally) {
+        self.bar.set_message(tally.progress_line());
+        self.bar.set_position(tally.done as u64);
     }
 
-    /// Clears the line, so that a message can be printed in its place.
-    pub fn clear(&mut self) {
-        if self.shown {
-            let _ = write!(io::stderr().lock(), "\r\x1b[2K");
-            self.shown = false;
+    /// Prints `line` on stderr, above the bar.
+    pub fn eprintln(&self, line: &str) {
+        self.bar.suspend(|| eprintln!("{line}"));
+    }
+
+    /// Prints `line` on stdout (which may be the same terminal), above the bar.
+    pub fn println(&self, line: &str) {
+        self.bar.suspend(|| println!("{line}"));
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// What the report line says of one stripped (or passed-through) file.
+#[derive(Debug, Clone, Copy)]
+pub struct FileReport {
+    pub format: Format,
+    pub removed: Kinds,
+    pub bytes_removed: u64,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u32,
+    /// Over a limit and copied unchanged (`--ignore-limits`).
+    pub untouched: bool,
+    pub truncated: bool,
+}
+
+impl From<&Report> for FileReport {
+    fn from(r: &Report) -> Self {
+        FileReport {
+            format: r.format,
+            removed: r.removed,
+            bytes_removed: r.bytes_removed,
+            width: r.width,
+            height: r.height,
+            frames: r.frames,
+            untouched: r.untouched,
+            truncated: r.truncated,
         }
     }
+}
+
+impl FileReport {
+    /// An input over the byte limit, copied unchanged without being walked (the library
+    /// reports such an input the same way: nothing removed, no dimensions).
+    pub fn untouched(format: Format) -> Self {
+        FileReport {
+            format,
+            removed: Kinds::empty(),
+            bytes_removed: 0,
+            width: 0,
+            height: 0,
+            frames: 1,
+            untouched: true,
+            truncated: false,
+        }
+    }
+}
+
+/// `JPEG 640x480, 1 frame; removes exif, comment (1234 bytes)`; `done` says `removed`.
+pub fn describe(r: &FileReport, done: bool) -> String {
+    let verb = if done { "removed" } else { "removes" };
+    let frames = if r.frames == 1 {
+        "1 frame".to_string()
+    } else {
+        format!("{} frames", r.frames)
+    };
+    let mut line = format!("{} {}x{}, {frames}; ", r.format, r.width, r.height);
+    if r.untouched && done {
+        line.push_str("over a limit, copied unchanged: its metadata was NOT removed");
+    } else if r.untouched {
+        line.push_str("over a limit, would be copied unchanged (metadata NOT removed)");
+    } else if r.removed.is_empty() {
+        line.push_str("no metadata");
+    } else {
+        let kinds: Vec<String> = r
+            .removed
+            .iter_names()
+            .map(|(name, _)| name.to_ascii_lowercase())
+            .collect();
+        line.push_str(&format!(
+            "{verb} {} ({} bytes)",
+            kinds.join(", "),
+            r.bytes_removed
+        ));
+    }
+    if r.truncated {
+        line.push_str("; input was truncated");
+    }
+    line
 }
 
 /// `{"path":…,"output":…,"format":…,"removed":[…],"bytes_before":…,…}`; `output` is null
 /// when nothing was written.
-pub fn report_json(input: &Path, out: Option<&Path>, r: &Report, sizes: (usize, usize)) -> String {
+pub fn report_json(input: &Path, out: Option<&Path>, r: &FileReport, sizes: (u64, u64)) -> String {
     let output = out.map_or("null".into(), json_path);
     let kinds: Vec<String> = r
         .removed
