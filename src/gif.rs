@@ -35,6 +35,7 @@ use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::sink::Sink;
+use crate::work;
 use crate::{Error, Format, Kinds, Report};
 
 /// Block introducers (GIF89a §§ 20, 23, 27).
@@ -247,6 +248,7 @@ fn skip_sub_blocks(r: &mut Reader<'_>) -> Result<(), Error> {
 fn full_sub_blocks(data: &[u8]) -> usize {
     let mut at = 0usize;
     while data.get(at) == Some(&255) {
+        work::add(0); // one length byte tested; the caller's skip counts the bytes
         match at.checked_add(256) {
             Some(next) if next <= data.len() => at = next,
             _ => break,
@@ -260,6 +262,7 @@ fn sub_blocks(chain: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = chain;
     std::iter::from_fn(move || {
         let (&len, tail) = rest.split_first()?;
+        work::add(usize::from(len));
         let block = tail.get(..usize::from(len)).filter(|b| !b.is_empty())?;
         rest = tail.get(usize::from(len)..)?;
         Some(block)

@@ -7,6 +7,7 @@ use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::sink::Sink;
+use crate::work;
 use crate::{Error, Format, Kinds, Report};
 
 const SOI: u8 = 0xD8;
@@ -156,9 +157,15 @@ fn next_marker(r: &mut Reader<'_>) -> Option<Found> {
     let rest = r.rest();
     let mut from = 0usize;
     loop {
-        let ff = from.saturating_add(rest.get(from..)?.iter().position(|&b| b == 0xFF)?);
+        let tail = rest.get(from..)?;
+        let Some(ff) = tail.iter().position(|&b| b == 0xFF) else {
+            work::add(tail.len()); // scanned to the end: no marker
+            return None;
+        };
+        let ff = from.saturating_add(ff);
         let run = rest.get(ff..)?.iter().take_while(|&&b| b == 0xFF).count();
         let after = ff.saturating_add(run);
+        work::add(after.saturating_sub(from)); // the bytes this step scanned
         match rest.get(after) {
             None => {
                 r.skip(rest.len()).ok()?;
@@ -389,6 +396,7 @@ fn scan_entropy(data: &[u8], mut from: usize, limit: usize, restarts: &mut bool)
             .take_while(|&&b| b == 0xFF)
             .count();
         let after = ff.saturating_add(run);
+        work::add(after.saturating_sub(from)); // the bytes this step scanned
         match data.get(after) {
             Some(0x00) => from = after.saturating_add(1),
             Some(0xD0..=0xD7) => {
@@ -429,6 +437,9 @@ fn skip_plain_blocks(data: &[u8], from: usize, limit: usize, restarts: bool) -> 
     } else {
         count_while(blocks, only_stuffing)
     };
+    // The blocks tested: those passed, and the one that stopped the run (which the byte-wise
+    // scan then reads again).
+    work::add(span.min(plain.saturating_add(1).saturating_mul(BLOCK)));
     from.saturating_add(plain.saturating_mul(BLOCK))
 }
 

@@ -163,6 +163,10 @@ mod report;
 mod sink;
 mod stripper;
 mod webp;
+mod work;
+
+#[cfg(test)]
+mod linear_tests;
 
 pub use error::{Error, Limit};
 pub use format::{detect, Format};

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use crate::work;
 use crate::{Error, Format};
 
 /// A bounds-checked cursor over the input. Offsets are absolute in the whole input, also in
@@ -61,11 +62,13 @@ impl<'a> Reader<'a> {
         self.data.get(self.pos..self.end).unwrap_or_default()
     }
 
-    /// The next `n` bytes, borrowed from the input.
+    /// The next `n` bytes, borrowed from the input. Every other read, skip and child reader
+    /// goes through here, so this is where their work is counted.
     pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], Error> {
         let rest = self.rest();
         match rest.get(..n) {
             Some(b) => {
+                work::add(n);
                 self.pos = self.pos.saturating_add(n);
                 Ok(b)
             }

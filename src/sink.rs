@@ -7,13 +7,21 @@
 //! [`Stripper::strip_into`]: crate::Stripper::strip_into
 //! [`Stripper::strip_to_slice`]: crate::Stripper::strip_to_slice
 
+use crate::work;
+
 /// An append-only byte buffer whose written bytes can be patched in place.
+///
+/// Walkers write with the provided methods, which count the work of every write
+/// ([`crate::work`]) in this one place; each sink implements only the two `put_*` methods.
 pub(crate) trait Sink {
     /// How many bytes have been written (for a full [`SliceSink`], how many would have been).
     fn len(&self) -> usize;
 
     /// Appends `bytes`.
-    fn extend_from_slice(&mut self, bytes: &[u8]);
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        work::add(bytes.len());
+        self.put_slice(bytes);
+    }
 
     /// Appends one byte.
     fn push(&mut self, byte: u8) {
@@ -21,7 +29,16 @@ pub(crate) trait Sink {
     }
 
     /// Appends `count` zero bytes.
-    fn zeros(&mut self, count: usize);
+    fn zeros(&mut self, count: usize) {
+        work::add(count);
+        self.put_zeros(count);
+    }
+
+    /// Appends `bytes` ([`Sink::extend_from_slice`] without the count).
+    fn put_slice(&mut self, bytes: &[u8]);
+
+    /// Appends `count` zero bytes ([`Sink::zeros`] without the count).
+    fn put_zeros(&mut self, count: usize);
 
     /// Makes room for `additional` more bytes at once, where the sink can grow.
     fn reserve(&mut self, _additional: usize) {}
@@ -39,15 +56,11 @@ impl Sink for Vec<u8> {
         Vec::len(self)
     }
 
-    fn extend_from_slice(&mut self, bytes: &[u8]) {
+    fn put_slice(&mut self, bytes: &[u8]) {
         Vec::extend_from_slice(self, bytes);
     }
 
-    fn push(&mut self, byte: u8) {
-        Vec::push(self, byte);
-    }
-
-    fn zeros(&mut self, count: usize) {
+    fn put_zeros(&mut self, count: usize) {
         self.resize(Vec::len(self).saturating_add(count), 0);
     }
 
@@ -108,13 +121,13 @@ impl Sink for SliceSink<'_> {
         self.len
     }
 
-    fn extend_from_slice(&mut self, bytes: &[u8]) {
+    fn put_slice(&mut self, bytes: &[u8]) {
         if let Some(room) = self.claim(bytes.len()) {
             room.copy_from_slice(bytes);
         }
     }
 
-    fn zeros(&mut self, count: usize) {
+    fn put_zeros(&mut self, count: usize) {
         if let Some(room) = self.claim(count) {
             room.fill(0);
         }

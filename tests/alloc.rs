@@ -6,9 +6,12 @@
 //! freed before the call returns.)
 //!
 //! Inputs: small images of every stripped format with metadata, built here, and every file of
-//! `../shared/corpus` that strips (with and without `Keep::DISPLAY`).
+//! `../shared/corpus` that strips (with and without `Keep::DISPLAY`). And the growing inputs of
+//! the linear-time test (`tests/hostile`), which make as many allocator calls at 4N bytes as
+//! at N.
 
 mod common;
+mod hostile;
 
 use allocation_counter::measure;
 use common::jpeg::{app, com};
@@ -237,3 +240,46 @@ fn an_input_over_a_limit_comes_back_with_one_allocation() {
     assert_eq!(info.count_total, 1, "{info:?}");
     assert_eq!(imgstrip::detect(&jpeg), Some(Format::Jpeg));
 }
+
+/// The growing inputs of the linear-time unit test (`src/linear_tests.rs`, which counts work
+/// instead), each at about N and 4N bytes: a strip allocates its output once, whatever the
+/// input holds, so the allocator calls are the same at both sizes. HEIF and AVIF tables grow
+/// with the number of entries and may take a few more calls (one per doubling), never four
+/// times as many.
+#[test]
+fn allocator_calls_do_not_grow_with_the_input() {
+    const N: usize = 128 * 1024;
+    let mut failures = Vec::new();
+    for case in hostile::growing::cases() {
+        let limits = if case.no_limits {
+            Limits::none()
+        } else {
+            Limits::default()
+        };
+        let stripper = Stripper::new().limits(limits);
+        let calls = |input: &[u8]| {
+            let _ = stripper.strip(input); // warm up (lazy statics in std, if any)
+            measure(|| drop(stripper.strip(input))).count_total
+        };
+        let (small, large) = ((case.build)(N), (case.build)(4 * N));
+        let (c1, c4) = (calls(&small), calls(&large));
+        let tables = matches!(imgstrip::detect(&small), Some(Format::Heif | Format::Avif));
+        common::say(&format!("  {:<48} allocator calls {c1} / {c4}", case.name));
+        let ok = if tables {
+            c4 <= c1 + MAX_EXTRA_TABLE_CALLS
+        } else {
+            c4 == c1
+        };
+        if !ok {
+            failures.push(format!(
+                "{}: {c1} allocator calls at N, {c4} at 4N",
+                case.name
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// More allocator calls a HEIF/AVIF strip may make at 4N than at N: two more doublings of
+/// each of its growing tables.
+const MAX_EXTRA_TABLE_CALLS: u64 = 24;

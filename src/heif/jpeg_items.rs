@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use super::items;
 use super::meta::{Kept, Meta};
 use crate::options::Options;
+use crate::work;
 use crate::{Error, Format, Report};
 
 /// A JPEG-coded item rewritten without its metadata, and the place past the input's end
@@ -61,7 +62,11 @@ pub(super) fn rewrite_jpeg_items(
         let Some(&loc) = iloc.locations.get(index) else {
             continue;
         };
-        if loc.method != 0 || ids.binary_search(&loc.id).is_err() {
+        let is_jpeg = ids.binary_search_by(|id| {
+            work::add(0);
+            id.cmp(&loc.id)
+        });
+        if loc.method != 0 || is_jpeg.is_err() {
             continue;
         }
         // One extent (the usual case) is walked where it lies; only split items are joined.
@@ -73,6 +78,7 @@ pub(super) fn rewrite_jpeg_items(
                 .zip(end.and_then(|n| usize::try_from(n).ok()));
             match range.and_then(|(a, b)| input.get(a..b)) {
                 Some(bytes) => {
+                    work::add(bytes.len());
                     budget = budget
                         .checked_sub(bytes.len())
                         .ok_or_else(|| shared(loc.offset))?;

@@ -7,6 +7,7 @@ use super::relations::{self, Ipma, Iref};
 use super::relocate::{Layout, Patch};
 use crate::out::{begin_box, begin_full_box, end_box};
 use crate::sink::Sink;
+use crate::work;
 use crate::{Error, Kinds, Report};
 
 /// The parsed `meta` box (ISO 14496-12 § 8.11.1).
@@ -119,7 +120,12 @@ pub(super) struct Kept(pub(super) Vec<u32>);
 
 impl Kept {
     pub(super) fn has(&self, id: u32) -> bool {
-        self.0.binary_search(&id).is_ok()
+        self.0
+            .binary_search_by(|k| {
+                work::add(0);
+                k.cmp(&id)
+            })
+            .is_ok()
     }
 }
 

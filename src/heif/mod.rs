@@ -59,6 +59,7 @@ use crate::options::{Keep, Options};
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::sink::Sink;
+use crate::work;
 use crate::{Error, Format, Kinds, Report};
 
 /// What a top-level box is to the walker.
@@ -291,7 +292,7 @@ fn strip_items(
     }
     let len = u64::try_from(input.len()).unwrap_or(u64::MAX);
     // Rewritten JPEG items sit past the input's end (see `jpeg_items`).
-    let virtual_piece = |start: u64| pieces.binary_search_by_key(&start, |p| p.start).is_ok();
+    let virtual_piece = |start: u64| find_piece(&pieces, start).is_some();
     if let Some(&(start, end)) = file
         .iter()
         .find(|&&(start, end)| end > len && !virtual_piece(start))
@@ -362,7 +363,10 @@ fn check_in_mdat(
         if start == end || virtual_piece(start) {
             continue;
         }
-        let after = mdats.partition_point(|&(s, _)| s <= start);
+        let after = mdats.partition_point(|&(s, _)| {
+            work::add(0);
+            s <= start
+        });
         let inside = after
             .checked_sub(1)
             .and_then(|i| mdats.get(i))
@@ -392,7 +396,10 @@ fn check_primary_size(
     let indices = meta.ipmas.iter().flat_map(|m| {
         m.entries
             .iter()
-            .filter(move |e| e.item == primary)
+            .filter(move |e| {
+                work::add(0); // a linear search, once per file
+                e.item == primary
+            })
             .flat_map(move |e| m.of(e))
     });
     for (_, index) in indices {
@@ -514,6 +521,16 @@ fn plan_extents(meta: &Meta<'_>, kept: &Kept, format: Format) -> Result<Ranges, 
     Ok((file, idat, long))
 }
 
+/// The rewritten JPEG item placed at `start`, if one is. Pieces are made in increasing order
+/// of `start`.
+fn find_piece(pieces: &[Piece], start: u64) -> Option<&Piece> {
+    let i = pieces.binary_search_by(|p| {
+        work::add(0);
+        p.start.cmp(&start)
+    });
+    pieces.get(i.ok()?)
+}
+
 /// Writes one `mdat` holding the kept spans back to back, with a 64-bit size if needed.
 fn write_mdat(input: &[u8], pieces: &[Piece], layout: &Layout, out: &mut impl Sink) {
     let payload = layout.len();
@@ -529,9 +546,7 @@ fn write_mdat(input: &[u8], pieces: &[Piece], layout: &Layout, out: &mut impl Si
         }
     }
     for s in layout.spans() {
-        // Pieces are made in increasing order of `start`.
-        let piece = pieces.binary_search_by_key(&s.start, |p| p.start).ok();
-        if let Some(piece) = piece.and_then(|i| pieces.get(i)) {
+        if let Some(piece) = find_piece(pieces, s.start) {
             crate::out::copy(out, &piece.bytes);
             continue;
         }

@@ -3,6 +3,7 @@
 //! offset inside a span has exactly one new offset. Nothing outside a span is copied.
 
 use crate::out::patch_uint;
+use crate::work;
 use crate::{Error, Format};
 
 /// A merged run of kept input bytes `[start, end)` and where it starts in the output,
@@ -52,7 +53,10 @@ impl Layout {
     /// The new offset of the kept byte at `old` (or of the end of a span, for a
     /// zero-length range there).
     pub(super) fn map(&self, old: u64) -> Option<u64> {
-        let after = self.spans.partition_point(|s| s.start <= old);
+        let after = self.spans.partition_point(|s| {
+            work::add(0);
+            s.start <= old
+        });
         let span = self.spans.get(after.checked_sub(1)?)?;
         (old <= span.end).then(|| span.new.saturating_add(old.saturating_sub(span.start)))
     }

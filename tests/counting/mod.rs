@@ -7,8 +7,7 @@
 //! counted as the new block allocated before the old one is freed, as it may be, so the peak
 //! is never under-counted.
 //!
-//! Used by `tests/memory.rs` and `tests/linear.rs`, each of which installs it with
-//! `#[global_allocator]`.
+//! Used by `tests/memory.rs`, which installs it with `#[global_allocator]`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

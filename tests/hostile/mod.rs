@@ -1,9 +1,14 @@
-//! Builders of hostile inputs for `tests/memory.rs` and `tests/linear.rs`: containers whose
-//! length and count fields claim gigabytes, and long runs of the smallest units each format
-//! has. Written from the format specifications, not from `src/`.
+//! Builders of hostile inputs for `tests/memory.rs`, `tests/alloc.rs`, `benches/linear.rs`
+//! and the linear-time unit tests (`src/linear_tests.rs`, which include this file): containers
+//! whose length and count fields claim gigabytes, and long runs of the smallest units each
+//! format has ([`growing`]). Written from the format specifications, not from `src/`.
+//!
+//! Whoever includes this module provides `super::common::crc32(parts: &[&[u8]]) -> u32`.
 
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
+
+pub mod growing;
 
 // ---------------------------------------------------------------------------------------
 // JPEG (ITU T.81)
@@ -48,7 +53,7 @@ pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     let mut v = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
     v.extend_from_slice(kind);
     v.extend_from_slice(data);
-    v.extend_from_slice(&crate::common::crc32(&[kind, data]).to_be_bytes());
+    v.extend_from_slice(&super::common::crc32(&[kind, data]).to_be_bytes());
     v
 }
 
@@ -233,4 +238,105 @@ pub fn full_box(kind: &[u8; 4], version: u8, payload: &[u8]) -> Vec<u8> {
 /// `ftyp` with major brand `heic`, compatible `mif1` and `heic`.
 pub fn heif_ftyp() -> Vec<u8> {
     bmff_box(b"ftyp", b"heic\0\0\0\0mif1heic")
+}
+
+/// A full box with `flags`: version, 24-bit flags, then `payload`.
+pub fn full_box_flags(kind: &[u8; 4], version: u8, flags: u32, payload: &[u8]) -> Vec<u8> {
+    let mut body = vec![version];
+    body.extend_from_slice(&flags.to_be_bytes()[1..]);
+    body.extend_from_slice(payload);
+    bmff_box(kind, &body)
+}
+
+/// `ftyp` with major brand `avif`, compatible `mif1` and `avif`.
+pub fn avif_ftyp() -> Vec<u8> {
+    bmff_box(b"ftyp", b"avif\0\0\0\0mif1avif")
+}
+
+/// A still image: `ftyp`, an `mdat` holding `data` (which starts at byte `ftyp.len() + 8`),
+/// then `meta` with a `pict` handler, primary item 1 and `children`.
+pub fn heif_still(ftyp: &[u8], data: &[u8], children: &[Vec<u8>]) -> Vec<u8> {
+    let mut meta = full_box(
+        b"hdlr",
+        0,
+        &[&[0u8; 4][..], b"pict", &[0; 12], &[0]].concat(),
+    );
+    meta.extend(full_box(b"pitm", 0, &1u16.to_be_bytes()));
+    meta.extend(children.concat());
+    let mut v = ftyp.to_vec();
+    v.extend(bmff_box(b"mdat", data));
+    v.extend(full_box(b"meta", 0, &meta));
+    v
+}
+
+/// `infe` version 2 for item `id` of type `kind`, with an empty name.
+pub fn infe(id: u16, kind: &[u8; 4]) -> Vec<u8> {
+    full_box(
+        b"infe",
+        2,
+        &[&id.to_be_bytes()[..], &[0, 0], kind, &[0]].concat(),
+    )
+}
+
+/// `iinf` version 0 over `entries` (`infe` boxes), declaring `count` of them.
+pub fn iinf(entries: &[u8], count: usize) -> Vec<u8> {
+    let count = u16::try_from(count).unwrap_or(u16::MAX);
+    full_box(b"iinf", 0, &[&count.to_be_bytes()[..], entries].concat())
+}
+
+/// `iloc` version 0, 4-byte offsets and lengths, no base offsets: `(item, extents)`, each
+/// extent `(offset, length)`.
+pub fn iloc(items: &[(u16, Vec<(u32, u32)>)]) -> Vec<u8> {
+    let mut b = vec![0x44, 0x00];
+    b.extend_from_slice(&u16::try_from(items.len()).unwrap().to_be_bytes());
+    for (id, extents) in items {
+        b.extend_from_slice(&id.to_be_bytes());
+        b.extend_from_slice(&[0, 0]); // data_reference_index: this file
+        b.extend_from_slice(&u16::try_from(extents.len()).unwrap().to_be_bytes());
+        for (offset, length) in extents {
+            b.extend_from_slice(&offset.to_be_bytes());
+            b.extend_from_slice(&length.to_be_bytes());
+        }
+    }
+    full_box(b"iloc", 0, &b)
+}
+
+/// `ipma` (ISO 23008-12 § 9.3.3): version 1 has 32-bit item ids, `wide` (flag 1) 15-bit
+/// property indices. Entries `(item, [index])`, none essential.
+pub fn ipma(version: u8, wide: bool, entries: &[(u32, Vec<u16>)]) -> Vec<u8> {
+    let mut b = u32::try_from(entries.len()).unwrap().to_be_bytes().to_vec();
+    for (item, indices) in entries {
+        if version == 0 {
+            b.extend_from_slice(&u16::try_from(*item).unwrap().to_be_bytes());
+        } else {
+            b.extend_from_slice(&item.to_be_bytes());
+        }
+        b.push(u8::try_from(indices.len()).unwrap());
+        for &index in indices {
+            if wide {
+                b.extend_from_slice(&index.to_be_bytes());
+            } else {
+                b.push(u8::try_from(index).unwrap());
+            }
+        }
+    }
+    full_box_flags(b"ipma", version, u32::from(wide), &b)
+}
+
+/// `iprp`: `ipco` holding `properties`, then `ipma`.
+pub fn iprp(properties: &[u8], ipma: &[u8]) -> Vec<u8> {
+    bmff_box(
+        b"iprp",
+        &[&bmff_box(b"ipco", properties)[..], ipma].concat(),
+    )
+}
+
+/// `ispe` for a 1×1 image.
+pub fn ispe() -> Vec<u8> {
+    full_box(b"ispe", 0, &[0, 0, 0, 1, 0, 0, 0, 1])
+}
+
+/// `irot`, the smallest property (one byte).
+pub fn irot() -> Vec<u8> {
+    bmff_box(b"irot", &[0])
 }
