@@ -533,3 +533,31 @@ fn large_inputs_strip_whole_through_reused_buffers() {
         assert!(out == big(mib).0, "{name}: {} bytes", out.len());
     }
 }
+
+/// The README's first command prints what the README shows (run with `--summary`, as a
+/// terminal would see it), and its output holds none of the sample's metadata.
+#[test]
+fn the_readmes_first_command_prints_what_the_readme_shows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let dir = scratch("readme");
+    let out = dir.join("clean.jpg");
+    let o = Command::new(bin())
+        .args(["examples/data/sample.jpg", "-o"])
+        .arg(&out)
+        .arg("--summary")
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown = stderr(&o).replace(out.to_str().unwrap(), "/tmp/clean.jpg");
+    let line = shown.trim_end();
+    assert!(
+        readme.contains(&format!("\n{line}\n")),
+        "README does not show: {line}"
+    );
+    let clean = fs::read(&out).unwrap();
+    for secret in ["Jane Example", "SN-0042-SAMPLE", "Paris", "GPS"] {
+        assert!(!contains(&clean, secret.as_bytes()), "{secret}");
+    }
+}
