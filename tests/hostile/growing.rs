@@ -10,6 +10,17 @@ pub fn repeat(unit: &[u8], bytes: usize) -> Vec<u8> {
     unit.repeat((bytes / unit.len()).max(1))
 }
 
+/// A 1×1 RLE8 or RLE4 BMP whose pixel data is `opcode` repeated to about `bytes` bytes,
+/// then end-of-bitmap.
+fn bmp_rle(bits: u16, opcode: &[u8], bytes: usize) -> Vec<u8> {
+    let (compression, colours) = if bits == 8 { (1, 256) } else { (2, 16) };
+    let mut rle = repeat(opcode, bytes);
+    rle.extend_from_slice(&[0x00, 0x01]);
+    let mut v = Bmp::new(1, 1, bits, compression).build(&vec![0; 4 * colours]);
+    v.extend(rle);
+    v
+}
+
 /// A named builder of a growing input of about `bytes` bytes.
 pub struct Growing {
     pub name: &'static str,
@@ -141,31 +152,13 @@ pub fn cases() -> Vec<Growing> {
             webp_with_size(&chunks, None)
         }),
         case("BMP: RLE8 end-of-line opcodes", |n| {
-            let mut rle = repeat(&[0x00, 0x00], n);
-            rle.extend_from_slice(&[0x00, 0x01]);
-            Bmp::new(1, 1, 8, 1)
-                .build(&[[0; 4]; 256].concat())
-                .into_iter()
-                .chain(rle)
-                .collect()
+            bmp_rle(8, &[0x00, 0x00], n)
         }),
         case("BMP: RLE8 delta opcodes", |n| {
-            let mut rle = repeat(&[0x00, 0x02, 0x00, 0x00], n);
-            rle.extend_from_slice(&[0x00, 0x01]);
-            Bmp::new(1, 1, 8, 1)
-                .build(&[[0; 4]; 256].concat())
-                .into_iter()
-                .chain(rle)
-                .collect()
+            bmp_rle(8, &[0x00, 0x02, 0x00, 0x00], n)
         }),
         case("BMP: RLE4 absolute runs", |n| {
-            let mut rle = repeat(&[0x00, 0x03, 0x12, 0x30], n);
-            rle.extend_from_slice(&[0x00, 0x01]);
-            Bmp::new(1, 1, 4, 2)
-                .build(&[[0; 4]; 16].concat())
-                .into_iter()
-                .chain(rle)
-                .collect()
+            bmp_rle(4, &[0x00, 0x03, 0x12, 0x30], n)
         }),
         case("HEIF: many items, every other one Exif", heif_many_items),
         case("AVIF: many unused properties", avif_many_properties),
