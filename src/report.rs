@@ -81,6 +81,29 @@ impl Report {
         }
     }
 
+    /// The report of an input returned unchanged because it is over a limit
+    /// ([`Stripper::ignore_limit_errors`](crate::Stripper::ignore_limit_errors)): nothing
+    /// removed, no dimensions, [`untouched`](Report::untouched) set. For a caller that passes
+    /// such an input on by itself without reading it whole, as the `imgstrip` command
+    /// streams a file over the size limit, and reports it as the library would.
+    ///
+    /// ```
+    /// use imgstrip::{Format, Limits, Stripper};
+    /// let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00\x3b";
+    /// let mut limits = Limits::default();
+    /// limits.max_input_bytes = 4;
+    /// let out = Stripper::new().limits(limits).ignore_limit_errors(true).strip(gif)?;
+    /// assert_eq!(out.report, imgstrip::Report::untouched(Format::Gif));
+    /// assert_eq!(out.data, gif);
+    /// # Ok::<(), imgstrip::Error>(())
+    /// ```
+    #[must_use]
+    pub fn untouched(format: Format) -> Self {
+        let mut report = Report::new(format);
+        report.untouched = true;
+        report
+    }
+
     /// Records that `len` input bytes holding `kind` were left out.
     pub(crate) fn removed(&mut self, kind: Kinds, len: usize) {
         self.removed |= kind;

@@ -92,7 +92,7 @@ impl Stripper {
             Err(Error::LimitExceeded { format, .. }) if self.ignore_limit_errors => {
                 out.clear();
                 out.extend_from_slice(input);
-                Ok(untouched(format))
+                Ok(Report::untouched(format))
             }
             Err(e) => {
                 out.clear();
@@ -156,7 +156,7 @@ impl Stripper {
                 let dst = out.get_mut(..input.len());
                 dst.ok_or_else(|| too_small(input.len()))?
                     .copy_from_slice(input);
-                Ok((input.len(), untouched(format)))
+                Ok((input.len(), Report::untouched(format)))
             }
             Err(e) => Err(e),
             Ok(report) => Ok((written, report)),
@@ -184,13 +184,6 @@ impl Stripper {
             Format::Heif | Format::Avif => crate::heif::strip(input, format, &self.opts, out),
         }
     }
-}
-
-/// The report of an over-limit input returned as it is (`ignore_limit_errors`).
-fn untouched(format: Format) -> Report {
-    let mut report = Report::new(format);
-    report.untouched = true;
-    report
 }
 
 /// The shape every format's `strip` has.

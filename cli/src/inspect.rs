@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use imgstrip::Error;
+use imgstrip::{Error, Report};
 
 use crate::input::{Input, InputBuffer, Source};
-use crate::report::{describe, FileReport};
+use crate::report::describe;
 use crate::StripOptions;
 
 #[derive(Debug, Args)]
@@ -59,9 +59,9 @@ fn inspect_file(
     let size = meta.filter(|m| m.is_file()).map(|m| m.len());
     let read = buffer.read(&mut source, size, limit);
     let report = match read.map_err(|e| format!("cannot read: {e}"))? {
-        Input::Whole(data) => FileReport::from(&stripper.inspect(data).map_err(|e| e.to_string())?),
+        Input::Whole(data) => stripper.inspect(data).map_err(|e| e.to_string())?,
         Input::NotImage => return Err(Error::UnknownFormat.to_string()),
-        Input::Over { format, .. } if args.options.ignore_limits => FileReport::untouched(format),
+        Input::Over { format, .. } if args.options.ignore_limits => Report::untouched(format),
         Input::Over { format, size, .. } => {
             return Err(crate::run::over_limit(format, size, limit).to_string())
         }

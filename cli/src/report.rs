@@ -228,54 +228,8 @@ impl Progress {
     }
 }
 
-/// What the report line says of one stripped (or passed-through) file.
-#[derive(Debug, Clone, Copy)]
-pub struct FileReport {
-    pub format: Format,
-    pub removed: Kinds,
-    pub bytes_removed: u64,
-    pub width: u32,
-    pub height: u32,
-    pub frames: u32,
-    /// Over a limit and copied unchanged (`--ignore-limits`).
-    pub untouched: bool,
-    pub truncated: bool,
-}
-
-impl From<&Report> for FileReport {
-    fn from(r: &Report) -> Self {
-        FileReport {
-            format: r.format,
-            removed: r.removed,
-            bytes_removed: r.bytes_removed,
-            width: r.width,
-            height: r.height,
-            frames: r.frames,
-            untouched: r.untouched,
-            truncated: r.truncated,
-        }
-    }
-}
-
-impl FileReport {
-    /// An input over the byte limit, copied unchanged without being walked (the library
-    /// reports such an input the same way: nothing removed, no dimensions).
-    pub fn untouched(format: Format) -> Self {
-        FileReport {
-            format,
-            removed: Kinds::empty(),
-            bytes_removed: 0,
-            width: 0,
-            height: 0,
-            frames: 1,
-            untouched: true,
-            truncated: false,
-        }
-    }
-}
-
 /// `JPEG 640x480, 1 frame; removes exif, comment (1234 bytes)`; `done` says `removed`.
-pub fn describe(r: &FileReport, done: bool) -> String {
+pub fn describe(r: &Report, done: bool) -> String {
     let verb = if done { "removed" } else { "removes" };
     let frames = if r.frames == 1 {
         "1 frame".to_string()
@@ -309,7 +263,7 @@ pub fn describe(r: &FileReport, done: bool) -> String {
 
 /// `{"path":…,"output":…,"format":…,"removed":[…],"bytes_before":…,…}`; `output` is null
 /// when nothing was written.
-pub fn report_json(input: &Path, out: Option<&Path>, r: &FileReport, sizes: (u64, u64)) -> String {
+pub fn report_json(input: &Path, out: Option<&Path>, r: &Report, sizes: (u64, u64)) -> String {
     let output = out.map_or("null".into(), json_path);
     let kinds: Vec<String> = r
         .removed

@@ -9,14 +9,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use imgstrip::{max_output_len, Error, Format, Limit};
+use imgstrip::{max_output_len, Error, Format, Limit, Report};
 
 use crate::buffers::Buffers;
 use crate::input::{Input, Source};
 use crate::plan::{Action, Job, Target};
-use crate::report::{
-    describe, note_json, report_json, FileReport, Outcome, Progress, Status, Tally,
-};
+use crate::report::{describe, note_json, report_json, Outcome, Progress, Status, Tally};
 use crate::{write, Dest, Settings};
 
 /// Runs every job and prints what happened; returns the counts.
@@ -157,7 +155,7 @@ fn strip_file(
             if !settings.ignore_limits {
                 return Err(over_limit(format, size, limit).to_string());
             }
-            let report = FileReport::untouched(format);
+            let report = Report::untouched(format);
             let copy = |out: &mut dyn Write| {
                 out.write_all(read)?;
                 io::copy(&mut source, out).map(drop)
@@ -180,7 +178,7 @@ fn strip_file(
     let out = out.get(..len).unwrap_or_default();
     let written = write_out(settings, target, meta.as_ref(), |w| w.write_all(out))?;
     let sizes = (data.len() as u64, out.len() as u64);
-    Ok(finish(job, written, &FileReport::from(&report), sizes))
+    Ok(finish(job, written, &report, sizes))
 }
 
 const NOT_AN_IMAGE: &str = "not an image (unknown format)";
@@ -214,7 +212,7 @@ fn write_out<'t>(
 }
 
 /// Says what happened to a stripped (or copied) file.
-fn finish(job: &Job, written: Option<&Target>, report: &FileReport, sizes: (u64, u64)) -> Outcome {
+fn finish(job: &Job, written: Option<&Target>, report: &Report, sizes: (u64, u64)) -> Outcome {
     let input = &job.input;
     let mut messages = Vec::new();
     if report.untouched {
