@@ -8,7 +8,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::os::fd::OwnedFd;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, Once, PoisonError};
 
 use rustix::fs::{unlinkat, AtFlags};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -17,9 +17,13 @@ use signal_hook::iterator::Signals;
 /// The named temporary files that exist now: the folder they are in, and their names.
 static TEMPS: Mutex<Vec<(usize, Arc<OwnedFd>, OsString)>> = Mutex::new(Vec::new());
 
-/// Starts the thread that cleans up on a signal. Without it (a failure to install the
-/// handlers) signals keep their default action, and named temporary files may be left.
-pub fn on_signals() {
+/// Starts the thread that cleans up on a signal, once, the first time a named temporary
+/// file is about to be made ([`lock`] calls it). A run that makes none (unnamed files, the
+/// usual case on Linux) starts no thread: a second thread makes every later unmapping of
+/// the process's buffers cost a TLB shootdown, which measurably slowed one-file runs.
+/// Without the handlers (a failure to install them) signals keep their default action, and
+/// named temporary files may be left.
+fn on_signals() {
     let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
         return;
     };
@@ -37,8 +41,10 @@ pub fn on_signals() {
 }
 
 /// The list, locked. Whoever holds it can create, link or rename a temporary file without a
-/// signal's cleanup running in between.
+/// signal's cleanup running in between; the signal thread is running by then.
 pub fn lock() -> MutexGuard<'static, Vec<(usize, Arc<OwnedFd>, OsString)>> {
+    static HANDLERS: Once = Once::new();
+    HANDLERS.call_once(on_signals);
     TEMPS.lock().unwrap_or_else(PoisonError::into_inner)
 }
 

@@ -243,7 +243,6 @@ fn main() -> ExitCode {
 }
 
 fn strip(settings: &Settings) -> ExitCode {
-    cleanup::on_signals();
     let jobs = plan::plan(settings);
     if matches!(settings.dest, Dest::Output(_)) && jobs.iter().any(|j| j.root.is_some()) {
         Cli::command()
