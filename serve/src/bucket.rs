@@ -17,6 +17,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::cos::CosError;
 
+/// The server's own folder in the bucket.
+pub const STATE_DIR: &str = ".imgstrip-serve";
+
 /// The longest key COS accepts, in bytes.
 const MAX_KEY_BYTES: usize = 850;
 
@@ -41,6 +44,11 @@ pub fn segments(key: &str) -> Result<Vec<&str>, CosError> {
         .any(|p| p.is_empty() || *p == "." || *p == "..")
     {
         return Err(bad("empty, . and .. segments are not allowed"));
+    }
+    if parts.first() == Some(&STATE_DIR) {
+        return Err(CosError::denied(format!(
+            "key {key:?}: {STATE_DIR}/ is the server's own"
+        )));
     }
     Ok(parts)
 }
@@ -140,31 +148,147 @@ pub fn writable(root: &Path, key: &str) -> Result<PathBuf, CosError> {
     Ok(path)
 }
 
-/// Writes `data` to a new file beside `target`, syncs it and renames it over `target`, so a
-/// reader sees the old object or the new one, never half of one.
-pub fn write_atomically(target: &Path, data: &[u8]) -> Result<(), CosError> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let dir = target.parent().ok_or_else(|| CosError::bad("no folder"))?;
-    let name = target
-        .file_name()
-        .map_or("object".into(), |n| n.to_string_lossy());
-    let temp = loop {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let temp = dir.join(format!(".{name}.{}-{n}.serve-tmp", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&temp) {
-            Ok(file) => break (file, temp),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io_error(&e)),
+/// Creates the server's folders and empties `tmp/` (what a stopped server left there).
+pub fn prepare(root: &Path) -> io::Result<()> {
+    let tmp = root.join(STATE_DIR).join("tmp");
+    let _ = fs::remove_dir_all(&tmp);
+    fs::create_dir_all(&tmp)?;
+    fs::create_dir_all(root.join(STATE_DIR).join("uploads"))
+}
+
+/// A file the server is writing, removed when dropped unless [`Temp::place`]d.
+#[derive(Debug)]
+pub struct Temp {
+    pub path: PathBuf,
+    placed: bool,
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = fs::remove_file(&self.path);
         }
-    };
-    let (mut file, temp): (File, PathBuf) = temp;
-    let result = file
-        .write_all(data)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| fs::rename(&temp, target));
-    if let Err(e) = result {
-        let _ = fs::remove_file(&temp);
-        return Err(io_error(&e));
     }
-    Ok(())
+}
+
+impl Temp {
+    /// A new empty file, mode 0600 where the system has modes, in `dir`.
+    pub fn create(dir: &Path) -> io::Result<(File, Temp)> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        loop {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!(".{}-{n}.serve-tmp", std::process::id()));
+            let mut options = OpenOptions::new();
+            options.read(true).write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            match options.open(&path) {
+                Ok(file) => {
+                    return Ok((
+                        file,
+                        Temp {
+                            path,
+                            placed: false,
+                        },
+                    ))
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A new file in the server's `tmp/` folder.
+    pub fn in_tmp(root: &Path) -> io::Result<(File, Temp)> {
+        Self::create(&root.join(STATE_DIR).join("tmp"))
+    }
+
+    /// Renames the file to `target` (replacing what is there), giving it the mode a new
+    /// object gets; across file systems it is copied.
+    pub fn place(mut self, target: &Path) -> Result<(), CosError> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(&self.path, fs::Permissions::from_mode(0o644));
+        }
+        match fs::rename(&self.path, target) {
+            Ok(()) => {}
+            Err(e) if e.raw_os_error() == Some(18) => {
+                // EXDEV: another file system below the bucket; copy beside the target.
+                let (mut out, beside) = Temp::create(target.parent().unwrap_or(Path::new(".")))
+                    .map_err(|e| CosError::internal(&e))?;
+                let mut from = File::open(&self.path).map_err(|e| CosError::internal(&e))?;
+                io::copy(&mut from, &mut out).map_err(|e| CosError::internal(&e))?;
+                out.sync_all().map_err(|e| CosError::internal(&e))?;
+                return beside.place(target);
+            }
+            Err(e) => return Err(CosError::internal(&e)),
+        }
+        self.placed = true;
+        Ok(())
+    }
+}
+
+/// Writes `data` to a new file in the server's `tmp/` folder and syncs it; [`Temp::place`]
+/// then puts it in place, so that a reader sees the old object or the new one, never half
+/// of one.
+pub fn stage(root: &Path, data: &[u8]) -> Result<Temp, CosError> {
+    let (mut file, temp) = Temp::in_tmp(root).map_err(|e| io_error(&e))?;
+    file.write_all(data)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io_error(&e))?;
+    Ok(temp)
+}
+
+/// The ETags (MD5s) of stored objects, computed once per version of a file: a HEAD, a GET
+/// and a listing give the same ETag without reading the object each time.
+#[derive(Debug, Default)]
+pub struct Etags {
+    known: std::sync::Mutex<std::collections::HashMap<Version, String>>,
+}
+
+/// What tells one version of a file from another: device, inode, length, modification time
+/// (seconds, nanoseconds).
+type Version = (u64, u64, u64, i64, i64);
+
+impl Etags {
+    /// Most versions remembered; past that the memory starts afresh.
+    const MAX: usize = 100_000;
+
+    /// The ETag of the file at `path`, whose metadata is `meta`.
+    pub fn of(&self, path: &Path, meta: &fs::Metadata) -> Result<String, CosError> {
+        use std::os::unix::fs::MetadataExt;
+        let version = (
+            meta.dev(),
+            meta.ino(),
+            meta.len(),
+            meta.mtime(),
+            meta.mtime_nsec(),
+        );
+        let lock = || {
+            self.known
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(etag) = lock().get(&version) {
+            return Ok(etag.clone());
+        }
+        let mut file = File::open(path).map_err(|e| io_error(&e))?;
+        let mut md5 = <md5::Md5 as md5::Digest>::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = io::Read::read(&mut file, &mut buf).map_err(|e| io_error(&e))?;
+            if n == 0 {
+                break;
+            }
+            md5::Digest::update(&mut md5, &buf[..n]);
+        }
+        let etag = crate::cos::hex(&md5::Digest::finalize(md5));
+        let mut known = lock();
+        if known.len() >= Self::MAX {
+            known.clear();
+        }
+        known.insert(version, etag.clone());
+        Ok(etag)
+    }
 }

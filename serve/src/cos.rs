@@ -3,6 +3,7 @@
 //! Processing", "Metadata Removal") and its SDKs.
 
 use std::fmt::Write as _;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use imgstrip::{Error, Format};
 use md5::{Digest, Md5};
@@ -10,12 +11,14 @@ use md5::{Digest, Md5};
 /// The most rules one `Pic-Operations` header may hold (COS allows five).
 const MAX_RULES: usize = 5;
 
-/// An error answer: HTTP status, COS error code, message.
+/// An error answer: HTTP status, COS error code, message, and any headers it needs (a 416
+/// says the object's length in `Content-Range`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CosError {
     pub status: u16,
     pub code: &'static str,
     pub message: String,
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl CosError {
@@ -24,7 +27,13 @@ impl CosError {
             status,
             code,
             message: message.into(),
+            headers: Vec::new(),
         }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: String) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     pub fn bad(message: impl Into<String>) -> Self {
@@ -37,6 +46,14 @@ impl CosError {
 
     pub fn no_such_key() -> Self {
         Self::new(404, "NoSuchKey", "The specified key does not exist.")
+    }
+
+    pub fn internal(e: &std::io::Error) -> Self {
+        Self::new(500, "InternalError", e.to_string())
+    }
+
+    pub fn too_large(what: &str, max: u64) -> Self {
+        Self::new(413, "EntityTooLarge", format!("{what} is over {max} bytes"))
     }
 
     /// A strip error: over a limit is 413 `ImageTooLarge`, anything else about the image is
@@ -63,7 +80,9 @@ impl CosError {
 
 /// A processing rule. Only `imageMogr2/strip` is served, with or without `ignore-error/1`
 /// (written after `strip`, as in `imageMogr2/strip/ignore-error/1`, or before it, as CI's
-/// own examples do: `imageMogr2/ignore-error/1/strip`). A trailing `/` is allowed.
+/// own examples do: `imageMogr2/ignore-error/1/strip`). A trailing `/` is allowed. Words are
+/// compared without regard to case, as the signature compares parameter names: a request
+/// for `?IMAGEMOGR2/STRIP` is a strip, never a plain download.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Strip {
     /// Over-limit inputs come back (or are stored) unchanged instead of failing.
@@ -77,8 +96,9 @@ impl Strip {
                 "unsupported rule {rule:?}: this server runs imageMogr2/strip[/ignore-error/1] only"
             ))
         };
-        let mut words = rule.strip_suffix('/').unwrap_or(rule).split('/');
-        if words.next() != Some("imageMogr2") {
+        let lower = rule.to_ascii_lowercase();
+        let mut words = lower.strip_suffix('/').unwrap_or(&lower).split('/');
+        if words.next() != Some("imagemogr2") {
             return Err(unsupported());
         }
         let (mut strip, mut ignore_error) = (false, None);
@@ -214,7 +234,8 @@ pub fn upload_result(original: &ObjectInfo, pic_info: bool, results: &[ObjectInf
     x
 }
 
-fn tag(x: &mut String, name: &str, value: &str) {
+/// `<name>value</name>`, the value escaped.
+pub fn tag(x: &mut String, name: &str, value: &str) {
     let _ = write!(x, "<{name}>{}</{name}>", escape(value));
 }
 
@@ -252,9 +273,14 @@ pub fn content_type(format: Option<Format>) -> &'static str {
 
 /// The ETag of some bytes: their MD5 in lower-case hex, as COS gives for simple uploads.
 pub fn etag(bytes: &[u8]) -> String {
-    Md5::digest(bytes)
+    hex(&Md5::digest(bytes))
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes
         .iter()
-        .fold(String::with_capacity(32), |mut s, b| {
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
             let _ = write!(s, "{b:02x}");
             s
         })
@@ -277,4 +303,67 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// Year, month, day, hour, minute, second and weekday (0 = Sunday) of a time, in UTC
+/// (the days-from-civil inverse of H. Hinnant's "chrono-Compatible Low-Level Date
+/// Algorithms").
+fn civil(t: SystemTime) -> (i64, u32, u32, u64, u64, u64, u64) {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = (days + 4) % 7;
+    (
+        year,
+        month,
+        day,
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60,
+        weekday,
+    )
+}
+
+/// An HTTP date (RFC 9110 § 5.6.7): `Thu, 03 Dec 2026 10:00:00 GMT`.
+pub fn http_date(t: SystemTime) -> String {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, mo, d, h, mi, s, wd) = civil(t);
+    let month = MONTHS[(mo as usize).saturating_sub(1) % 12];
+    format!(
+        "{}, {d:02} {month} {y} {h:02}:{mi:02}:{s:02} GMT",
+        DAYS[wd as usize % 7]
+    )
+}
+
+/// An ISO 8601 time as COS listings give it: `2026-12-03T10:00:00.000Z`.
+pub fn iso_date(t: SystemTime) -> String {
+    let (y, mo, d, h, mi, s, _) = civil(t);
+    format!("{y}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.000Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn dates_in_both_forms() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_796_292_000); // 2026-12-03 10:00:00 UTC
+        assert_eq!(http_date(t), "Thu, 03 Dec 2026 10:00:00 GMT");
+        assert_eq!(iso_date(t), "2026-12-03T10:00:00.000Z");
+        assert_eq!(http_date(UNIX_EPOCH), "Thu, 01 Jan 1970 00:00:00 GMT");
+        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
+        assert_eq!(iso_date(leap), "2000-02-29T00:00:00.000Z");
+    }
 }

@@ -1,10 +1,5 @@
 //! `imgstrip-serve`: the Tencent COS `imageMogr2/strip` API over a local folder (the "bucket").
 //!
-//! ```text
-//! imgstrip-serve DIR [--listen 127.0.0.1:8080] [--secret-id ID --secret-key KEY] [--strip-only]
-//!                  [--threads N] [--quiet]
-//! ```
-//!
 //! The three ways COS strips an image:
 //! - on download: `GET /<key>?imageMogr2/strip` answers the stripped image and leaves the
 //!   stored object as it is; `GET /<key>` answers the object as stored.
@@ -13,212 +8,374 @@
 //!   the original under `<key>` and each rule's result under its `fileid` (beside the key, or
 //!   from the bucket root when it starts with `/`; a `fileid` equal to the key keeps only the
 //!   stripped image), and answers an `UploadResult` XML body. Without the header, `PUT`
-//!   stores the body as it is.
+//!   stores the body as it is. A multipart upload's Complete takes the header too.
 //! - in the cloud: `POST /<key>?image_process` with the same header strips a stored object
 //!   into each `fileid`.
 //!
 //! `imageMogr2/strip/ignore-error/1` answers (or stores) an input that is over a limit
-//! unchanged instead of failing. Errors are COS XML bodies (`<Error><Code>…</Code>
-//! <Message>…</Message><Resource>…</Resource><RequestId>…</RequestId></Error>`): 400
-//! `InvalidImageFormat` (the library's message, with the byte offset), `InvalidArgument` (a bad
-//! `Pic-Operations` header or rule) or `InvalidURI` (a key that would leave the bucket); 403
-//! `AccessDenied`, `SignatureDoesNotMatch` or `InvalidAccessKeyId`; 404 `NoSuchKey`; 405
-//! `MethodNotAllowed`; 413 `ImageTooLarge` (over an imageMogr2 limit) or `EntityTooLarge` (a
-//! body over 64 MiB, twice the 32 MiB input limit so that `ignore-error` can still store an
-//! over-limit image).
+//! unchanged instead of failing. Parameter names are compared without regard to case, as the
+//! signature compares them; a parameter an operation does not take (another processing
+//! API, `x-cos-process`, a typo) is refused with 400, never ignored.
+//!
+//! Around those, the object calls the SDKs make: HEAD, DELETE, Range GET (206/416), GET
+//! Bucket (ListObjects), multipart uploads (Initiate, UploadPart, ListParts, Complete, Abort,
+//! ListMultipartUploads), `Content-MD5` checks. Errors are COS XML bodies
+//! (`<Error><Code>…</Code><Message>…</Message><Resource>…</Resource><RequestId>…</RequestId>
+//! </Error>`).
+//!
+//! What a client can make the server spend is bounded before it is spent:
+//! - the request head: 16 KiB (431), read within `--header-timeout` seconds;
+//! - a body: refused from its `Content-Length` when over its limit (413) — the 32 MiB input
+//!   limit for a body to strip, `--max-object-bytes` for one stored as it is — or as soon as
+//!   it passes the limit when chunked; it is written to a file as it arrives (never held in
+//!   memory), each piece within `--body-timeout` seconds, and a body cut short stores nothing;
+//! - work: at most `--threads` requests read, strip or write at once, each holding at most
+//!   its input and one output in memory (rules run one at a time); at most
+//!   `--max-connections` connections are open, and one over that is closed at once.
+//!
+//! The HTTP stack is hyper on tokio: hyper parses and bounds the head (size, time, a single
+//! valid `Content-Length`, chunked decoding), and everything after it is this crate's, so
+//! each limit above is one place in `http.rs` or here rather than a middleware layer.
 //!
 //! With `--secret-id` and `--secret-key`, every request must carry a COS request signature
 //! (see `sign.rs`); with `--strip-only`, a `GET` without `imageMogr2/strip` is refused (403),
 //! and so is an over-limit image asked for with `ignore-error/1`: the bucket serves stripped
 //! images only.
 //!
-//! An upload or processing request is all or nothing: every rule is run before anything is
-//! written, so a failing rule leaves no original behind. Each object is written to a
-//! temporary file beside it and renamed into place.
-//!
-//! Run it with `cargo run --release -p imgstrip-serve -- DIR --listen 127.0.0.1:8080`. It prints
-//! `listening on http://ADDR` on stdout (`--listen 127.0.0.1:0` picks a free port) and one
-//! line per request on stderr unless `--quiet`.
+//! It prints `listening on http://ADDR` on stdout (`--listen 127.0.0.1:0` picks a free port)
+//! and one line per request on stderr unless `--quiet`.
 
 mod bucket;
 mod cos;
-mod modes;
+mod http;
+mod listing;
+mod multipart;
+mod objects;
+mod ops;
 mod request;
 mod sign;
 
-use std::io::{self, Read, Write};
+use std::convert::Infallible;
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
+use clap::Parser;
+use hyper::body::Incoming;
+use hyper::http::request::Parts;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use imgstrip::Limits;
-use tiny_http::{Header, Request, Response, Server, StatusCode};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
-const USAGE: &str = "usage: imgstrip-serve DIR [--listen 127.0.0.1:8080]
-                      [--secret-id ID --secret-key KEY] [--strip-only] [--threads N] [--quiet]";
+use crate::cos::CosError;
+use crate::http::{BodyTimes, ReplyBody, Spooled};
+use crate::objects::{Payload, Reply};
+use crate::ops::Op;
 
-#[derive(Debug)]
-struct Config {
-    /// The bucket folder, resolved.
-    root: PathBuf,
+/// Serve the Tencent COS imageMogr2/strip API (download, upload, in-cloud processing) and
+/// the object calls its SDKs make, over a local folder.
+#[derive(Debug, Parser)]
+#[command(name = "imgstrip-serve", version)]
+struct Args {
+    /// The bucket: a folder whose files are the objects.
+    dir: PathBuf,
+    /// Address to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    secret: Option<(String, String)>,
+    /// Require COS request signatures made with this SecretId (and --secret-key).
+    #[arg(long, requires = "secret_key")]
+    secret_id: Option<String>,
+    /// The SecretKey that goes with --secret-id.
+    #[arg(long, requires = "secret_id")]
+    secret_key: Option<String>,
+    /// Serve stripped images only: a GET without imageMogr2/strip is refused.
+    #[arg(long)]
     strip_only: bool,
-    limits: Limits,
-    /// The largest request body or object read into memory.
-    max_body: u64,
+    /// The bucket's name in XML answers (`Bucket`, `Name`).
+    #[arg(long, default_value = "imgstrip-1250000000")]
+    bucket: String,
+    /// Requests that may read, strip or write at once [default: cores, at least 2].
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Connections open at once; one more is closed at once.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    max_connections: usize,
+    /// Seconds a client has to send a request head.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds a request body may pause between two pieces (it may take up to 30 times as
+    /// long in all).
+    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
+    body_timeout: u64,
+    /// Largest object stored as it is (PUT without Pic-Operations, a multipart upload's part).
+    #[arg(long, value_name = "BYTES", default_value_t = 5 << 30)]
+    max_object_bytes: u64,
+    /// No line per request on stderr.
+    #[arg(long)]
     quiet: bool,
-    threads: usize,
+}
+
+/// What every request handler sees.
+#[derive(Debug)]
+pub struct Config {
+    /// The bucket folder, resolved.
+    pub root: PathBuf,
+    pub listen: SocketAddr,
+    pub bucket: String,
+    pub secret: Option<(String, String)>,
+    pub strip_only: bool,
+    pub limits: Limits,
+    pub max_object: u64,
+    pub quiet: bool,
+    pub workers: usize,
+    pub max_connections: usize,
+    pub header_timeout: Duration,
+    pub body_times: BodyTimes,
+    pub etags: bucket::Etags,
 }
 
 fn main() -> ExitCode {
-    let cfg = match parse_args(lexopt::Parser::from_env()) {
-        Ok(Some(cfg)) => cfg,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("imgstrip-serve: {e}\n{USAGE}");
+    let args = Args::parse();
+    let cfg = match config(args) {
+        Ok(cfg) => Arc::new(cfg),
+        Err(message) => {
+            eprintln!("imgstrip-serve: {message}");
             return ExitCode::from(2);
         }
     };
-    let server = match Server::http(cfg.listen) {
-        Ok(s) => Arc::new(s),
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(cfg.workers.saturating_add(16))
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(serve(cfg)),
+        Err(e) => {
+            eprintln!("imgstrip-serve: cannot start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn config(args: Args) -> Result<Config, String> {
+    let root = std::fs::canonicalize(&args.dir)
+        .ok()
+        .filter(|p| p.is_dir())
+        .ok_or_else(|| format!("{} is not a folder", args.dir.display()))?;
+    bucket::prepare(&root).map_err(|e| format!("cannot prepare {}: {e}", root.display()))?;
+    let secret = match (args.secret_id, args.secret_key) {
+        (Some(id), Some(key)) if !id.is_empty() && !key.is_empty() => Some((id, key)),
+        (None, None) => None,
+        _ => return Err("--secret-id and --secret-key go together, neither empty".into()),
+    };
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    let idle = Duration::from_secs(args.body_timeout.max(1));
+    Ok(Config {
+        root,
+        listen: args.listen,
+        bucket: args.bucket,
+        secret,
+        strip_only: args.strip_only,
+        limits: Limits::default(),
+        max_object: args.max_object_bytes,
+        quiet: args.quiet,
+        workers: args.threads.unwrap_or(cores.max(2)).max(1),
+        max_connections: args.max_connections.max(1),
+        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        body_times: BodyTimes {
+            idle,
+            total: idle.saturating_mul(30),
+        },
+        etags: bucket::Etags::default(),
+    })
+}
+
+async fn serve(cfg: Arc<Config>) -> ExitCode {
+    let listener = match TcpListener::bind(cfg.listen).await {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("imgstrip-serve: cannot listen on {}: {e}", cfg.listen);
             return ExitCode::FAILURE;
         }
     };
-    let addr = server.server_addr().to_ip().unwrap_or(cfg.listen);
+    let addr = listener.local_addr().unwrap_or(cfg.listen);
     if cfg.secret.is_none() && !addr.ip().is_loopback() {
         eprintln!(
             "imgstrip-serve: warning: anyone who reaches {addr} can read and write the bucket"
         );
     }
     println!("listening on http://{addr}");
-    let _ = io::stdout().flush();
-    let cfg = Arc::new(cfg);
-    let workers: Vec<_> = (0..cfg.threads)
-        .map(|_| {
-            let (server, cfg) = (Arc::clone(&server), Arc::clone(&cfg));
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    serve_one(&cfg, request);
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        let _ = worker.join();
-    }
-    ExitCode::SUCCESS
-}
-
-fn parse_args(mut parser: lexopt::Parser) -> Result<Option<Config>, lexopt::Error> {
-    use lexopt::prelude::*;
-    let (mut dir, mut listen) = (None, "127.0.0.1:8080".to_owned());
-    let (mut id, mut key, mut strip_only, mut quiet) = (None, None, false, false);
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    let mut threads = cores.max(4);
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Long("listen") => listen = parser.value()?.string()?,
-            Long("secret-id") => id = Some(parser.value()?.string()?),
-            Long("secret-key") => key = Some(parser.value()?.string()?),
-            Long("strip-only") => strip_only = true,
-            Long("threads") => threads = parser.value()?.parse()?,
-            Long("quiet") => quiet = true,
-            Short('h') | Long("help") => return Ok(None),
-            Value(v) if dir.is_none() => dir = Some(PathBuf::from(v)),
-            _ => return Err(arg.unexpected()),
-        }
-    }
-    let dir = dir.ok_or("no bucket folder given")?;
-    let root = std::fs::canonicalize(&dir)
-        .ok()
-        .filter(|p| p.is_dir())
-        .ok_or_else(|| format!("{} is not a folder", dir.display()))?;
-    let listen = listen
-        .parse()
-        .map_err(|e| format!("--listen {listen:?}: {e}"))?;
-    let secret = match (id, key) {
-        (Some(id), Some(key)) if !id.is_empty() && !key.is_empty() => Some((id, key)),
-        (None, None) => None,
-        _ => return Err("--secret-id and --secret-key go together, neither empty".into()),
-    };
-    let limits = Limits::default();
-    Ok(Some(Config {
-        root,
-        listen,
-        secret,
-        strip_only,
-        max_body: limits.max_input_bytes.saturating_mul(2),
-        limits,
-        quiet,
-        threads: threads.max(1),
-    }))
-}
-/// The answer to send.
-struct Reply {
-    status: u16,
-    content_type: &'static str,
-    etag: Option<String>,
-    body: Box<dyn Read + Send>,
-    len: usize,
-}
-
-impl Reply {
-    fn bytes(content_type: &'static str, body: Vec<u8>) -> Self {
-        Reply {
-            status: 200,
-            content_type,
-            etag: Some(cos::etag(&body)),
-            len: body.len(),
-            body: Box::new(io::Cursor::new(body)),
-        }
+    let _ = std::io::stdout().flush();
+    let connections = Arc::new(Semaphore::new(cfg.max_connections));
+    let workers = Arc::new(Semaphore::new(cfg.workers));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, or a connection reset before it was accepted.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+            continue; // over the cap: closed at once
+        };
+        let _ = stream.set_nodelay(true);
+        let (cfg, workers) = (Arc::clone(&cfg), Arc::clone(&workers));
+        tokio::spawn(async move {
+            let timeout = cfg.header_timeout;
+            let service =
+                service_fn(move |req| respond(Arc::clone(&cfg), Arc::clone(&workers), req));
+            let mut http = http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(timeout)
+                .max_buf_size(64 * 1024)
+                .max_header_size(16 * 1024);
+            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+            drop(permit);
+        });
     }
 }
 
-fn serve_one(cfg: &Config, mut request: Request) {
+/// Answers one request; every failure is a COS XML error.
+async fn respond(
+    cfg: Arc<Config>,
+    workers: Arc<Semaphore>,
+    req: Request<Incoming>,
+) -> Result<Response<ReplyBody>, Infallible> {
     static NEXT_ID: AtomicU64 = AtomicU64::new(1);
     let request_id = format!("imgstrip-{:08x}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
-    let url = request.url().to_owned();
-    let resource = url.split('?').next().unwrap_or("").to_owned();
-    let method = request.method().clone();
-    let reply = match request::parse(&request) {
-        Ok(parsed) => modes::handle(cfg, &parsed, &mut request),
-        Err(e) => Err(e),
-    };
-    let reply = reply.unwrap_or_else(|e| {
-        let xml = e.xml(&resource, &request_id).into_bytes();
-        Reply {
-            status: e.status,
-            etag: None,
-            ..Reply::bytes("application/xml", xml)
-        }
-    });
+    let (parts, body) = req.into_parts();
+    let resource = parts.uri.path().to_owned();
+    let reply = route(&cfg, &workers, &parts, body)
+        .await
+        .unwrap_or_else(|e| {
+            let mut reply = Reply::xml(e.status, e.xml(&resource, &request_id));
+            reply.headers.extend(e.headers);
+            reply
+        });
     if !cfg.quiet {
-        let (shown, status) = (resource.escape_debug(), reply.status);
-        eprintln!("{request_id} {method} {shown} {status} {}", reply.len);
+        let shown = resource.escape_debug();
+        eprintln!("{request_id} {} {shown} {}", parts.method, reply.status);
     }
-    let mut headers = vec![
-        header("Content-Type", reply.content_type),
-        header("x-cos-request-id", &request_id),
-    ];
-    if let Some(etag) = &reply.etag {
-        headers.push(header("ETag", &format!("\"{etag}\"")));
-    }
-    let status = StatusCode(reply.status);
-    // Always a Content-Length: tiny_http would chunk bodies over 32 KiB.
-    let response = Response::new(status, headers, reply.body, Some(reply.len), None)
-        .with_chunked_threshold(usize::MAX);
-    let _ = request.respond(response);
+    Ok(response(reply, &request_id))
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values we write are ASCII")
+fn response(reply: Reply, request_id: &str) -> Response<ReplyBody> {
+    let body = match reply.body {
+        Payload::Empty => ReplyBody::empty(),
+        Payload::Bytes(data) => ReplyBody::bytes(data),
+        Payload::File { file, offset, len } => match ReplyBody::file(file, offset, len) {
+            Ok(body) => body,
+            Err(_) => return server_error(request_id),
+        },
+    };
+    let mut builder = Response::builder()
+        .status(reply.status)
+        .header("server", "imgstrip-serve")
+        .header("x-cos-request-id", request_id);
+    for (name, value) in &reply.headers {
+        builder = builder.header(*name, value.as_str());
+    }
+    builder
+        .body(body)
+        .unwrap_or_else(|_| server_error(request_id))
+}
+
+fn server_error(request_id: &str) -> Response<ReplyBody> {
+    let mut response = Response::new(ReplyBody::empty());
+    *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+    if let Ok(id) = request_id.parse() {
+        response.headers_mut().insert("x-cos-request-id", id);
+    }
+    response
+}
+
+/// Reads the request, checks it, reads its body if it has one, then runs it on a worker.
+async fn route(
+    cfg: &Arc<Config>,
+    workers: &Arc<Semaphore>,
+    parts: &Parts,
+    body: Incoming,
+) -> Result<Reply, CosError> {
+    let req = request::parse(parts)?;
+    let op = ops::classify(&req)?;
+    request::authenticate(cfg, &req, ops::rule_param(&req))?;
+    let body = match body_limit(cfg, &op) {
+        None => None,
+        Some(limit) => {
+            let declared = declared_length(parts)?;
+            let md5 = req.header("content-md5")?;
+            let spooled = http::spool(&cfg.root, body, declared, limit, cfg.body_times, md5);
+            Some(spooled.await?)
+        }
+    };
+    let _permit = Arc::clone(workers)
+        .acquire_owned()
+        .await
+        .map_err(|_| CosError::new(503, "ServiceUnavailable", "shutting down"))?;
+    let cfg = Arc::clone(cfg);
+    let work = tokio::task::spawn_blocking(move || run(&cfg, &req, op, body));
+    work.await
+        .unwrap_or_else(|e| Err(CosError::new(500, "InternalError", e.to_string())))
+}
+
+/// The most bytes an operation's body may have; `None` when it takes no body (one sent is
+/// not read, and hyper closes the connection after the answer).
+fn body_limit(cfg: &Config, op: &Op) -> Option<u64> {
+    match op {
+        Op::Put { ops: None } | Op::UploadPart { .. } => Some(cfg.max_object),
+        Op::Put { ops: Some(_) } => Some(cfg.limits.max_input_bytes),
+        Op::Complete { .. } => Some(multipart::MAX_PART_LIST),
+        _ => None,
+    }
+}
+
+/// The `Content-Length` (hyper has refused two different ones and malformed ones).
+fn declared_length(parts: &Parts) -> Result<Option<u64>, CosError> {
+    let Some(value) = parts.headers.get(hyper::header::CONTENT_LENGTH) else {
+        return Ok(None);
+    };
+    let n = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    n.map(Some)
+        .ok_or_else(|| CosError::bad("Content-Length is not a number"))
+}
+
+/// Runs an operation on a blocking worker.
+fn run(
+    cfg: &Config,
+    req: &request::Parsed,
+    op: Op,
+    body: Option<Spooled>,
+) -> Result<Reply, CosError> {
+    let body = || body.ok_or_else(|| CosError::new(500, "InternalError", "no body read"));
+    match op {
+        Op::Get { rule, headers } => objects::get(cfg, req, rule, false).map(|r| r.set(headers)),
+        Op::Head { rule, headers } => objects::get(cfg, req, rule, true).map(|r| r.set(headers)),
+        Op::Put { ops } => objects::put(cfg, req, ops.as_ref(), body()?),
+        Op::Delete => objects::delete(cfg, req),
+        Op::Process { ops } => objects::process_stored(cfg, req, &ops),
+        Op::Initiate => multipart::initiate(cfg, req),
+        Op::UploadPart { upload_id, part } => {
+            multipart::upload_part(cfg, req, &upload_id, part, body()?)
+        }
+        Op::Complete { upload_id, ops } => {
+            multipart::complete(cfg, req, &upload_id, ops.as_ref(), body()?)
+        }
+        Op::Abort { upload_id } => multipart::abort(cfg, req, &upload_id),
+        Op::ListParts { upload_id } => multipart::list_parts(cfg, req, &upload_id),
+        Op::List(q) => listing::list(cfg, &q),
+        Op::ListUploads { prefix } => multipart::list_uploads(cfg, &prefix),
+        Op::HeadBucket => Ok(Reply::empty(200)),
+    }
 }

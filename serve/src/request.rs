@@ -1,24 +1,28 @@
-//! Reading a request: the decoded path and key, query parameters, headers, and the COS
+//! Reading a request once: the decoded path and key, the query parameters (names compared
+//! case-insensitively, as the COS signature lower-cases them), the headers, and the COS
 //! request signature check.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tiny_http::{Method, Request};
+use hyper::http::request::Parts;
+use hyper::Method;
 
 use crate::cos::CosError;
-use crate::sign::{AuthError, Authorization, AUTH_PARAMS};
+use crate::sign::{AuthError, Authorization, Verify, AUTH_PARAMS};
 use crate::Config;
 
 /// Headers the server acts on, which a signed request must sign when it sends them.
-const MUST_SIGN: &[&str] = &["pic-operations"];
+const MUST_SIGN: &[&str] = &["pic-operations", "content-md5", "range"];
 
 /// What a request was: its method, key and parameters, and its headers (names lower-cased).
+#[derive(Debug)]
 pub struct Parsed {
     pub method: Method,
     /// The decoded path, with its leading `/`: what a signature signs.
     pub path: String,
+    /// The path without its leading `/`; empty for the bucket itself.
     pub key: String,
-    /// Query parameters, less the signature's own.
+    /// Query parameters, less the signature's own, decoded, names as sent.
     pub params: Vec<(String, String)>,
     /// The signature's parameters, when it came in the query string.
     pub auth_params: Vec<(String, String)>,
@@ -26,6 +30,7 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// The value of header `name` (lower case); two of them is an error.
     pub fn header(&self, name: &str) -> Result<Option<&str>, CosError> {
         let mut found = self.headers.iter().filter(|(k, _)| k == name);
         match (found.next(), found.next()) {
@@ -35,14 +40,19 @@ impl Parsed {
         }
     }
 
-    pub fn has_param(&self, name: &str) -> bool {
-        self.params.iter().any(|(k, _)| k == name)
+    /// The `Host` header, or the address the server listens on.
+    pub fn host(&self, cfg: &Config) -> String {
+        match self.header("host") {
+            Ok(Some(h)) => h.to_owned(),
+            _ => cfg.listen.to_string(),
+        }
     }
 }
 
-pub fn parse(request: &Request) -> Result<Parsed, CosError> {
-    let url = request.url();
-    let (raw_path, query) = url.split_once('?').unwrap_or((url, ""));
+/// Reads the request head. Query parameter names are unique case-insensitively (a name given
+/// twice, in any case, is refused), so every later lookup can ignore case.
+pub fn parse(parts: &Parts) -> Result<Parsed, CosError> {
+    let raw_path = parts.uri.path();
     if !raw_path.starts_with('/') {
         return Err(CosError::new(
             400,
@@ -52,29 +62,34 @@ pub fn parse(request: &Request) -> Result<Parsed, CosError> {
     }
     let path = percent_decode(raw_path, false)?;
     let (mut params, mut auth_params) = (Vec::new(), Vec::new());
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
+    let mut seen: Vec<String> = Vec::new();
+    for pair in parts.uri.query().unwrap_or("").split('&') {
+        if pair.is_empty() {
+            continue;
+        }
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let (k, v) = (percent_decode(k, true)?, percent_decode(v, true)?);
-        let list = if AUTH_PARAMS.contains(&k.as_str()) {
+        let lower = k.to_ascii_lowercase();
+        if seen.contains(&lower) {
+            return Err(CosError::bad(format!("query parameter {k:?} given twice")));
+        }
+        let list = if AUTH_PARAMS.contains(&lower.as_str()) {
             &mut auth_params
         } else {
             &mut params
         };
-        if list.iter().any(|(seen, _): &(String, String)| *seen == k) {
-            return Err(CosError::bad(format!("query parameter {k:?} given twice")));
-        }
         list.push((k, v));
+        seen.push(lower);
     }
-    let headers = request
-        .headers()
-        .iter()
-        .map(|h| {
-            let name = h.field.as_str().as_str().to_ascii_lowercase();
-            (name, h.value.as_str().to_owned())
-        })
-        .collect();
+    let mut headers = Vec::with_capacity(parts.headers.len());
+    for (name, value) in &parts.headers {
+        let value = value
+            .to_str()
+            .map_err(|_| CosError::bad(format!("header {name} is not visible ASCII")))?;
+        headers.push((name.as_str().to_owned(), value.to_owned()));
+    }
     Ok(Parsed {
-        method: request.method().clone(),
+        method: parts.method.clone(),
         key: path.strip_prefix('/').unwrap_or(&path).to_owned(),
         path,
         params,
@@ -102,7 +117,10 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> Result<String, CosError> 
     String::from_utf8(out).map_err(|_| bad())
 }
 
-pub fn authenticate(cfg: &Config, req: &Parsed) -> Result<(), CosError> {
+/// Checks the request's signature when the server has a key. `unsigned_ok` names the one
+/// parameter that may come unsigned (an `imageMogr2/strip` rule: stripping only removes
+/// information, so adding it to a signed URL grants nothing).
+pub fn authenticate(cfg: &Config, req: &Parsed, unsigned_ok: Option<&str>) -> Result<(), CosError> {
     let Some((id, key)) = &cfg.secret else {
         return Ok(());
     };
@@ -124,10 +142,15 @@ pub fn authenticate(cfg: &Config, req: &Parsed) -> Result<(), CosError> {
         .filter(|(k, _)| k != "authorization")
         .cloned()
         .collect();
-    let method = req.method.as_str();
-    let (path, params) = (&req.path, &req.params);
-    let verified =
-        auth.and_then(|a| a.verify((id, key), now, method, path, params, &headers, MUST_SIGN));
+    let request = Verify {
+        method: req.method.as_str(),
+        path: &req.path,
+        params: &req.params,
+        headers: &headers,
+        must_sign: MUST_SIGN,
+        unsigned_ok,
+    };
+    let verified = auth.and_then(|a| a.verify((id, key), now, &request));
     verified.map_err(|e| match e {
         AuthError::Missing => CosError::denied("Access Denied: the request carries no signature"),
         AuthError::Malformed(why) => CosError::denied(format!("malformed signature: {why}")),

@@ -17,10 +17,12 @@
 //! query parameters. The HMAC and SHA-1 come from RustCrypto's `hmac` and `sha1` crates.
 //!
 //! What this server asks beyond the page (so that a signed URL cannot be bent into another):
-//! every query parameter of the request must be signed (a signed stripped URL minus
-//! `imageMogr2/strip` fails, as does one with a parameter added), every header the server
-//! acts on (`pic-operations`) must be signed when present, and both time ranges must hold
-//! the server's clock.
+//! every parameter the signature lists must be in the request, and every query parameter of
+//! the request must be signed, but one `imageMogr2/strip` rule (stripping only removes
+//! information, and the Node SDK sends a `QueryString` unsigned); every header the server
+//! acts on (`pic-operations`, `content-md5`, `range`) must be signed when present; both time
+//! ranges must hold the server's clock. The signed `host` may leave out the port, as the
+//! Python SDK signs it.
 
 // Shared with serve/tests/serve, which signs what the server only verifies.
 #![allow(dead_code)]
@@ -225,19 +227,12 @@ impl Authorization {
         Self::from_pairs(pairs)
     }
 
-    /// Checks the signature against the request. `params` are the request's query parameters
-    /// less the signature's own; `headers` are all its headers (names in any case), of which
-    /// those named in `must_sign` must be signed when present.
-    #[allow(clippy::too_many_arguments)] // one request, spelled out: method, path, params, headers
+    /// Checks the signature against the request.
     pub fn verify(
         &self,
         (secret_id, secret_key): (&str, &str),
         now: u64,
-        method: &str,
-        path: &str,
-        params: &[(String, String)],
-        headers: &[(String, String)],
-        must_sign: &[&str],
+        req: &Verify<'_>,
     ) -> Result<(), AuthError> {
         if self.ak != secret_id {
             return Err(AuthError::UnknownKey);
@@ -247,46 +242,137 @@ impl Authorization {
                 return Err(AuthError::Expired);
             }
         }
-        // Every parameter takes part, and the list names no parameter the request lacks.
-        let mut request_keys: Vec<String> = params
-            .iter()
-            .map(|(k, _)| encode(k).to_ascii_lowercase())
-            .collect();
-        request_keys.sort();
-        let mut listed = self.param_list.clone();
-        listed.sort();
-        if let Some(k) = request_keys.iter().find(|k| !listed.contains(k)) {
-            return Err(AuthError::Unsigned(format!("parameter {k}")));
+        let params = req.signed_params(&self.param_list)?;
+        let headers = req.signed_headers(&self.header_list)?;
+        let key_time = format!("{};{}", self.key_time.0, self.key_time.1);
+        let key = sign_key(secret_key, &key_time);
+        let expected = unhex(&self.signature).ok_or(AuthError::Mismatch)?;
+        // The signed `host` is the Host header as sent or without its port: the Python SDK
+        // signs `url.hostname` while sending `host:port`.
+        let hosts = host_spellings(&headers);
+        for headers in hosts {
+            let http = http_string(req.method, req.path, &params, &headers);
+            let mac = hmac_sha1(key.as_bytes(), string_to_sign(&key_time, &http).as_bytes());
+            // Compared in constant time by the hmac crate.
+            if mac.verify_slice(&expected).is_ok() {
+                return Ok(());
+            }
         }
-        if listed != request_keys {
+        Err(AuthError::Mismatch)
+    }
+}
+
+/// The request as a signature sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Verify<'a> {
+    pub method: &'a str,
+    /// The decoded path.
+    pub path: &'a str,
+    /// The query parameters less the signature's own.
+    pub params: &'a [(String, String)],
+    /// Every header (names in any case).
+    pub headers: &'a [(String, String)],
+    /// Headers the server acts on: when present they must be signed.
+    pub must_sign: &'a [&'a str],
+    /// One parameter (by name, any case) that may be left out of the signature.
+    pub unsigned_ok: Option<&'a str>,
+}
+
+impl Verify<'_> {
+    /// The parameters the signature covers: every listed one must be in the request, and
+    /// every one in the request must be listed, but `unsigned_ok`.
+    fn signed_params(&self, listed: &[String]) -> Result<Vec<(String, String)>, AuthError> {
+        let listed: Vec<String> = listed.iter().map(|k| normalise(k)).collect();
+        let mut signed = Vec::with_capacity(self.params.len());
+        for (k, v) in self.params {
+            let name = encode(k).to_ascii_lowercase();
+            if listed.contains(&name) {
+                signed.push((k.clone(), v.clone()));
+            } else if !self
+                .unsigned_ok
+                .is_some_and(|ok| ok.eq_ignore_ascii_case(k))
+            {
+                return Err(AuthError::Unsigned(format!("parameter {name}")));
+            }
+        }
+        if listed.len() != signed.len() {
+            // The list names a parameter the request does not carry.
             return Err(AuthError::Mismatch);
         }
-        // The listed headers, each present once; the ones the server acts on must be listed.
-        let lower: Vec<(String, &String)> = headers
-            .iter()
+        Ok(signed)
+    }
+
+    /// The listed headers, each present once; the ones the server acts on must be listed.
+    fn signed_headers(&self, listed: &[String]) -> Result<Vec<(String, String)>, AuthError> {
+        let lower: Vec<(String, &String)> = (self.headers.iter())
             .map(|(k, v)| (encode(k).to_ascii_lowercase(), v))
             .collect();
-        for name in must_sign {
-            if lower.iter().any(|(k, _)| k == name) && !self.header_list.iter().any(|h| h == name) {
+        for name in self.must_sign {
+            if lower.iter().any(|(k, _)| k == name) && !listed.iter().any(|h| h == name) {
                 return Err(AuthError::Unsigned(format!("header {name}")));
             }
         }
-        let mut signed_headers = Vec::new();
-        for name in &self.header_list {
-            let mut found = lower.iter().filter(|(k, _)| k == name);
+        let mut signed = Vec::with_capacity(listed.len());
+        for name in listed {
+            let name = normalise(name);
+            let mut found = lower.iter().filter(|(k, _)| *k == name);
             match (found.next(), found.next()) {
-                (Some((_, v)), None) => signed_headers.push((name.clone(), (*v).clone())),
+                (Some((_, v)), None) => signed.push((name, (*v).clone())),
                 _ => return Err(AuthError::Mismatch),
             }
         }
-        let key_time = format!("{};{}", self.key_time.0, self.key_time.1);
-        let http = http_string(method, path, params, &signed_headers);
-        let key = sign_key(secret_key, &key_time);
-        let mac = hmac_sha1(key.as_bytes(), string_to_sign(&key_time, &http).as_bytes());
-        // Compared in constant time by the hmac crate.
-        let expected = unhex(&self.signature).ok_or(AuthError::Mismatch)?;
-        mac.verify_slice(&expected).map_err(|_| AuthError::Mismatch)
+        Ok(signed)
     }
+}
+
+/// A listed name as the signature spells it (UrlEncoded, lower case), whether the list came
+/// encoded (`imagemogr2%2fstrip`, from an `Authorization` header or a presigned URL that
+/// encoded it twice) or plain (`imagemogr2/strip`, a presigned URL that encoded it once).
+fn normalise(name: &str) -> String {
+    let decoded = decode_lenient(name);
+    encode(&decoded).to_ascii_lowercase()
+}
+
+/// `%XX` decoding that leaves anything else (a `%` not followed by two hex digits) as it is.
+fn decode_lenient(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The signed headers as sent, and, when `host` carries a port, once more without it.
+fn host_spellings(headers: &[(String, String)]) -> Vec<Vec<(String, String)>> {
+    let mut spellings = vec![headers.to_vec()];
+    let without_port = headers.iter().any(|(k, v)| k == "host" && v.contains(':'));
+    if without_port {
+        let other = headers
+            .iter()
+            .map(|(k, v)| match (k.as_str(), v.rsplit_once(':')) {
+                ("host", Some((host, port))) if port.bytes().all(|b| b.is_ascii_digit()) => {
+                    (k.clone(), host.to_owned())
+                }
+                _ => (k.clone(), v.clone()),
+            })
+            .collect();
+        spellings.push(other);
+    }
+    spellings
 }
 
 /// `"<start>;<end>"` with start ≤ end.

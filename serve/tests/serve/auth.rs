@@ -61,18 +61,18 @@ fn signer_matches_worked_examples() {
 
     // And the verifier accepts what the signer wrote, at a time inside the range only.
     let parsed = sign::Authorization::parse(&auth).unwrap();
-    let check = |now| parsed.verify(secret, now, "GET", path, &params, &headers, &[]);
+    let request = sign::Verify {
+        method: "GET",
+        path,
+        params: &params,
+        headers: &headers,
+        must_sign: &[],
+        unsigned_ok: None,
+    };
+    let check = |now| parsed.verify(secret, now, &request);
     assert_eq!(check(1_700_000_100), Ok(()));
     assert_eq!(check(1_700_003_601), Err(sign::AuthError::Expired));
-    let wrong = parsed.verify(
-        ("AKIDexample", "other"),
-        1_700_000_100,
-        "GET",
-        path,
-        &params,
-        &headers,
-        &[],
-    );
+    let wrong = parsed.verify(("AKIDexample", "other"), 1_700_000_100, &request);
     assert_eq!(wrong, Err(sign::AuthError::Mismatch));
 }
 

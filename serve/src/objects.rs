@@ -1,0 +1,410 @@
+//! Object operations: the three ways COS strips (download, upload, in the cloud) and the
+//! plain calls an SDK makes around them (HEAD, DELETE, Range GET). Each runs on a blocking
+//! worker, after the request's body (if any) has arrived whole in a file.
+
+use std::fs::{self, File};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use imgstrip::{detect, Format, Limits, Stripped, Stripper};
+
+use crate::bucket::{self, Temp};
+use crate::cos::{self, CosError, ObjectInfo, PicOperations, Strip};
+use crate::http::Spooled;
+use crate::request::{percent_decode, Parsed};
+use crate::Config;
+
+/// What a handler answers: status, headers, body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Payload,
+}
+
+/// A reply's body, as the blocking side hands it over.
+#[derive(Debug)]
+pub enum Payload {
+    Empty,
+    Bytes(Vec<u8>),
+    /// `len` bytes of `file` from `offset`.
+    File {
+        file: File,
+        offset: u64,
+        len: u64,
+    },
+}
+
+impl Reply {
+    pub fn xml(status: u16, xml: String) -> Self {
+        Reply {
+            status,
+            headers: vec![("content-type", "application/xml".into())],
+            body: Payload::Bytes(xml.into_bytes()),
+        }
+    }
+
+    pub fn empty(status: u16) -> Self {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Payload::Empty,
+        }
+    }
+
+    /// Sets each header, replacing any of the same name.
+    pub fn set(mut self, headers: Vec<(&'static str, String)>) -> Self {
+        for (name, value) in headers {
+            self.headers.retain(|(n, _)| *n != name);
+            self.headers.push((name, value));
+        }
+        self
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Download
+// ---------------------------------------------------------------------------------------
+
+/// `GET /key[?imageMogr2/strip]` and its `HEAD`: the object as stored (a byte range of it
+/// with `Range`), or stripped. `head` answers the same headers without the body.
+pub fn get(cfg: &Config, req: &Parsed, rule: Option<Strip>, head: bool) -> Result<Reply, CosError> {
+    if cfg.strip_only && rule.is_none() {
+        return Err(CosError::denied(
+            "this bucket serves stripped images only: ask for ?imageMogr2/strip",
+        ));
+    }
+    let path = bucket::existing(&cfg.root, &req.key)?;
+    let mut file = File::open(&path).map_err(|e| CosError::internal(&e))?;
+    let meta = file.metadata().map_err(|e| CosError::internal(&e))?;
+    let len = meta.len();
+    let range = req.header("range")?;
+    let Some(rule) = rule else {
+        let etag = cfg.etags.of(&path, &meta)?;
+        let mut head_bytes = [0u8; 64];
+        let n = file
+            .read(&mut head_bytes)
+            .map_err(|e| CosError::internal(&e))?;
+        let format = detect(&head_bytes[..n]);
+        return answer_file(file, len, range, head, format, &etag, &meta);
+    };
+    if len > cfg.limits.max_input_bytes {
+        // Too large to read: answer as the library would, without reading it.
+        if !rule.ignore_error {
+            let max = cfg.limits.max_input_bytes;
+            let msg = format!("input size is {len} bytes, over the maximum {max}");
+            return Err(CosError::new(413, "ImageTooLarge", msg));
+        }
+        if cfg.strip_only {
+            return Err(unstripped_refused());
+        }
+        let etag = cfg.etags.of(&path, &meta)?;
+        return answer_file(file, len, range, head, None, &etag, &meta);
+    }
+    let mut data = Vec::new();
+    file.read_to_end(&mut data)
+        .map_err(|e| CosError::internal(&e))?;
+    let out = strip(cfg, rule, &data)?;
+    drop(data);
+    if out.report.untouched && cfg.strip_only {
+        return Err(unstripped_refused());
+    }
+    let etag = cos::etag(&out.data);
+    let format = Some(out.report.format);
+    answer_bytes(out.data, range, head, format, &etag, &meta)
+}
+
+fn unstripped_refused() -> CosError {
+    CosError::denied("the image is over a limit and this bucket serves stripped images only")
+}
+
+/// The headers every object answer has.
+fn object_headers(reply: Reply, format: Option<Format>, etag: &str, meta: &fs::Metadata) -> Reply {
+    let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    reply
+        .with_header("content-type", cos::content_type(format))
+        .with_header("etag", format!("\"{etag}\""))
+        .with_header("last-modified", cos::http_date(modified))
+        .with_header("accept-ranges", "bytes")
+}
+
+/// A stored file as it is, or the part of it `range` asks for.
+fn answer_file(
+    file: File,
+    len: u64,
+    range: Option<&str>,
+    head: bool,
+    format: Option<Format>,
+    etag: &str,
+    meta: &fs::Metadata,
+) -> Result<Reply, CosError> {
+    let (status, from, count) = match byte_range(range, len)? {
+        Some((from, to)) => (206, from, to - from + 1),
+        None => (200, 0, len),
+    };
+    let body = if head {
+        Payload::Empty
+    } else {
+        Payload::File {
+            file,
+            offset: from,
+            len: count,
+        }
+    };
+    let mut reply = Reply {
+        status,
+        headers: Vec::new(),
+        body,
+    }
+    .with_header("content-length", count.to_string());
+    if status == 206 {
+        reply = reply.with_header(
+            "content-range",
+            format!("bytes {from}-{}/{len}", from + count - 1),
+        );
+    }
+    Ok(object_headers(reply, format, etag, meta))
+}
+
+/// Bytes made here (a stripped image), or the part of them `range` asks for.
+fn answer_bytes(
+    mut data: Vec<u8>,
+    range: Option<&str>,
+    head: bool,
+    format: Option<Format>,
+    etag: &str,
+    meta: &fs::Metadata,
+) -> Result<Reply, CosError> {
+    let len = data.len() as u64;
+    let mut status = 200;
+    let mut content_range = None;
+    if let Some((from, to)) = byte_range(range, len)? {
+        let (a, b) = (
+            usize::try_from(from).unwrap_or(0),
+            usize::try_from(to).unwrap_or(0),
+        );
+        data = data.get(a..=b).unwrap_or_default().to_vec();
+        status = 206;
+        content_range = Some(format!("bytes {from}-{to}/{len}"));
+    }
+    let count = data.len();
+    let body = if head {
+        Payload::Empty
+    } else {
+        Payload::Bytes(data)
+    };
+    let mut reply = Reply {
+        status,
+        headers: Vec::new(),
+        body,
+    }
+    .with_header("content-length", count.to_string());
+    if let Some(r) = content_range {
+        reply = reply.with_header("content-range", r);
+    }
+    Ok(object_headers(reply, format, etag, meta))
+}
+
+/// One `bytes=` range of an object of `len` bytes (RFC 9110 § 14.1.2): `Some((first,
+/// last))`, `None` for the whole object (no header, or one this server does not split:
+/// several ranges, another unit, bad syntax, which RFC 9110 lets a server ignore), or 416
+/// when the range starts past the end.
+fn byte_range(header: Option<&str>, len: u64) -> Result<Option<(u64, u64)>, CosError> {
+    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let Some((a, b)) = spec.trim().split_once('-') else {
+        return Ok(None);
+    };
+    let number = |s: &str| s.trim().parse::<u64>().ok();
+    let unsatisfiable = || {
+        CosError::new(
+            416,
+            "InvalidRange",
+            "The requested range is not satisfiable",
+        )
+        .with_header("content-range", format!("bytes */{len}"))
+    };
+    let range = match (a.trim().is_empty(), number(a), number(b)) {
+        // `-N`: the last N bytes.
+        (true, _, Some(n)) if n > 0 => {
+            if len == 0 {
+                return Err(unsatisfiable());
+            }
+            (len.saturating_sub(n), len - 1)
+        }
+        (false, Some(first), last) if b.trim().is_empty() || last.is_some() => {
+            if first >= len {
+                return Err(unsatisfiable());
+            }
+            let last = last.map_or(len - 1, |l| l.min(len - 1));
+            if last < first {
+                return Ok(None);
+            }
+            (first, last)
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(range))
+}
+
+// ---------------------------------------------------------------------------------------
+// Upload, delete, in-cloud processing
+// ---------------------------------------------------------------------------------------
+
+/// `PUT /key`: stores the body; with `Pic-Operations`, also each rule's result.
+pub fn put(
+    cfg: &Config,
+    req: &Parsed,
+    ops: Option<&PicOperations>,
+    mut body: Spooled,
+) -> Result<Reply, CosError> {
+    let Some(ops) = ops else {
+        let etag = body.etag();
+        body.temp.place(&bucket::writable(&cfg.root, &req.key)?)?;
+        return Ok(Reply::empty(200).with_header("etag", format!("\"{etag}\"")));
+    };
+    bucket::segments(&req.key)?;
+    // Checked from the headers already; the length is checked again as it came.
+    if body.len > cfg.limits.max_input_bytes {
+        return Err(CosError::too_large(
+            "an image to process",
+            cfg.limits.max_input_bytes,
+        ));
+    }
+    let data = body.read_all()?;
+    let etag = body.etag();
+    process(cfg, req, &data, ops, Some((body.temp, etag)))
+}
+
+/// `DELETE /key`: 204 whether or not there was an object (as COS answers).
+pub fn delete(cfg: &Config, req: &Parsed) -> Result<Reply, CosError> {
+    match bucket::existing(&cfg.root, &req.key) {
+        Ok(path) => fs::remove_file(path).map_err(|e| CosError::internal(&e))?,
+        Err(e) if e.code == "NoSuchKey" => {}
+        Err(e) => return Err(e),
+    }
+    Ok(Reply::empty(204))
+}
+
+/// `POST /key?image_process`: runs the rules on a stored object.
+pub fn process_stored(cfg: &Config, req: &Parsed, ops: &PicOperations) -> Result<Reply, CosError> {
+    let path = bucket::existing(&cfg.root, &req.key)?;
+    let data = read_object(cfg, &path)?;
+    process(cfg, req, &data, ops, None)
+}
+
+/// A stored object whole in memory, refused (413) when it is over the input limit.
+pub fn read_object(cfg: &Config, path: &Path) -> Result<Vec<u8>, CosError> {
+    let file = File::open(path).map_err(|e| CosError::internal(&e))?;
+    let max = cfg.limits.max_input_bytes;
+    let mut data = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut data)
+        .map_err(|e| CosError::internal(&e))?;
+    if data.len() as u64 > max {
+        return Err(CosError::too_large("the object to process", max));
+    }
+    Ok(data)
+}
+
+fn strip(cfg: &Config, rule: Strip, data: &[u8]) -> Result<Stripped, CosError> {
+    let stripper = Stripper::new()
+        .limits(cfg.limits)
+        .ignore_limit_errors(rule.ignore_error);
+    stripper.strip(data).map_err(|e| CosError::from_strip(&e))
+}
+
+/// One rule's result, written to the server's `tmp/` folder and not yet in place.
+struct Staged {
+    key: String,
+    temp: Temp,
+    info: ObjectInfo,
+}
+
+/// Runs every rule on `original`, one at a time (so that memory holds the input and one
+/// output), writing each result to a file in the server's `tmp/` folder; when all have
+/// succeeded, renames the original (when it is to be stored, and unless a rule writes over
+/// its key) and the results into place, and answers the `UploadResult`. A rule that fails
+/// leaves nothing behind.
+pub fn process(
+    cfg: &Config,
+    req: &Parsed,
+    original: &[u8],
+    ops: &PicOperations,
+    store: Option<(Temp, String)>,
+) -> Result<Reply, CosError> {
+    let host = req.host(cfg);
+    let mut staged: Vec<Staged> = Vec::with_capacity(ops.rules.len());
+    let mut measured = None;
+    for rule in &ops.rules {
+        let fileid = percent_decode(&rule.fileid, false)?;
+        let key = bucket::fileid_key(&req.key, &fileid);
+        bucket::segments(&key)?;
+        let out = strip(cfg, rule.strip, original)?;
+        let r = &out.report;
+        let image = (!r.untouched).then_some((r.format, r.width, r.height));
+        measured = measured.or(image);
+        let info = ObjectInfo {
+            location: format!("{host}/{key}"),
+            key: key.clone(),
+            etag: cos::etag(&out.data),
+            image,
+            size: out.data.len(),
+        };
+        let temp = bucket::stage(&cfg.root, &out.data)?;
+        staged.push(Staged { key, temp, info });
+    }
+    // What the original is: from a rule's report when one stripped it, else read afresh
+    // without limits (the walk is linear and allocates at most the input's size).
+    let image = measured.or_else(|| {
+        let r = Stripper::new()
+            .limits(Limits::none())
+            .inspect(original)
+            .ok()?;
+        Some((r.format, r.width, r.height))
+    });
+    let replaced = staged.iter().any(|s| s.key == req.key);
+    // Every target is checked (links, folders) before anything is put in place.
+    let original_target = match &store {
+        Some(_) if !replaced => Some(bucket::writable(&cfg.root, &req.key)?),
+        _ => None,
+    };
+    let targets = (staged.iter())
+        .map(|s| bucket::writable(&cfg.root, &s.key))
+        .collect::<Result<Vec<PathBuf>, CosError>>()?;
+    let original_etag = match store {
+        Some((temp, etag)) => {
+            if let Some(target) = original_target {
+                temp.place(&target)?;
+            }
+            etag
+        }
+        None => cos::etag(original),
+    };
+    let mut results = Vec::with_capacity(staged.len());
+    for (s, target) in staged.into_iter().zip(targets) {
+        s.temp.place(&target)?;
+        let mut info = s.info;
+        info.image = info.image.or(image);
+        results.push(info);
+    }
+    let original_info = ObjectInfo {
+        key: req.key.clone(),
+        location: format!("{host}/{}", req.key),
+        etag: original_etag,
+        image,
+        size: original.len(),
+    };
+    let xml = cos::upload_result(&original_info, ops.is_pic_info, &results);
+    Ok(Reply::xml(200, xml))
+}
