@@ -72,6 +72,20 @@ impl Server {
         server
     }
 
+    /// The server's peak resident memory so far, in KiB (`VmHWM`).
+    pub fn peak_rss_kib(&self) -> u64 {
+        let status = fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    /// Whether the server still answers a plain request (within the client's timeout).
+    pub fn alive(&self) -> bool {
+        self.put_file("alive.jpg", &jpeg());
+        let answer = get(self, "/alive.jpg?imageMogr2/strip", &[]);
+        answer.status == 200 && answer.body == stripped_jpeg()
+    }
+
     pub fn url(&self, path_and_query: &str) -> String {
         format!("http://{}{path_and_query}", self.addr)
     }
@@ -189,6 +203,23 @@ pub fn post(server: &Server, pq: &str, headers: &[(&str, &str)]) -> Answer {
         request = request.header(*k, *v);
     }
     to_answer(request.send_empty())
+}
+
+/// Sends `bytes` as they are over TCP and returns what comes back until the server closes
+/// the connection (or the timeout); a write the server refuses by closing ends the sending.
+pub fn raw_bytes(server: &Server, bytes: &[u8]) -> String {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    stream.set_write_timeout(Some(TIMEOUT)).unwrap();
+    let _ = stream.write_all(bytes);
+    let mut text = Vec::new();
+    let _ = stream.read_to_end(&mut text);
+    String::from_utf8_lossy(&text).into_owned()
+}
+
+/// The status code of a raw answer.
+pub fn status_of(answer: &str) -> u16 {
+    answer.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0)
 }
 
 /// Sends `request_head` as is over TCP (no client normalises its path) and returns the

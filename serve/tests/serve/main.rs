@@ -9,6 +9,7 @@
 #[path = "../../src/sign.rs"]
 mod sign;
 
+mod attacks;
 mod auth;
 mod harness;
 
