@@ -372,3 +372,19 @@ pub fn query_auth(auth: &str) -> String {
 pub fn valid() -> (u64, u64) {
     (now() - 60, now() + 600)
 }
+
+/// MD5 in lower-case hex (an ETag).
+pub fn md5_hex(bytes: &[u8]) -> String {
+    use md5::Digest;
+    md5::Md5::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// MD5 in base64 (a `Content-MD5`).
+pub fn base64_md5(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use md5::Digest;
+    base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(bytes))
+}

@@ -12,6 +12,7 @@ mod sign;
 mod attacks;
 mod auth;
 mod harness;
+mod objects;
 
 use std::fs;
 use std::path::Path;
