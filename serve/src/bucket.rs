@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::cos::CosError;
+use crate::digest::{Digests, Sums};
 
 /// The server's own folder in the bucket.
 pub const STATE_DIR: &str = ".imgstrip-serve";
@@ -240,11 +241,12 @@ pub fn stage(root: &Path, data: &[u8]) -> Result<Temp, CosError> {
     Ok(temp)
 }
 
-/// The ETags (MD5s) of stored objects, computed once per version of a file: a HEAD, a GET
-/// and a listing give the same ETag without reading the object each time.
+/// The digests (MD5 for the ETag, CRC-64) of stored objects, computed once per version of
+/// a file: a HEAD, a GET and a listing give the same ETag without reading the object each
+/// time.
 #[derive(Debug, Default)]
 pub struct Etags {
-    known: std::sync::Mutex<std::collections::HashMap<Version, String>>,
+    known: std::sync::Mutex<std::collections::HashMap<Version, Sums>>,
 }
 
 /// What tells one version of a file from another: device, inode, length, modification time
@@ -255,8 +257,8 @@ impl Etags {
     /// Most versions remembered; past that the memory starts afresh.
     const MAX: usize = 100_000;
 
-    /// The ETag of the file at `path`, whose metadata is `meta`.
-    pub fn of(&self, path: &Path, meta: &fs::Metadata) -> Result<String, CosError> {
+    /// The digests of the file at `path`, whose metadata is `meta`.
+    pub fn of(&self, path: &Path, meta: &fs::Metadata) -> Result<Sums, CosError> {
         use std::os::unix::fs::MetadataExt;
         let version = (
             meta.dev(),
@@ -270,25 +272,25 @@ impl Etags {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         };
-        if let Some(etag) = lock().get(&version) {
-            return Ok(etag.clone());
+        if let Some(sums) = lock().get(&version) {
+            return Ok(sums.clone());
         }
         let mut file = File::open(path).map_err(|e| io_error(&e))?;
-        let mut md5 = <md5::Md5 as md5::Digest>::new();
+        let mut digests = Digests::default();
         let mut buf = vec![0u8; 256 * 1024];
         loop {
             let n = io::Read::read(&mut file, &mut buf).map_err(|e| io_error(&e))?;
             if n == 0 {
                 break;
             }
-            md5::Digest::update(&mut md5, &buf[..n]);
+            digests.update(&buf[..n]);
         }
-        let etag = crate::cos::hex(&md5::Digest::finalize(md5));
+        let sums = digests.finish();
         let mut known = lock();
         if known.len() >= Self::MAX {
             known.clear();
         }
-        known.insert(version, etag.clone());
-        Ok(etag)
+        known.insert(version, sums.clone());
+        Ok(sums)
     }
 }

@@ -65,14 +65,18 @@ impl CosError {
         }
     }
 
-    /// `<Error><Code>…</Code><Message>…</Message><Resource>…</Resource><RequestId>…</RequestId></Error>`.
+    /// `<Error><Code>…</Code><Message>…</Message><Resource>…</Resource><RequestId>…
+    /// </RequestId><TraceId>…</TraceId></Error>`: the Python SDK reads none of them unless
+    /// the first four are all there and not empty.
     pub fn xml(&self, resource: &str, request_id: &str) -> String {
         format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code>\
-             <Message>{}</Message><Resource>{}</Resource><RequestId>{}</RequestId></Error>\n",
+             <Message>{}</Message><Resource>{}</Resource><RequestId>{}</RequestId>\
+             <TraceId>{}</TraceId></Error>\n",
             self.code,
             escape(&self.message),
             escape(resource),
+            escape(request_id),
             escape(request_id)
         )
     }
@@ -203,9 +207,15 @@ pub struct ObjectInfo {
 /// `Height`) when `is_pic_info` is 1; each `ProcessResults/Object` has `Key`, `Location`,
 /// `Format`, `Width`, `Height`, `Size` and `ETag`. `Quality`, `Ave` (mean colour) and
 /// `Orientation` need a decoder and are left out, as COS SDKs allow.
-pub fn upload_result(original: &ObjectInfo, pic_info: bool, results: &[ObjectInfo]) -> String {
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<UploadResult>");
-    x.push_str("<OriginalInfo>");
+pub fn upload_result(inner: &str) -> String {
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<UploadResult>{inner}</UploadResult>\n")
+}
+
+/// `<OriginalInfo>…</OriginalInfo><ProcessResults>…</ProcessResults>`: what an
+/// `UploadResult` holds, and what a multipart Complete with `Pic-Operations` adds to its
+/// `CompleteMultipartUploadResult`.
+pub fn processing_results(original: &ObjectInfo, pic_info: bool, results: &[ObjectInfo]) -> String {
+    let mut x = String::from("<OriginalInfo>");
     tag(&mut x, "Key", &original.key);
     tag(&mut x, "Location", &original.location);
     if let (true, Some((format, width, height))) = (pic_info, original.image) {
@@ -230,7 +240,7 @@ pub fn upload_result(original: &ObjectInfo, pic_info: bool, results: &[ObjectInf
         tag(&mut x, "ETag", &quoted(&r.etag));
         x.push_str("</Object>");
     }
-    x.push_str("</ProcessResults></UploadResult>\n");
+    x.push_str("</ProcessResults>");
     x
 }
 

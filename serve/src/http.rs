@@ -21,11 +21,11 @@ use base64::Engine as _;
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming, SizeHint};
-use md5::{Digest, Md5};
 use tokio::io::{AsyncRead, ReadBuf};
 
 use crate::bucket::Temp;
 use crate::cos::CosError;
+use crate::digest::{Digests, Sums};
 
 /// A request body, read whole into a file.
 #[derive(Debug)]
@@ -33,7 +33,7 @@ pub struct Spooled {
     pub file: File,
     pub temp: Temp,
     pub len: u64,
-    pub md5: [u8; 16],
+    pub sums: Sums,
 }
 
 impl Spooled {
@@ -50,7 +50,7 @@ impl Spooled {
 
     /// The body's MD5 in lower-case hex (its ETag).
     pub fn etag(&self) -> String {
-        crate::cos::hex(&self.md5)
+        self.sums.md5.clone()
     }
 }
 
@@ -81,7 +81,7 @@ pub async fn spool(
     let expected_md5 = content_md5.map(decode_md5).transpose()?;
     let (file, temp) = Temp::in_tmp(root).map_err(|e| CosError::internal(&e))?;
     let mut out = tokio::fs::File::from_std(file);
-    let (mut len, mut md5) = (0u64, Md5::new());
+    let (mut len, mut digests) = (0u64, Digests::default());
     let deadline = Instant::now() + times.total;
     loop {
         let wait = times
@@ -100,15 +100,15 @@ pub async fn spool(
         if len > limit {
             return Err(CosError::too_large("the body", limit));
         }
-        md5.update(&data);
+        digests.update(&data);
         tokio::io::AsyncWriteExt::write_all(&mut out, &data)
             .await
             .map_err(|e| CosError::internal(&e))?;
     }
     let mut file = out.into_std().await;
     file.flush().map_err(|e| CosError::internal(&e))?;
-    let md5: [u8; 16] = md5.finalize().into();
-    if expected_md5.is_some_and(|m| m != md5) {
+    let sums = digests.finish();
+    if expected_md5.is_some_and(|m| m != sums.md5_bytes) {
         return Err(CosError::new(
             400,
             "BadDigest",
@@ -119,7 +119,7 @@ pub async fn spool(
         file,
         temp,
         len,
-        md5,
+        sums,
     })
 }
 

@@ -118,7 +118,7 @@ pub fn list(cfg: &Config, q: &Listing) -> Result<Reply, CosError> {
         tag(
             &mut x,
             "ETag",
-            &format!("\"{}\"", cfg.etags.of(&o.path, &o.meta)?),
+            &format!("\"{}\"", cfg.etags.of(&o.path, &o.meta)?.md5),
         );
         tag(&mut x, "Size", &o.meta.len().to_string());
         x.push_str("<Owner><ID>imgstrip</ID><DisplayName>imgstrip</DisplayName></Owner>");
@@ -135,6 +135,6 @@ pub fn list(cfg: &Config, q: &Listing) -> Result<Reply, CosError> {
 }
 
 /// A key URL-encoded for `encoding-type=url`, keeping `/` as it is.
-fn encode_key(key: &str) -> String {
+pub fn encode_key(key: &str) -> String {
     key.split('/').map(encode).collect::<Vec<_>>().join("/")
 }

@@ -47,6 +47,7 @@
 
 mod bucket;
 mod cos;
+mod digest;
 mod http;
 mod listing;
 mod multipart;
@@ -211,6 +212,7 @@ async fn serve(cfg: Arc<Config>) -> ExitCode {
             "imgstrip-serve: warning: anyone who reaches {addr} can read and write the bucket"
         );
     }
+    let _ = SPELLINGS.set(header_spellings().await);
     println!("listening on http://{addr}");
     let _ = std::io::stdout().flush();
     let connections = Arc::new(Semaphore::new(cfg.max_connections));
@@ -258,6 +260,10 @@ async fn respond(
         .await
         .unwrap_or_else(|e| {
             let mut reply = Reply::xml(e.status, e.xml(&resource, &request_id));
+            if parts.method == hyper::Method::HEAD {
+                // A HEAD answer has no body: the SDKs read the code from this header.
+                reply.headers.push(("x-cos-error-code", e.code.to_owned()));
+            }
             reply.headers.extend(e.headers);
             reply
         });
@@ -280,13 +286,68 @@ fn response(reply: Reply, request_id: &str) -> Response<ReplyBody> {
     let mut builder = Response::builder()
         .status(reply.status)
         .header("server", "imgstrip-serve")
-        .header("x-cos-request-id", request_id);
+        .header("x-cos-request-id", request_id)
+        .header("x-cos-trace-id", request_id);
     for (name, value) in &reply.headers {
         builder = builder.header(*name, value.as_str());
     }
-    builder
+    let mut response = builder
         .body(body)
-        .unwrap_or_else(|_| server_error(request_id))
+        .unwrap_or_else(|_| server_error(request_id));
+    if let Some(spellings) = SPELLINGS.get() {
+        *response.extensions_mut() = spellings.clone();
+    }
+    response
+}
+
+/// How header names are spelt on the wire. The `http` crate keeps names in lower case and
+/// hyper writes them so, but the Python SDK reads `Content-Length`, `ETag` and
+/// `Last-Modified` from a case-sensitive dict; hyper writes a response's names as a request
+/// spelt them when the response carries that request's spellings. So one request with the
+/// spellings COS uses is read at start-up, through hyper itself, and its spellings go with
+/// every response. (`x-cos-*` stay in lower case, as COS sends them.)
+static SPELLINGS: std::sync::OnceLock<hyper::http::Extensions> = std::sync::OnceLock::new();
+
+async fn header_spellings() -> hyper::http::Extensions {
+    const NAMES: [&str; 14] = [
+        "Accept-Ranges",
+        "Cache-Control",
+        "Connection",
+        "Content-Disposition",
+        "Content-Encoding",
+        "Content-Language",
+        "Content-Length",
+        "Content-Range",
+        "Content-Type",
+        "Date",
+        "ETag",
+        "Expires",
+        "Last-Modified",
+        "Server",
+    ];
+    let (mut client, server) = tokio::io::duplex(4096);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let tx = std::sync::Mutex::new(Some(tx));
+    let service = service_fn(move |req: Request<Incoming>| {
+        let sender = tx.lock().ok().and_then(|mut t| t.take());
+        if let Some(sender) = sender {
+            let _ = sender.send(req.into_parts().0.extensions);
+        }
+        async { Ok::<_, Infallible>(Response::new(ReplyBody::empty())) }
+    });
+    let mut http = http1::Builder::new();
+    http.preserve_header_case(true);
+    tokio::spawn(async move {
+        let _ = http.serve_connection(TokioIo::new(server), service).await;
+    });
+    let mut head = String::from("GET / HTTP/1.1\r\n");
+    for name in NAMES {
+        let value = if name == "Content-Length" { "0" } else { "x" };
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = tokio::io::AsyncWriteExt::write_all(&mut client, head.as_bytes()).await;
+    rx.await.unwrap_or_default()
 }
 
 fn server_error(request_id: &str) -> Response<ReplyBody> {
@@ -375,7 +436,10 @@ fn run(
         Op::Abort { upload_id } => multipart::abort(cfg, req, &upload_id),
         Op::ListParts { upload_id } => multipart::list_parts(cfg, req, &upload_id),
         Op::List(q) => listing::list(cfg, &q),
-        Op::ListUploads { prefix } => multipart::list_uploads(cfg, &prefix),
+        Op::ListUploads {
+            prefix,
+            url_encoded,
+        } => multipart::list_uploads(cfg, &prefix, url_encoded),
         Op::HeadBucket => Ok(Reply::empty(200)),
     }
 }

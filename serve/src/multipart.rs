@@ -13,10 +13,9 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use md5::{Digest, Md5};
-
 use crate::bucket::{self, Temp, STATE_DIR};
 use crate::cos::{self, tag, CosError, PicOperations};
+use crate::digest::{Digests, Sums};
 use crate::http::Spooled;
 use crate::objects::{self, Reply};
 use crate::request::Parsed;
@@ -88,11 +87,10 @@ pub fn upload_part(
     body: Spooled,
 ) -> Result<Reply, CosError> {
     let dir = upload(cfg, id, &req.key)?;
-    let etag = body.etag();
-    fs::write(dir.join(format!("{}.md5", part_name(part))), &etag)
+    fs::write(dir.join(format!("{}.md5", part_name(part))), body.etag())
         .map_err(|e| CosError::internal(&e))?;
     body.temp.place(&dir.join(part_name(part)))?;
-    Ok(Reply::empty(200).with_header("etag", format!("\"{etag}\"")))
+    Ok(objects::stored(&body.sums))
 }
 
 /// One stored part: number, size, MD5, time.
@@ -189,22 +187,18 @@ pub fn complete(
         }
     }
     let target = bucket::writable(&cfg.root, &req.key)?;
-    let (temp, len, etag) = join(&target, &files)?;
-    let reply = match ops {
-        None => {
-            temp.place(&target)?;
-            let mut x = xml_head("CompleteMultipartUploadResult");
-            tag(
-                &mut x,
-                "Location",
-                &format!("{}/{}", req.host(cfg), req.key),
-            );
-            tag(&mut x, "Bucket", &cfg.bucket);
-            tag(&mut x, "Key", &req.key);
-            tag(&mut x, "ETag", &format!("\"{etag}\""));
-            x.push_str("</CompleteMultipartUploadResult>\n");
-            Reply::xml(200, x)
-        }
+    let (temp, len, sums) = join(&target, &files)?;
+    let mut x = xml_head("CompleteMultipartUploadResult");
+    tag(
+        &mut x,
+        "Location",
+        &format!("{}/{}", req.host(cfg), req.key),
+    );
+    tag(&mut x, "Bucket", &cfg.bucket);
+    tag(&mut x, "Key", &req.key);
+    tag(&mut x, "ETag", &format!("\"{}\"", sums.md5));
+    match ops {
+        None => temp.place(&target)?,
         Some(ops) => {
             if len > cfg.limits.max_input_bytes {
                 return Err(CosError::too_large(
@@ -213,18 +207,21 @@ pub fn complete(
                 ));
             }
             let data = fs::read(&temp.path).map_err(|e| CosError::internal(&e))?;
-            objects::process(cfg, req, &data, ops, Some((temp, etag)))?
+            let done = objects::process(cfg, req, &data, ops, Some((temp, sums.md5.clone())))?;
+            // The `OriginalInfo` and `ProcessResults` an upload's `UploadResult` has.
+            x.push_str(&done.inner);
         }
-    };
+    }
+    x.push_str("</CompleteMultipartUploadResult>\n");
     let _ = fs::remove_dir_all(&dir);
-    Ok(reply)
+    Ok(Reply::xml(200, x).with_header("x-cos-hash-crc64ecma", sums.crc64))
 }
 
-/// Joins `files` into a new file beside `target`; returns it, its length and its MD5.
-fn join(target: &Path, files: &[PathBuf]) -> Result<(Temp, u64, String), CosError> {
+/// Joins `files` into a new file beside `target`; returns it, its length and its digests.
+fn join(target: &Path, files: &[PathBuf]) -> Result<(Temp, u64, Sums), CosError> {
     let dir = target.parent().ok_or_else(|| CosError::bad("no folder"))?;
     let (mut out, temp) = Temp::create(dir).map_err(|e| CosError::internal(&e))?;
-    let (mut md5, mut len) = (Md5::new(), 0u64);
+    let (mut digests, mut len) = (Digests::default(), 0u64);
     let mut buf = vec![0u8; 256 * 1024];
     for path in files {
         let mut part = File::open(path).map_err(|e| CosError::internal(&e))?;
@@ -234,13 +231,13 @@ fn join(target: &Path, files: &[PathBuf]) -> Result<(Temp, u64, String), CosErro
                 break;
             }
             let chunk = &buf[..n];
-            md5.update(chunk);
+            digests.update(chunk);
             out.write_all(chunk).map_err(|e| CosError::internal(&e))?;
             len += n as u64;
         }
     }
     out.sync_all().map_err(|e| CosError::internal(&e))?;
-    Ok((temp, len, cos::hex(&md5.finalize())))
+    Ok((temp, len, digests.finish()))
 }
 
 /// The (part number, ETag) pairs of a Complete body, in ascending order, each once.
@@ -286,7 +283,14 @@ fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// `GET /?uploads`: the uploads not completed or aborted, whose key starts with `prefix`.
-pub fn list_uploads(cfg: &Config, prefix: &str) -> Result<Reply, CosError> {
+pub fn list_uploads(cfg: &Config, prefix: &str, url_encoded: bool) -> Result<Reply, CosError> {
+    let shown = |s: &str| {
+        if url_encoded {
+            crate::listing::encode_key(s)
+        } else {
+            s.to_owned()
+        }
+    };
     let mut uploads = Vec::new();
     for entry in fs::read_dir(uploads_dir(&cfg.root)).map_err(|e| CosError::internal(&e))? {
         let entry = entry.map_err(|e| CosError::internal(&e))?;
@@ -311,10 +315,13 @@ pub fn list_uploads(cfg: &Config, prefix: &str) -> Result<Reply, CosError> {
     tag(&mut x, "NextUploadIdMarker", "");
     tag(&mut x, "MaxUploads", "1000");
     tag(&mut x, "IsTruncated", "false");
-    tag(&mut x, "Prefix", prefix);
+    if url_encoded {
+        tag(&mut x, "EncodingType", "url");
+    }
+    tag(&mut x, "Prefix", &shown(prefix));
     for (key, id, made) in &uploads {
         x.push_str("<Upload>");
-        tag(&mut x, "Key", key);
+        tag(&mut x, "Key", &shown(key));
         tag(&mut x, "UploadId", id);
         tag(&mut x, "StorageClass", "STANDARD");
         x.push_str("<Initiator><ID>imgstrip</ID><DisplayName>imgstrip</DisplayName></Initiator>");

@@ -11,6 +11,7 @@ use imgstrip::{detect, Format, Limits, Stripped, Stripper};
 
 use crate::bucket::{self, Temp};
 use crate::cos::{self, CosError, ObjectInfo, PicOperations, Strip};
+use crate::digest::{Digests, Sums};
 use crate::http::Spooled;
 use crate::request::{percent_decode, Parsed};
 use crate::Config;
@@ -86,13 +87,13 @@ pub fn get(cfg: &Config, req: &Parsed, rule: Option<Strip>, head: bool) -> Resul
     let len = meta.len();
     let range = req.header("range")?;
     let Some(rule) = rule else {
-        let etag = cfg.etags.of(&path, &meta)?;
+        let sums = cfg.etags.of(&path, &meta)?;
         let mut head_bytes = [0u8; 64];
         let n = file
             .read(&mut head_bytes)
             .map_err(|e| CosError::internal(&e))?;
         let format = detect(&head_bytes[..n]);
-        return answer_file(file, len, range, head, format, &etag, &meta);
+        return answer_file(file, len, range, head, format, &sums, &meta);
     };
     if len > cfg.limits.max_input_bytes {
         // Too large to read: answer as the library would, without reading it.
@@ -104,8 +105,8 @@ pub fn get(cfg: &Config, req: &Parsed, rule: Option<Strip>, head: bool) -> Resul
         if cfg.strip_only {
             return Err(unstripped_refused());
         }
-        let etag = cfg.etags.of(&path, &meta)?;
-        return answer_file(file, len, range, head, None, &etag, &meta);
+        let sums = cfg.etags.of(&path, &meta)?;
+        return answer_file(file, len, range, head, None, &sums, &meta);
     }
     let mut data = Vec::new();
     file.read_to_end(&mut data)
@@ -115,9 +116,9 @@ pub fn get(cfg: &Config, req: &Parsed, rule: Option<Strip>, head: bool) -> Resul
     if out.report.untouched && cfg.strip_only {
         return Err(unstripped_refused());
     }
-    let etag = cos::etag(&out.data);
+    let sums = Digests::of(&out.data);
     let format = Some(out.report.format);
-    answer_bytes(out.data, range, head, format, &etag, &meta)
+    answer_bytes(out.data, range, head, format, &sums, &meta)
 }
 
 fn unstripped_refused() -> CosError {
@@ -125,11 +126,14 @@ fn unstripped_refused() -> CosError {
 }
 
 /// The headers every object answer has.
-fn object_headers(reply: Reply, format: Option<Format>, etag: &str, meta: &fs::Metadata) -> Reply {
+/// The headers every object answer has; the digests are the whole object's, also for a
+/// range (the Node SDK compares each range's CRC-64 with the HEAD's).
+fn object_headers(reply: Reply, format: Option<Format>, sums: &Sums, meta: &fs::Metadata) -> Reply {
     let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
     reply
         .with_header("content-type", cos::content_type(format))
-        .with_header("etag", format!("\"{etag}\""))
+        .with_header("etag", format!("\"{}\"", sums.md5))
+        .with_header("x-cos-hash-crc64ecma", sums.crc64.clone())
         .with_header("last-modified", cos::http_date(modified))
         .with_header("accept-ranges", "bytes")
 }
@@ -141,7 +145,7 @@ fn answer_file(
     range: Option<&str>,
     head: bool,
     format: Option<Format>,
-    etag: &str,
+    sums: &Sums,
     meta: &fs::Metadata,
 ) -> Result<Reply, CosError> {
     let (status, from, count) = match byte_range(range, len)? {
@@ -169,7 +173,7 @@ fn answer_file(
             format!("bytes {from}-{}/{len}", from + count - 1),
         );
     }
-    Ok(object_headers(reply, format, etag, meta))
+    Ok(object_headers(reply, format, sums, meta))
 }
 
 /// Bytes made here (a stripped image), or the part of them `range` asks for.
@@ -178,7 +182,7 @@ fn answer_bytes(
     range: Option<&str>,
     head: bool,
     format: Option<Format>,
-    etag: &str,
+    sums: &Sums,
     meta: &fs::Metadata,
 ) -> Result<Reply, CosError> {
     let len = data.len() as u64;
@@ -208,7 +212,7 @@ fn answer_bytes(
     if let Some(r) = content_range {
         reply = reply.with_header("content-range", r);
     }
-    Ok(object_headers(reply, format, etag, meta))
+    Ok(object_headers(reply, format, sums, meta))
 }
 
 /// One `bytes=` range of an object of `len` bytes (RFC 9110 § 14.1.2): `Some((first,
@@ -269,9 +273,8 @@ pub fn put(
     mut body: Spooled,
 ) -> Result<Reply, CosError> {
     let Some(ops) = ops else {
-        let etag = body.etag();
         body.temp.place(&bucket::writable(&cfg.root, &req.key)?)?;
-        return Ok(Reply::empty(200).with_header("etag", format!("\"{etag}\"")));
+        return Ok(stored(&body.sums));
     };
     bucket::segments(&req.key)?;
     // Checked from the headers already; the length is checked again as it came.
@@ -283,7 +286,15 @@ pub fn put(
     }
     let data = body.read_all()?;
     let etag = body.etag();
-    process(cfg, req, &data, ops, Some((body.temp, etag)))
+    let done = process(cfg, req, &data, ops, Some((body.temp, etag)))?;
+    Ok(Reply::xml(200, cos::upload_result(&done.inner)))
+}
+
+/// The answer to a store: the object's ETag and CRC-64.
+pub fn stored(sums: &Sums) -> Reply {
+    Reply::empty(200)
+        .with_header("etag", format!("\"{}\"", sums.md5))
+        .with_header("x-cos-hash-crc64ecma", sums.crc64.clone())
 }
 
 /// `DELETE /key`: 204 whether or not there was an object (as COS answers).
@@ -300,7 +311,8 @@ pub fn delete(cfg: &Config, req: &Parsed) -> Result<Reply, CosError> {
 pub fn process_stored(cfg: &Config, req: &Parsed, ops: &PicOperations) -> Result<Reply, CosError> {
     let path = bucket::existing(&cfg.root, &req.key)?;
     let data = read_object(cfg, &path)?;
-    process(cfg, req, &data, ops, None)
+    let done = process(cfg, req, &data, ops, None)?;
+    Ok(Reply::xml(200, cos::upload_result(&done.inner)))
 }
 
 /// A stored object whole in memory, refused (413) when it is over the input limit.
@@ -342,7 +354,7 @@ pub fn process(
     original: &[u8],
     ops: &PicOperations,
     store: Option<(Temp, String)>,
-) -> Result<Reply, CosError> {
+) -> Result<Processed, CosError> {
     let host = req.host(cfg);
     let mut staged: Vec<Staged> = Vec::with_capacity(ops.rules.len());
     let mut measured = None;
@@ -405,6 +417,13 @@ pub fn process(
         image,
         size: original.len(),
     };
-    let xml = cos::upload_result(&original_info, ops.is_pic_info, &results);
-    Ok(Reply::xml(200, xml))
+    Ok(Processed {
+        inner: cos::processing_results(&original_info, ops.is_pic_info, &results),
+    })
+}
+
+/// What processing made, as the XML an answer wraps.
+#[derive(Debug)]
+pub struct Processed {
+    pub inner: String,
 }

@@ -48,8 +48,8 @@ pub enum Op {
     ListParts { upload_id: String },
     /// `GET /` (ListObjects / GET Bucket).
     List(Listing),
-    /// `GET /?uploads` (ListMultipartUploads).
-    ListUploads { prefix: String },
+    /// `GET /?uploads` (ListMultipartUploads), every upload in one answer.
+    ListUploads { prefix: String, url_encoded: bool },
     /// `HEAD /` (HEAD Bucket).
     HeadBucket,
 }
@@ -158,9 +158,16 @@ pub fn classify(req: &Parsed) -> Result<Op, CosError> {
             .transpose()
     };
     let op = match (&req.method, bucket) {
-        (&Method::GET, true) if p.take("uploads").is_some() => Op::ListUploads {
-            prefix: p.take("prefix").unwrap_or("").to_owned(),
-        },
+        (&Method::GET, true) if p.take("uploads").is_some() => {
+            // One answer holds every upload, so the paging parameters change nothing.
+            for paging in ["delimiter", "key-marker", "upload-id-marker", "max-uploads"] {
+                p.take(paging);
+            }
+            Op::ListUploads {
+                prefix: p.take("prefix").unwrap_or("").to_owned(),
+                url_encoded: url_encoding(&mut p)?,
+            }
+        }
         (&Method::GET, true) => Op::List(listing(&mut p)?),
         (&Method::HEAD, true) => Op::HeadBucket,
         (&Method::GET, false) => match p.take("uploadId") {
@@ -235,11 +242,7 @@ fn listing(p: &mut Params<'_>) -> Result<Listing, CosError> {
             .map_err(|_| CosError::bad(format!("max-keys {n:?} is not a number")))?
             .min(MAX_KEYS),
     };
-    let url_encoded = match p.take("encoding-type") {
-        None => false,
-        Some(t) if t.eq_ignore_ascii_case("url") => true,
-        Some(t) => return Err(CosError::bad(format!("encoding-type {t:?}: only url"))),
-    };
+    let url_encoded = url_encoding(p)?;
     Ok(Listing {
         prefix: p.take("prefix").unwrap_or("").to_owned(),
         marker: p.take("marker").unwrap_or("").to_owned(),
@@ -247,6 +250,15 @@ fn listing(p: &mut Params<'_>) -> Result<Listing, CosError> {
         max_keys,
         url_encoded,
     })
+}
+
+/// `encoding-type=url`: keys in the answer are URL-encoded.
+fn url_encoding(p: &mut Params<'_>) -> Result<bool, CosError> {
+    match p.take("encoding-type") {
+        None | Some("") => Ok(false),
+        Some(t) if t.eq_ignore_ascii_case("url") => Ok(true),
+        Some(t) => Err(CosError::bad(format!("encoding-type {t:?}: only url"))),
+    }
 }
 
 /// A part number, 1 to 10,000 (COS's range).

@@ -124,7 +124,10 @@ pub fn authenticate(cfg: &Config, req: &Parsed, unsigned_ok: Option<&str>) -> Re
     let Some((id, key)) = &cfg.secret else {
         return Ok(());
     };
-    let header = req.header("authorization")?;
+    // The Python SDK's anonymous mode sends an empty Authorization header.
+    let header = req
+        .header("authorization")?
+        .filter(|h| !h.trim().is_empty());
     let auth = match (header, req.auth_params.is_empty()) {
         (Some(_), false) => Err(AuthError::Malformed(
             "signed both in the header and in the query".into(),
