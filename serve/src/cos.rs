@@ -202,46 +202,54 @@ pub struct ObjectInfo {
     pub size: usize,
 }
 
-/// The `UploadResult` answer of an upload or in-cloud processing request.
-/// `OriginalInfo` always has `Key`, `Location` and `ETag`, and `ImageInfo` (`Format`, `Width`,
-/// `Height`) when `is_pic_info` is 1; each `ProcessResults/Object` has `Key`, `Location`,
-/// `Format`, `Width`, `Height`, `Size` and `ETag`. `Quality`, `Ave` (mean colour) and
-/// `Orientation` need a decoder and are left out, as COS SDKs allow.
-pub fn upload_result(inner: &str) -> String {
-    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<UploadResult>{inner}</UploadResult>\n")
-}
-
-/// `<OriginalInfo>…</OriginalInfo><ProcessResults>…</ProcessResults>`: what an
-/// `UploadResult` holds, and what a multipart Complete with `Pic-Operations` adds to its
-/// `CompleteMultipartUploadResult`.
-pub fn processing_results(original: &ObjectInfo, pic_info: bool, results: &[ObjectInfo]) -> String {
-    let mut x = String::from("<OriginalInfo>");
+/// The `UploadResult` answer of an upload or in-cloud processing request: `OriginalInfo`
+/// (`Key`, `Location`, `ImageInfo` when `is_pic_info` is 1, `ETag`), then `ProcessResults`.
+pub fn upload_result(original: &ObjectInfo, pic_info: bool, results: &[ObjectInfo]) -> String {
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<UploadResult>");
+    x.push_str("<OriginalInfo>");
     tag(&mut x, "Key", &original.key);
     tag(&mut x, "Location", &original.location);
-    if let (true, Some((format, width, height))) = (pic_info, original.image) {
-        x.push_str("<ImageInfo>");
-        tag(&mut x, "Format", format_name(format));
-        tag(&mut x, "Width", &width.to_string());
-        tag(&mut x, "Height", &height.to_string());
-        x.push_str("</ImageInfo>");
+    if pic_info {
+        image_info(&mut x, original);
     }
     tag(&mut x, "ETag", &quoted(&original.etag));
-    x.push_str("</OriginalInfo><ProcessResults>");
+    x.push_str("</OriginalInfo>");
+    process_results(&mut x, results);
+    x.push_str("</UploadResult>\n");
+    x
+}
+
+/// `<ImageInfo>` (`Format`, `Width`, `Height`) of an object, when it is an image imgstrip
+/// reads. `Quality`, `Ave` (mean colour) and `Orientation` need a decoder and are left out,
+/// as COS SDKs allow.
+pub fn image_info(x: &mut String, object: &ObjectInfo) {
+    if let Some((format, width, height)) = object.image {
+        x.push_str("<ImageInfo>");
+        tag(x, "Format", format_name(format));
+        tag(x, "Width", &width.to_string());
+        tag(x, "Height", &height.to_string());
+        x.push_str("</ImageInfo>");
+    }
+}
+
+/// `<ProcessResults>`: each result's `Key`, `Location`, `Format`, `Width`, `Height`, `Size`
+/// and `ETag`.
+pub fn process_results(x: &mut String, results: &[ObjectInfo]) {
+    x.push_str("<ProcessResults>");
     for r in results {
         x.push_str("<Object>");
-        tag(&mut x, "Key", &r.key);
-        tag(&mut x, "Location", &r.location);
+        tag(x, "Key", &r.key);
+        tag(x, "Location", &r.location);
         if let Some((format, width, height)) = r.image {
-            tag(&mut x, "Format", format_name(format));
-            tag(&mut x, "Width", &width.to_string());
-            tag(&mut x, "Height", &height.to_string());
+            tag(x, "Format", format_name(format));
+            tag(x, "Width", &width.to_string());
+            tag(x, "Height", &height.to_string());
         }
-        tag(&mut x, "Size", &r.size.to_string());
-        tag(&mut x, "ETag", &quoted(&r.etag));
+        tag(x, "Size", &r.size.to_string());
+        tag(x, "ETag", &quoted(&r.etag));
         x.push_str("</Object>");
     }
     x.push_str("</ProcessResults>");
-    x
 }
 
 /// `<name>value</name>`, the value escaped.

@@ -73,10 +73,8 @@ pub async fn spool(
     content_md5: Option<&str>,
 ) -> Result<Spooled, CosError> {
     if let Some(len) = declared.filter(|&n| n > limit) {
-        return Err(CosError::too_large(
-            &format!("the body ({len} bytes)"),
-            limit,
-        ));
+        let refused = CosError::too_large(&format!("the body ({len} bytes)"), limit);
+        return Err(linger(body, Some(len), times, refused).await);
     }
     let expected_md5 = content_md5.map(decode_md5).transpose()?;
     let (file, temp) = Temp::in_tmp(root).map_err(|e| CosError::internal(&e))?;
@@ -98,7 +96,8 @@ pub async fn spool(
         };
         len = len.saturating_add(data.len() as u64);
         if len > limit {
-            return Err(CosError::too_large("the body", limit));
+            let refused = CosError::too_large("the body", limit);
+            return Err(linger(body, None, times, refused).await);
         }
         digests.update(&data);
         tokio::io::AsyncWriteExt::write_all(&mut out, &data)
@@ -121,6 +120,43 @@ pub async fn spool(
         len,
         sums,
     })
+}
+
+/// The most of a refused body read (and thrown away) so that its client gets to read the
+/// answer: HTTP clients send the whole body before they read, and a connection closed under
+/// them makes them report a broken pipe instead of the 413.
+const LINGER_BYTES: u64 = 256 << 20;
+
+/// Reads and discards the rest of a refused body, within the body timeouts and at most
+/// [`LINGER_BYTES`] (nothing when `declared` is over that), then gives `refused` back; when
+/// the body was not read to its end the answer says `Connection: close`.
+async fn linger(
+    mut body: Incoming,
+    declared: Option<u64>,
+    times: BodyTimes,
+    refused: CosError,
+) -> CosError {
+    let close = refused.clone().with_header("connection", "close".into());
+    if declared.is_some_and(|n| n > LINGER_BYTES) {
+        return close;
+    }
+    let deadline = Instant::now() + times.total;
+    let mut thrown = 0u64;
+    loop {
+        let wait = times
+            .idle
+            .min(deadline.saturating_duration_since(Instant::now()));
+        match tokio::time::timeout(wait, body.frame()).await {
+            Ok(None) => return refused,
+            Ok(Some(Ok(frame))) => {
+                thrown += frame.data_ref().map_or(0, |d| d.len() as u64);
+                if thrown > LINGER_BYTES {
+                    return close;
+                }
+            }
+            Err(_) | Ok(Some(Err(_))) => return close,
+        }
+    }
 }
 
 fn timed_out(got: u64) -> CosError {

@@ -8,7 +8,8 @@
 //!   the original under `<key>` and each rule's result under its `fileid` (beside the key, or
 //!   from the bucket root when it starts with `/`; a `fileid` equal to the key keeps only the
 //!   stripped image), and answers an `UploadResult` XML body. Without the header, `PUT`
-//!   stores the body as it is. A multipart upload's Complete takes the header too.
+//!   stores the body as it is. A multipart upload takes the header on Complete, or on
+//!   Initiate (as the Python SDK's `upload_file` sends it), where it is checked and kept.
 //! - in the cloud: `POST /<key>?image_process` with the same header strips a stored object
 //!   into each `fileid`.
 //!
@@ -28,7 +29,10 @@
 //! - a body: refused from its `Content-Length` when over its limit (413) — the 32 MiB input
 //!   limit for a body to strip, `--max-object-bytes` for one stored as it is — or as soon as
 //!   it passes the limit when chunked; it is written to a file as it arrives (never held in
-//!   memory), each piece within `--body-timeout` seconds, and a body cut short stores nothing;
+//!   memory), each piece within `--body-timeout` seconds, and a body cut short stores nothing.
+//!   A refused body of up to 256 MiB is read to its end and thrown away before the 413 goes
+//!   out, since clients send the whole body before they read (closing under them shows as a
+//!   broken pipe, not a 413); past that the connection is closed;
 //! - work: at most `--threads` requests read, strip or write at once, each holding at most
 //!   its input and one output in memory (rules run one at a time); at most
 //!   `--max-connections` connections are open, and one over that is closed at once.
@@ -426,7 +430,7 @@ fn run(
         Op::Put { ops } => objects::put(cfg, req, ops.as_ref(), body()?),
         Op::Delete => objects::delete(cfg, req),
         Op::Process { ops } => objects::process_stored(cfg, req, &ops),
-        Op::Initiate => multipart::initiate(cfg, req),
+        Op::Initiate { ops } => multipart::initiate(cfg, req, ops.as_deref()),
         Op::UploadPart { upload_id, part } => {
             multipart::upload_part(cfg, req, &upload_id, part, body()?)
         }
@@ -434,7 +438,12 @@ fn run(
             multipart::complete(cfg, req, &upload_id, ops.as_ref(), body()?)
         }
         Op::Abort { upload_id } => multipart::abort(cfg, req, &upload_id),
-        Op::ListParts { upload_id } => multipart::list_parts(cfg, req, &upload_id),
+        Op::ListParts {
+            upload_id,
+            after,
+            max,
+            url_encoded,
+        } => multipart::list_parts(cfg, req, &upload_id, (after, max), url_encoded),
         Op::List(q) => listing::list(cfg, &q),
         Op::ListUploads {
             prefix,

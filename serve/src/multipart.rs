@@ -58,12 +58,17 @@ fn new_id() -> io::Result<String> {
     Ok(cos::hex(&bytes))
 }
 
-/// `POST /key?uploads`.
-pub fn initiate(cfg: &Config, req: &Parsed) -> Result<Reply, CosError> {
+/// `POST /key?uploads`. `ops` (the `Pic-Operations` header, already checked) is kept with
+/// the upload and applied at Complete, unless Complete brings its own.
+pub fn initiate(cfg: &Config, req: &Parsed, ops: Option<&str>) -> Result<Reply, CosError> {
     bucket::writable(&cfg.root, &req.key)?;
     let id = new_id().map_err(|e| CosError::internal(&e))?;
     let dir = uploads_dir(&cfg.root).join(&id);
     fs::create_dir(&dir)
+        .and_then(|()| match ops {
+            Some(ops) => fs::write(dir.join("ops"), ops),
+            None => Ok(()),
+        })
         .and_then(|()| fs::write(dir.join("key"), &req.key))
         .map_err(|e| CosError::internal(&e))?;
     let mut x = xml_head("InitiateMultipartUploadResult");
@@ -123,22 +128,40 @@ fn parts(dir: &Path) -> Result<Vec<Part>, CosError> {
     Ok(parts)
 }
 
-/// `GET /key?uploadId=ID` (ListParts), all parts in one answer.
-pub fn list_parts(cfg: &Config, req: &Parsed, id: &str) -> Result<Reply, CosError> {
+/// `GET /key?uploadId=ID` (ListParts): the parts after number `after`, at most `max`.
+pub fn list_parts(
+    cfg: &Config,
+    req: &Parsed,
+    id: &str,
+    (after, max): (u32, usize),
+    url_encoded: bool,
+) -> Result<Reply, CosError> {
     let dir = upload(cfg, id, &req.key)?;
     let mut x = xml_head("ListPartsResult");
     tag(&mut x, "Bucket", &cfg.bucket);
-    tag(&mut x, "Key", &req.key);
+    if url_encoded {
+        tag(&mut x, "EncodingType", "url");
+        tag(&mut x, "Key", &crate::listing::encode_key(&req.key));
+    } else {
+        tag(&mut x, "Key", &req.key);
+    }
     tag(&mut x, "UploadId", id);
     x.push_str("<Initiator><ID>imgstrip</ID><DisplayName>imgstrip</DisplayName></Initiator>");
     x.push_str("<Owner><ID>imgstrip</ID><DisplayName>imgstrip</DisplayName></Owner>");
     tag(&mut x, "StorageClass", "STANDARD");
-    tag(&mut x, "PartNumberMarker", "0");
-    let parts = parts(&dir)?;
-    let last = parts.last().map_or(0, |p| p.number);
+    tag(&mut x, "PartNumberMarker", &after.to_string());
+    let mut parts = parts(&dir)?;
+    parts.retain(|p| p.number > after);
+    let truncated = parts.len() > max;
+    parts.truncate(max);
+    let last = parts.last().map_or(after, |p| p.number);
     tag(&mut x, "NextPartNumberMarker", &last.to_string());
-    tag(&mut x, "MaxParts", "10000");
-    tag(&mut x, "IsTruncated", "false");
+    tag(&mut x, "MaxParts", &max.to_string());
+    tag(
+        &mut x,
+        "IsTruncated",
+        if truncated { "true" } else { "false" },
+    );
     for p in &parts {
         x.push_str("<Part>");
         tag(&mut x, "PartNumber", &p.number.to_string());
@@ -188,6 +211,14 @@ pub fn complete(
     }
     let target = bucket::writable(&cfg.root, &req.key)?;
     let (temp, len, sums) = join(&target, &files)?;
+    let kept = match ops {
+        Some(_) => None,
+        None => match fs::read_to_string(dir.join("ops")) {
+            Ok(json) => Some(PicOperations::parse(&json)?),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(CosError::internal(&e)),
+        },
+    };
     let mut x = xml_head("CompleteMultipartUploadResult");
     tag(
         &mut x,
@@ -197,8 +228,11 @@ pub fn complete(
     tag(&mut x, "Bucket", &cfg.bucket);
     tag(&mut x, "Key", &req.key);
     tag(&mut x, "ETag", &format!("\"{}\"", sums.md5));
-    match ops {
-        None => temp.place(&target)?,
+    let stored = match ops.or(kept.as_ref()) {
+        None => {
+            temp.place(&target)?;
+            sums
+        }
         Some(ops) => {
             if len > cfg.limits.max_input_bytes {
                 return Err(CosError::too_large(
@@ -207,14 +241,19 @@ pub fn complete(
                 ));
             }
             let data = fs::read(&temp.path).map_err(|e| CosError::internal(&e))?;
-            let done = objects::process(cfg, req, &data, ops, Some((temp, sums.md5.clone())))?;
-            // The `OriginalInfo` and `ProcessResults` an upload's `UploadResult` has.
-            x.push_str(&done.inner);
+            let done = objects::process(cfg, req, &data, ops, Some((temp, sums.clone())))?;
+            // COS's Complete answer: `ImageInfo` of the original and `ProcessResults` as
+            // direct children (the Node SDK reads them there).
+            if ops.is_pic_info {
+                cos::image_info(&mut x, &done.original);
+            }
+            cos::process_results(&mut x, &done.results);
+            done.stored.unwrap_or(sums)
         }
-    }
+    };
     x.push_str("</CompleteMultipartUploadResult>\n");
     let _ = fs::remove_dir_all(&dir);
-    Ok(Reply::xml(200, x).with_header("x-cos-hash-crc64ecma", sums.crc64))
+    Ok(Reply::xml(200, x).with_header("x-cos-hash-crc64ecma", stored.crc64))
 }
 
 /// Joins `files` into a new file beside `target`; returns it, its length and its digests.

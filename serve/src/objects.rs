@@ -285,9 +285,7 @@ pub fn put(
         ));
     }
     let data = body.read_all()?;
-    let etag = body.etag();
-    let done = process(cfg, req, &data, ops, Some((body.temp, etag)))?;
-    Ok(Reply::xml(200, cos::upload_result(&done.inner)))
+    Ok(process(cfg, req, &data, ops, Some((body.temp, body.sums)))?.upload_result())
 }
 
 /// The answer to a store: the object's ETag and CRC-64.
@@ -311,8 +309,7 @@ pub fn delete(cfg: &Config, req: &Parsed) -> Result<Reply, CosError> {
 pub fn process_stored(cfg: &Config, req: &Parsed, ops: &PicOperations) -> Result<Reply, CosError> {
     let path = bucket::existing(&cfg.root, &req.key)?;
     let data = read_object(cfg, &path)?;
-    let done = process(cfg, req, &data, ops, None)?;
-    Ok(Reply::xml(200, cos::upload_result(&done.inner)))
+    Ok(process(cfg, req, &data, ops, None)?.upload_result())
 }
 
 /// A stored object whole in memory, refused (413) when it is over the input limit.
@@ -341,6 +338,7 @@ struct Staged {
     key: String,
     temp: Temp,
     info: ObjectInfo,
+    sums: Sums,
 }
 
 /// Runs every rule on `original`, one at a time (so that memory holds the input and one
@@ -353,7 +351,7 @@ pub fn process(
     req: &Parsed,
     original: &[u8],
     ops: &PicOperations,
-    store: Option<(Temp, String)>,
+    store: Option<(Temp, Sums)>,
 ) -> Result<Processed, CosError> {
     let host = req.host(cfg);
     let mut staged: Vec<Staged> = Vec::with_capacity(ops.rules.len());
@@ -366,15 +364,21 @@ pub fn process(
         let r = &out.report;
         let image = (!r.untouched).then_some((r.format, r.width, r.height));
         measured = measured.or(image);
+        let sums = Digests::of(&out.data);
         let info = ObjectInfo {
             location: format!("{host}/{key}"),
             key: key.clone(),
-            etag: cos::etag(&out.data),
+            etag: sums.md5.clone(),
             image,
             size: out.data.len(),
         };
         let temp = bucket::stage(&cfg.root, &out.data)?;
-        staged.push(Staged { key, temp, info });
+        staged.push(Staged {
+            key,
+            temp,
+            info,
+            sums,
+        });
     }
     // What the original is: from a rule's report when one stripped it, else read afresh
     // without limits (the walk is linear and allocates at most the input's size).
@@ -394,11 +398,14 @@ pub fn process(
     let targets = (staged.iter())
         .map(|s| bucket::writable(&cfg.root, &s.key))
         .collect::<Result<Vec<PathBuf>, CosError>>()?;
+    let mut stored = None;
     let original_etag = match store {
-        Some((temp, etag)) => {
+        Some((temp, sums)) => {
             if let Some(target) = original_target {
                 temp.place(&target)?;
             }
+            let etag = sums.md5.clone();
+            stored = Some(sums);
             etag
         }
         None => cos::etag(original),
@@ -406,6 +413,9 @@ pub fn process(
     let mut results = Vec::with_capacity(staged.len());
     for (s, target) in staged.into_iter().zip(targets) {
         s.temp.place(&target)?;
+        if s.key == req.key && stored.is_some() {
+            stored = Some(s.sums);
+        }
         let mut info = s.info;
         info.image = info.image.or(image);
         results.push(info);
@@ -418,12 +428,34 @@ pub fn process(
         size: original.len(),
     };
     Ok(Processed {
-        inner: cos::processing_results(&original_info, ops.is_pic_info, &results),
+        original: original_info,
+        results,
+        is_pic_info: ops.is_pic_info,
+        stored,
     })
 }
 
-/// What processing made, as the XML an answer wraps.
+/// What processing made: the original and each result, for the answer's XML, and the
+/// digests of what now stands under the request's key (the original, or the rule's result
+/// that replaced it), for its `ETag` and `x-cos-hash-crc64ecma` headers.
 #[derive(Debug)]
 pub struct Processed {
-    pub inner: String,
+    pub original: ObjectInfo,
+    pub results: Vec<ObjectInfo>,
+    pub is_pic_info: bool,
+    pub stored: Option<Sums>,
+}
+
+impl Processed {
+    /// The `UploadResult` answer, with the stored object's digests as headers.
+    pub fn upload_result(&self) -> Reply {
+        let xml = cos::upload_result(&self.original, self.is_pic_info, &self.results);
+        let reply = Reply::xml(200, xml);
+        match &self.stored {
+            Some(sums) => reply
+                .with_header("etag", format!("\"{}\"", sums.md5))
+                .with_header("x-cos-hash-crc64ecma", sums.crc64.clone()),
+            None => reply,
+        }
+    }
 }

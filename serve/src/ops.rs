@@ -33,8 +33,9 @@ pub enum Op {
     Delete,
     /// `POST /key?image_process` with `Pic-Operations`: strip a stored object in the cloud.
     Process { ops: PicOperations },
-    /// `POST /key?uploads`.
-    Initiate,
+    /// `POST /key?uploads`, optionally with `Pic-Operations` (as the Python SDK sends it for
+    /// `upload_file`): checked now, applied at Complete. The header as sent.
+    Initiate { ops: Option<String> },
     /// `PUT /key?partNumber=N&uploadId=ID`.
     UploadPart { upload_id: String, part: u32 },
     /// `POST /key?uploadId=ID` with the part list, and optionally `Pic-Operations`.
@@ -44,8 +45,13 @@ pub enum Op {
     },
     /// `DELETE /key?uploadId=ID`.
     Abort { upload_id: String },
-    /// `GET /key?uploadId=ID`.
-    ListParts { upload_id: String },
+    /// `GET /key?uploadId=ID`, from part `after` on, at most `max` parts.
+    ListParts {
+        upload_id: String,
+        after: u32,
+        max: usize,
+        url_encoded: bool,
+    },
     /// `GET /` (ListObjects / GET Bucket).
     List(Listing),
     /// `GET /?uploads` (ListMultipartUploads), every upload in one answer.
@@ -173,6 +179,14 @@ pub fn classify(req: &Parsed) -> Result<Op, CosError> {
         (&Method::GET, false) => match p.take("uploadId") {
             Some(id) => Op::ListParts {
                 upload_id: id.to_owned(),
+                after: match p.take("part-number-marker") {
+                    None | Some("") => 0,
+                    Some(n) => n.parse().map_err(|_| {
+                        CosError::bad(format!("part-number-marker {n:?} is not a number"))
+                    })?,
+                },
+                max: number(p.take("max-parts"), "max-parts", 1000)?,
+                url_encoded: url_encoding(&mut p)?,
             },
             None => Op::Get {
                 rule: p.take_rule()?,
@@ -195,7 +209,13 @@ pub fn classify(req: &Parsed) -> Result<Op, CosError> {
                 ))
             }
         },
-        (&Method::POST, false) if p.take("uploads").is_some() => Op::Initiate,
+        (&Method::POST, false) if p.take("uploads").is_some() => {
+            let ops_header = req.header("pic-operations")?;
+            ops_header.map(PicOperations::parse).transpose()?;
+            Op::Initiate {
+                ops: ops_header.map(str::to_owned),
+            }
+        }
         (&Method::POST, false) => match (p.take("uploadId"), p.take("image_process")) {
             (Some(id), None) => Op::Complete {
                 upload_id: id.to_owned(),
@@ -235,13 +255,7 @@ pub fn classify(req: &Parsed) -> Result<Op, CosError> {
 }
 
 fn listing(p: &mut Params<'_>) -> Result<Listing, CosError> {
-    let max_keys = match p.take("max-keys") {
-        None => MAX_KEYS,
-        Some(n) => n
-            .parse::<usize>()
-            .map_err(|_| CosError::bad(format!("max-keys {n:?} is not a number")))?
-            .min(MAX_KEYS),
-    };
+    let max_keys = number(p.take("max-keys"), "max-keys", MAX_KEYS)?;
     let url_encoded = url_encoding(p)?;
     Ok(Listing {
         prefix: p.take("prefix").unwrap_or("").to_owned(),
@@ -250,6 +264,17 @@ fn listing(p: &mut Params<'_>) -> Result<Listing, CosError> {
         max_keys,
         url_encoded,
     })
+}
+
+/// A count parameter, at most `most` (and `most` when not given or empty).
+fn number(value: Option<&str>, name: &str, most: usize) -> Result<usize, CosError> {
+    match value {
+        None | Some("") => Ok(most),
+        Some(n) => n
+            .parse::<usize>()
+            .map(|n| n.min(most))
+            .map_err(|_| CosError::bad(format!("{name} {n:?} is not a number"))),
+    }
 }
 
 /// `encoding-type=url`: keys in the answer are URL-encoded.
