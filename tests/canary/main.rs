@@ -13,6 +13,7 @@ mod common;
 
 mod bmp;
 mod gif;
+mod heif;
 mod jpeg;
 mod png;
 mod webp;

@@ -1,0 +1,4 @@
+//! HEIF / AVIF canaries.
+
+#[allow(unused_imports)]
+use super::*;
