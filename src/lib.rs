@@ -107,6 +107,20 @@
 //!   metadata into the output as pixels. A `mini` (low-overhead, `mif3`) box loses its Exif, XMP and ICC
 //!   chunks with its header rewritten bit by bit.
 //!
+//! # Where lossless stripping stops
+//! Every unit the walkers keep is on an allow-list, with the length and structure its
+//! standard defines; anything else, or anything longer, goes (or is cut, or the file is
+//! refused where leaving it out would change the picture). What is left is compressed image
+//! data, and inside it a few places where bytes can sit that no decoder reads: after the
+//! last Huffman-coded block of a JPEG scan (before its next marker), after the LZW end code
+//! in a GIF image's data sub-blocks, after the coded image inside a WebP `VP8`/`VP8L` chunk.
+//! Finding them means running the entropy decoder over every byte of every image, which is
+//! what a full decode costs and what this crate exists not to do (it strips at the speed of
+//! a memory copy, and never changes a pixel byte). A user who must rule out even those
+//! bytes — a file from an adversary who crafted it to smuggle data through a stripper —
+//! should re-encode the image (decode to pixels, encode anew) and accept the loss in
+//! quality and speed that comes with it; a photo from a camera or phone has no such bytes.
+//!
 //! # Guarantees
 //! - **lossless**: every compressed pixel byte is copied verbatim.
 //! - **complete**: removed units leave no bytes behind, not even unreferenced ones.
