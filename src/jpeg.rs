@@ -1,5 +1,11 @@
 //! JPEG (ITU T.81 / ISO 10918-1): walk the markers and every scan's entropy-coded data, copy
 //! what is image, leave out what is metadata, and cut at the first EOI.
+//!
+//! A segment that is image stays only with the length and structure T.81 gives it, where T.81
+//! puts it ([`fit`]): text hidden after a segment's defined fields, or in a segment a decoder
+//! skips where it stands, does not ride along.
+
+use std::borrow::Cow;
 
 use crate::exif;
 use crate::options::{Keep, Options};
@@ -9,11 +15,18 @@ use crate::report::Verdict;
 use crate::sink::Sink;
 use crate::work;
 use crate::{Error, Format, Kinds, Report};
+use fit::{fit, frame_len, has_differential_frame, length_error, Fit};
 
 const SOI: u8 = 0xD8;
 const EOI: u8 = 0xD9;
 const SOS: u8 = 0xDA;
+const DHT: u8 = 0xC4;
+const DAC: u8 = 0xCC;
+const DQT: u8 = 0xDB;
 const DNL: u8 = 0xDC;
+const DRI: u8 = 0xDD;
+const DHP: u8 = 0xDE;
+const EXP: u8 = 0xDF;
 const COM: u8 = 0xFE;
 const APP0: u8 = 0xE0;
 const APP1: u8 = 0xE1;
@@ -64,8 +77,9 @@ fn signature(marker: u8, body: &[u8]) -> Signature {
 fn verdict(marker: u8, sig: Signature, keep: Keep) -> Verdict {
     match (marker, sig) {
         // Frame headers (SOF0–3, 5–7, 9–11, 13–15), tables, scans, and the hierarchical
-        // (DHP, EXP) and JPEG-LS (SOF55, LSE; T.87) coding segments.
-        (0xC0..=0xC7 | 0xC9..=0xCF | 0xDB | 0xDD | DNL | SOS | 0xDE | 0xDF | 0xF7 | 0xF8, _) => {
+        // (DHP, EXP) and JPEG-LS (SOF55, LSE; T.87) coding segments; [`fit`] then checks
+        // each one's length, structure and place.
+        (0xC0..=0xC7 | 0xC9..=0xCF | DQT | DRI | DNL | SOS | DHP | EXP | 0xF7 | 0xF8, _) => {
             Verdict::Keep
         }
         (APP0, Signature::Jfif) | (APP14, Signature::Adobe) => Verdict::Rewrite,
@@ -96,6 +110,19 @@ struct Walk {
     seen_sof: bool,
     seen_sos: bool,
     wrote_orientation: bool,
+    /// Scans since the last frame header.
+    scans_in_frame: u32,
+    /// The scan just copied was its frame's first.
+    first_scan_ended: bool,
+    /// The marker in hand came right after its frame's first scan: the one place of a DNL.
+    after_first_scan: bool,
+    /// Whether a differential frame follows the first DHP before the first frame (see
+    /// [`has_differential_frame`]); `None` until such a DHP is met.
+    hierarchical: Option<bool>,
+    /// A DHP was kept: the file is hierarchical.
+    kept_dhp: bool,
+    /// An EXP was kept since the last frame header (T.81 J.1: at most one before a frame).
+    kept_exp: bool,
 }
 
 pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
@@ -113,6 +140,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
             Kinds::empty()
         };
         report.removed(kind, found.skipped);
+        walk.after_first_scan = std::mem::take(&mut walk.first_scan_ended);
         match found.marker {
             EOI if walk.seen_sos => {
                 out.extend_from_slice(&[0xFF, EOI]);
@@ -130,9 +158,14 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
                     }
                     other => other?,
                 };
+                if marker == DHP && !walk.seen_sof && walk.hierarchical.is_none() {
+                    // Whether this file is hierarchical is decided once, by looking ahead.
+                    walk.hierarchical = Some(has_differential_frame(r.clone()));
+                }
                 copy_segment(&seg, found.offset, opts, &mut walk, &mut report, out)?;
                 if marker == SOS {
                     copy_entropy_data(&mut r, out);
+                    walk.first_scan_ended = walk.scans_in_frame == 1;
                 }
             }
         }
@@ -211,6 +244,8 @@ fn copy_segment(
 ) -> Result<(), Error> {
     if is_sof(seg.marker) {
         read_frame_header(seg, offset, opts, walk, report)?;
+        walk.scans_in_frame = 0;
+        walk.kept_exp = false;
     }
     if seg.marker == SOS {
         if !walk.seen_sof {
@@ -221,10 +256,21 @@ fn copy_segment(
             });
         }
         walk.seen_sos = true;
+        walk.scans_in_frame = walk.scans_in_frame.saturating_add(1);
     }
     let sig = signature(seg.marker, seg.body);
     match verdict(seg.marker, sig, opts.keep) {
-        Verdict::Keep => out::copy(out, seg.raw),
+        Verdict::Keep => match fit(seg, offset, walk)? {
+            Fit::Whole => out::copy(out, seg.raw),
+            Fit::Cut(len) => {
+                let written = seg
+                    .body
+                    .get(..len)
+                    .map_or(0, |body| write_segment(seg.marker, body, out));
+                report.removed(Kinds::OTHER, seg.raw.len().saturating_sub(written));
+            }
+            Fit::Misplaced => report.removed(Kinds::OTHER, seg.raw.len()),
+        },
         Verdict::Drop(kind) => report.removed(kind, seg.raw.len()),
         Verdict::Rewrite => rewrite(seg, sig, walk, report, out),
     }
@@ -249,12 +295,20 @@ fn read_frame_header(
     let (Ok(_precision), Ok(height), Ok(width)) = header else {
         // The segment's length field is what is wrong; the size fields it leaves out may lie
         // past the end of the input, so the error points at the length.
-        return Err(Error::Malformed {
-            format: Format::Jpeg,
-            offset: offset.saturating_add(2),
-            what: "frame header shorter than 5 bytes".into(),
-        });
+        return Err(length_error(
+            offset,
+            "frame header shorter than 5 bytes".into(),
+        ));
     };
+    // Lf = 8 + 3·Nf exactly (see [`fit`]).
+    if frame_len(seg.body) != Some(seg.body.len()) {
+        let length = seg.raw.len().saturating_sub(2);
+        let what = match seg.body.get(5) {
+            Some(nf) => format!("frame header length {length} is not 8 + 3 × its {nf} components"),
+            None => format!("frame header length {length} leaves out the component count"),
+        };
+        return Err(length_error(offset, what.into()));
+    }
     // A height of 0 is defined later by DNL (T.81 B.2.5); the width is checked now.
     opts.limits
         .check_canvas(Format::Jpeg, size_at, width.into(), height.into())?;
@@ -366,7 +420,6 @@ fn copy_entropy(data: &[u8], out: &mut impl Sink, window: usize) -> usize {
 }
 
 /// Length of the entropy-coded data at the start of `data`.
-#[cfg(test)]
 fn entropy_len(data: &[u8]) -> usize {
     scan_entropy(data, 0, usize::MAX, &mut false).0
 }
@@ -491,5 +544,6 @@ fn finish_truncated(
     Ok(report)
 }
 
+mod fit;
 #[cfg(test)]
 mod tests;

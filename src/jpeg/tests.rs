@@ -460,3 +460,263 @@ fn every_prefix_gives_ok_or_a_typed_error() {
         }
     }
 }
+
+// Issue 14: every kept segment has the length and structure T.81 gives it, where T.81 puts it.
+
+/// `FF marker` with any declared length and `body`, to build broken segments on purpose.
+fn seg_len(marker: u8, len: u16, body: &[u8]) -> Vec<u8> {
+    let mut v = vec![0xFF, marker];
+    v.extend_from_slice(&len.to_be_bytes());
+    v.extend_from_slice(body);
+    v
+}
+
+/// Asserts `input` is malformed JPEG at `offset`.
+fn assert_malformed_at(input: &[u8], offset: usize) {
+    match run(input, Keep::empty(), Limits::default()) {
+        Err(Error::Malformed {
+            format: Format::Jpeg,
+            offset: at,
+            ..
+        }) => assert_eq!(at, offset),
+        other => panic!("expected Malformed at {offset}, got {other:?}"),
+    }
+}
+
+/// SOI, DQT, SOF0 1×1, `first` scan, then `between`, a second scan, EOI.
+fn two_scans(between: &[&[u8]]) -> Vec<u8> {
+    let mut v = vec![0xFF, SOI];
+    v.extend(dqt());
+    v.extend(sof(1, 1));
+    v.extend(scan(ENTROPY));
+    for b in between {
+        v.extend_from_slice(b);
+    }
+    v.extend(scan(&[0xAB, 0xCD]));
+    v.extend_from_slice(&[0xFF, EOI]);
+    v
+}
+
+#[test]
+fn keeps_dnl_only_right_after_the_first_scan() {
+    let dnl = seg(DNL, &[0, 1]);
+    // T.81 B.2.5: right after the first scan it is part of the image.
+    let input = two_scans(&[&dnl]);
+    assert_eq!(strip_default(&input).0, input);
+    // Anywhere else no decoder uses it (libjpeg skips every DNL) and it goes: before the
+    // frame, before the first scan, after a segment that follows the first scan, a second
+    // one, after the second scan.
+    let clean = two_scans(&[]);
+    let before_scan = {
+        let mut v = jpeg(&[]);
+        let at = v.len() - 2 - ENTROPY.len() - 10;
+        v.splice(at..at, dnl.iter().copied());
+        v
+    };
+    let mut cases = vec![
+        (jpeg(&[&dnl]), jpeg(&[])),
+        (before_scan, jpeg(&[])),
+        (two_scans(&[&dnl, &dnl]), two_scans(&[&dnl])),
+        (two_scans(&[&seg(COM, b"c"), &dnl]), clean.clone()),
+    ];
+    let mut after_second = clean.clone();
+    after_second.splice(clean.len() - 2..clean.len() - 2, dnl.iter().copied());
+    cases.push((after_second, clean.clone()));
+    for (input, want) in cases {
+        let (out, report) = strip_default(&input);
+        assert_eq!(out, want, "{input:x?}");
+        assert!(report.removed.contains(Kinds::OTHER));
+    }
+}
+
+#[test]
+fn dnl_after_the_first_scan_is_cut_to_four_bytes_or_malformed_when_shorter() {
+    let input = two_scans(&[&seg(DNL, b"\0\x01hidden")]);
+    let (out, report) = strip_default(&input);
+    assert_eq!(out, two_scans(&[&seg(DNL, &[0, 1])]));
+    assert_eq!(report.removed, Kinds::OTHER);
+    assert_eq!(report.bytes_removed, 6);
+    // Ld = 3: NL cut in half.
+    let input = two_scans(&[&seg(DNL, &[0])]);
+    let at = jpeg(&[]).len() - 2 + 2;
+    assert_malformed_at(&input, at);
+}
+
+/// SOI, DQT, DHT, `before`, SOF0, scan, `between`, SOF5 (differential), scan, EOI: a
+/// hierarchical file (T.81 B.3) when `before` holds its DHP.
+fn hierarchical(before: &[&[u8]], between: &[&[u8]]) -> Vec<u8> {
+    let mut v = vec![0xFF, SOI];
+    v.extend(dqt());
+    v.extend(seg(0xC4, &[0; 17]));
+    for b in before {
+        v.extend_from_slice(b);
+    }
+    v.extend(sof(1, 1));
+    v.extend(scan(ENTROPY));
+    for b in between {
+        v.extend_from_slice(b);
+    }
+    let mut sof5 = sof(2, 2);
+    sof5[1] = 0xC5;
+    v.extend(sof5);
+    v.extend(scan(&[0xAB, 0xCD]));
+    v.extend_from_slice(&[0xFF, EOI]);
+    v
+}
+
+/// A DHP (T.81 B.3.2, the frame header's syntax) for one 2×2 component.
+fn dhp() -> Vec<u8> {
+    let mut v = sof(2, 2);
+    v[1] = 0xDE;
+    v
+}
+
+#[test]
+fn keeps_dhp_and_exp_of_a_hierarchical_file_cut_to_their_fields() {
+    let exp = seg(0xDF, &[0x11]);
+    let input = hierarchical(&[&dhp()], &[&exp]);
+    assert_eq!(strip_default(&input).0, input);
+    let mut long_dhp = dhp();
+    long_dhp.extend_from_slice(b"hidden");
+    long_dhp[3] += 6;
+    let long_exp = seg(0xDF, b"\x11hidden");
+    let (out, report) = strip_default(&hierarchical(&[&long_dhp], &[&long_exp]));
+    assert_eq!(out, input);
+    assert_eq!(report.removed, Kinds::OTHER);
+    assert_eq!(report.bytes_removed, 12);
+    // One DHP, before the first frame; one EXP before a frame, after the first frame.
+    let (out, _) = strip_default(&hierarchical(&[&dhp(), &dhp()], &[&exp, &exp]));
+    assert_eq!(out, input);
+    let mut late_dhp = hierarchical(&[&dhp()], &[&dhp()]);
+    assert_eq!(strip_default(&late_dhp).0, hierarchical(&[&dhp()], &[]));
+    late_dhp = hierarchical(&[&dhp(), &exp], &[]);
+    assert_eq!(strip_default(&late_dhp).0, hierarchical(&[&dhp()], &[]));
+}
+
+#[test]
+fn drops_dhp_and_exp_in_a_file_that_is_not_hierarchical() {
+    let exp = seg(0xDF, &[0x11]);
+    // A baseline file: no differential frame follows the DHP.
+    let (out, report) = strip_default(&jpeg(&[&dhp(), &exp]));
+    assert_eq!(out, jpeg(&[]));
+    assert_eq!(report.removed, Kinds::OTHER);
+    let (out, _) = strip_default(&two_scans(&[&exp]));
+    assert_eq!(out, two_scans(&[]));
+    // Differential frames without a DHP are no hierarchical process either.
+    let (out, _) = strip_default(&hierarchical(&[], &[&exp]));
+    assert_eq!(out, hierarchical(&[], &[]));
+    // A differential frame header cut off by the end of the input does not count: the
+    // output would have a DHP and no differential frame, and strip again without the DHP.
+    let whole = hierarchical(&[&dhp()], &[]);
+    let sof5 = whole.len() - 2 - 10 - 2 - 13;
+    assert_eq!(whole[sof5 + 1], 0xC5);
+    let (out, _) = strip_default(&whole[..sof5 + 6]);
+    assert!(!contains(&out, &dhp()));
+}
+
+#[test]
+fn short_dhp_or_exp_of_a_hierarchical_file_is_malformed() {
+    let short_dhp = seg_len(0xDE, 10, &dhp()[4..12]);
+    let at = 2 + 69 + 21 + 2;
+    assert_malformed_at(&hierarchical(&[&short_dhp], &[]), at);
+    let no_ev = seg(0xDF, &[]);
+    let at = hierarchical(&[&dhp()], &[]).len() - 2 - 10 - 2 - 13 + 2;
+    assert_malformed_at(&hierarchical(&[&dhp()], &[&no_ev]), at);
+}
+
+#[test]
+fn frame_header_length_must_match_its_components() {
+    let at = 2 + 69 + 2; // the SOF's length field
+    let mut long = jpeg(&[]);
+    long[at + 1] += 3;
+    long.splice(at + 11..at + 11, [1, 2, 3]);
+    assert_malformed_at(&long, at);
+    // Nf = 2 in a segment that holds one component.
+    let mut short = jpeg(&[]);
+    short[at + 7] = 2;
+    assert_malformed_at(&short, at);
+    // Five bytes: no Nf at all.
+    let mut no_nf = vec![0xFF, SOI];
+    no_nf.extend(dqt());
+    no_nf.extend(seg(0xC0, &[8, 0, 1, 0, 1]));
+    no_nf.extend(scan(ENTROPY));
+    assert_malformed_at(&no_nf, at);
+}
+
+#[test]
+fn scan_header_length_must_match_its_components() {
+    let at = 2 + 69 + 13 + 2; // the SOS's length field
+    let mut long = jpeg(&[]);
+    long[at + 1] += 2;
+    long.splice(at + 8..at + 8, [0x12, 0x34]);
+    assert_malformed_at(&long, at);
+    let mut short = jpeg(&[]);
+    short[at + 2] = 2; // Ns = 2 in a header with one component
+    assert_malformed_at(&short, at);
+    let mut empty = vec![0xFF, SOI];
+    empty.extend(dqt());
+    empty.extend(sof(1, 1));
+    empty.extend(seg(SOS, &[]));
+    empty.extend_from_slice(&[0x12, 0xFF, EOI]);
+    assert_malformed_at(&empty, at);
+}
+
+#[test]
+fn dri_must_be_four_bytes() {
+    let at = 2 + 2;
+    assert_malformed_at(&jpeg(&[&seg(0xDD, &[0, 4, 0])]), at);
+    assert_malformed_at(&jpeg(&[&seg(0xDD, &[0])]), at);
+    let dri = seg(0xDD, &[0, 4]);
+    assert_eq!(strip_default(&jpeg(&[&dri])).0, jpeg(&[&dri]));
+}
+
+#[test]
+fn dqt_must_hold_whole_tables() {
+    let at = 2 + 2;
+    // An 8-bit and a 16-bit table (Pq 0 and 1) stay.
+    let mut two = vec![0x00];
+    two.extend_from_slice(&[1; 64]);
+    two.push(0x11);
+    two.extend_from_slice(&[2; 128]);
+    let input = jpeg(&[&seg(0xDB, &two)]);
+    assert_eq!(strip_default(&input).0, input);
+    // A byte after the last table, a 16-bit table cut short, a precision of 2.
+    let mut trailing = two.clone();
+    trailing.push(0);
+    assert_malformed_at(&jpeg(&[&seg(0xDB, &trailing)]), at);
+    assert_malformed_at(&jpeg(&[&seg(0xDB, &two[..65 + 65])]), at);
+    let mut pq2 = vec![0x20];
+    pq2.extend_from_slice(&[1; 64]);
+    assert_malformed_at(&jpeg(&[&seg(0xDB, &pq2)]), at);
+}
+
+#[test]
+fn dht_must_hold_whole_tables() {
+    let at = 2 + 2;
+    // Two tables: one with 3 codes, one with none.
+    let mut two = vec![0x00, 0, 3];
+    two.extend_from_slice(&[0; 14]);
+    two.extend_from_slice(&[1, 2, 3]);
+    two.push(0x10);
+    two.extend_from_slice(&[0; 16]);
+    let input = jpeg(&[&seg(0xC4, &two)]);
+    assert_eq!(strip_default(&input).0, input);
+    // Fewer than 17 bytes after the last table, a table whose codes run past the segment,
+    // a table of more than 256 codes.
+    let mut trailing = two.clone();
+    trailing.extend_from_slice(b"hidden");
+    assert_malformed_at(&jpeg(&[&seg(0xC4, &trailing)]), at);
+    assert_malformed_at(&jpeg(&[&seg(0xC4, &two[..19])]), at);
+    let mut huge = vec![0x00];
+    huge.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0]);
+    huge.extend_from_slice(&[7; 510]);
+    assert_malformed_at(&jpeg(&[&seg(0xC4, &huge)]), at);
+}
+
+#[test]
+fn dac_must_hold_whole_entries() {
+    let dac = seg(0xCC, &[0x00, 0x10, 0x10, 0x05]);
+    let input = jpeg(&[&dac]);
+    assert_eq!(strip_default(&input).0, input);
+    assert_malformed_at(&jpeg(&[&seg(0xCC, &[0x00, 0x10, 0x10])]), 2 + 2);
+}

@@ -269,3 +269,267 @@ fn jpeg_metadata_segment_overrunning_the_file_is_an_error() {
         })
     ));
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 14: every kept segment has the length and structure ITU T.81 gives it, and sits
+// where T.81 puts it. Text hidden in a segment a decoder skips (a DNL before the first
+// scan, DHP/EXP in a file that is not hierarchical, bytes after a DNL's line count) goes;
+// a table or header segment whose length does not match its content makes every decoder
+// we know fail (libjpeg-turbo "Bogus marker length" / "Bogus Huffman table definition",
+// zune-jpeg, jpeg-decoder), so such a file is malformed rather than "repaired".
+// ---------------------------------------------------------------------------------------
+
+const DNL_EARLY: Canary = canary("CANARY-JPEG-DNL-EARLY-d1d1", "ASCII");
+const DNL_TAIL: Canary = canary("CANARY-JPEG-DNL-TAIL-d2d2", "UTF-16LE");
+const DHP_FLAT: Canary = canary("CANARY-JPEG-DHP-e1e1", "ASCII");
+const EXP_FLAT: Canary = canary("CANARY-JPEG-EXP-e2e2", "ASCII");
+const DHP_HIER: Canary = canary("CANARY-JPEG-HIER-DHP-f1f1", "ASCII");
+const EXP_HIER: Canary = canary("CANARY-JPEG-HIER-EXP-f2f2", "UTF-16BE");
+
+/// `(start, end)` of the first segment of `jpeg` with `marker`.
+fn segment_at(jpeg: &[u8], marker: u8) -> (usize, usize) {
+    j::walk(jpeg)
+        .items
+        .iter()
+        .find_map(|i| match i {
+            j::Item::Segment {
+                marker: m,
+                start,
+                end,
+                ..
+            } if *m == marker => Some((*start, *end)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("test bug: no FF{marker:02X} segment"))
+}
+
+/// `jpeg` with `unit` inserted at `at`.
+fn insert(jpeg: &[u8], at: usize, unit: &[u8]) -> Vec<u8> {
+    [&jpeg[..at], unit, &jpeg[at..]].concat()
+}
+
+/// Where the first scan's entropy-coded data of `jpeg` ends.
+fn first_scan_end(jpeg: &[u8]) -> usize {
+    j::walk(jpeg)
+        .items
+        .iter()
+        .find_map(|i| match i {
+            j::Item::Entropy { end, .. } => Some(*end),
+            _ => None,
+        })
+        .expect("test bug: no scan")
+}
+
+/// `jpeg` with `extra` appended to the body of its first segment with `marker` (length
+/// fixed to match), and the offset of that segment's length field.
+fn lengthen(jpeg: &[u8], marker: u8, extra: &[u8]) -> (Vec<u8>, usize) {
+    let (start, end) = segment_at(jpeg, marker);
+    let body = &jpeg[start + 4..end];
+    let longer = j::segment(marker, &[body, extra].concat());
+    ([&jpeg[..start], &longer, &jpeg[end..]].concat(), start + 2)
+}
+
+/// Strips `input`, and asserts the canaries are gone, the output is exactly `expected`, keeps
+/// `expected`'s image units and decodes to `clean`'s pixels (and to the input's, where the
+/// oracle decodes the input), and strips to itself.
+fn assert_stripped_to(input: &[u8], canaries: &[Canary], expected: &[u8], clean: &[u8]) {
+    let out = imgstrip::strip(input, Limits::default()).unwrap();
+    assert_canaries(canaries, input, &out, false);
+    assert_image_intact(Format::Jpeg, expected, &out, clean, Allow::NONE);
+    if let Err(diff) = oracle::same_pixels(input, &out) {
+        panic!("the output does not show the input's pixels: {diff}");
+    }
+    assert_eq!(out, expected, "the output is not the expected image");
+    assert_eq!(imgstrip::strip(&out, Limits::default()).unwrap(), out);
+}
+
+/// Asserts the strip refuses `input` as malformed JPEG at `offset`.
+fn assert_malformed_at(input: &[u8], offset: usize) {
+    match imgstrip::strip(input, Limits::default()) {
+        Err(Error::Malformed {
+            format: Format::Jpeg,
+            offset: at,
+            ..
+        }) => assert_eq!(at, offset, "malformed at the wrong offset"),
+        other => panic!("expected Malformed JPEG at {offset}, got {other:?}"),
+    }
+}
+
+/// The segment body of a DHP or a one-component frame header: precision 8, `height` ×
+/// `width`, component 1 sampled 1×1 with quantisation table 0 (T.81 B.2.2, B.3.2).
+fn frame_body(height: u16, width: u16) -> Vec<u8> {
+    [
+        &[8][..],
+        &height.to_be_bytes(),
+        &width.to_be_bytes(),
+        &[1, 1, 0x11, 0],
+    ]
+    .concat()
+}
+
+#[test]
+fn jpeg_dnl_before_the_first_scan_is_removed() {
+    // libjpeg-turbo skips a DNL wherever it is, without a warning (jdmarker.c read_markers:
+    // "Ignore DNL"), so text in one before the scan is nowhere a viewer shows. (The oracle,
+    // zune-jpeg, refuses any DNL: the output is compared with the clean image.)
+    let clean = common::sample_jpeg(16, 16, 4);
+    let dnl = j::segment(0xDC, &[&[0, 16][..], DNL_EARLY.text.as_bytes()].concat());
+    let (sos, _) = segment_at(&clean, 0xDA);
+    let input = insert(&clean, sos, &dnl);
+    assert_stripped_to(&input, &[DNL_EARLY], &clean, &clean);
+}
+
+#[test]
+fn jpeg_dnl_after_the_first_scan_is_cut_to_four_bytes() {
+    // Right after the first scan is where T.81 B.2.5 puts a DNL: it stays, as its 4 bytes
+    // (Ld = 4, NL); what follows NL no decoder reads.
+    let clean = common::sample_jpeg(16, 16, 5);
+    let end = first_scan_end(&clean);
+    let tail = encode(DNL_TAIL.text, DNL_TAIL.encoding);
+    let input = insert(
+        &clean,
+        end,
+        &j::segment(0xDC, &[&[0, 16][..], &tail].concat()),
+    );
+    let expected = insert(&clean, end, &j::segment(0xDC, &[0, 16]));
+    // The oracle (zune-jpeg) refuses any DNL, and libjpeg-turbo skips it: the pixels are
+    // those of the scan, which the output keeps byte for byte.
+    let out = imgstrip::strip(&input, Limits::default()).unwrap();
+    assert_canaries(&[DNL_TAIL], &input, &out, false);
+    assert_eq!(
+        out, expected,
+        "the output is not the image with a 4-byte DNL"
+    );
+    assert!(j::leftovers(&out, Allow::NONE).is_empty());
+    let units = |data: &[u8]| j::image_units(data, Allow::NONE).unwrap();
+    assert_eq!(common::diff_units(&units(&expected), &units(&out)), None);
+    assert_eq!(imgstrip::strip(&out, Limits::default()).unwrap(), out);
+    assert_eq!(
+        segment_at(&out, 0xDC),
+        (end, end + 6),
+        "DNL is not 4 bytes long"
+    );
+    assert_eq!(out[end + 2..end + 4], [0, 4], "DNL length field");
+}
+
+#[test]
+fn jpeg_dhp_in_a_file_that_is_not_hierarchical_is_removed() {
+    // A baseline file has no hierarchical progression (T.81 B.3): zune-jpeg skips the DHP
+    // (and shows the same pixels without it), libjpeg-turbo refuses it.
+    let clean = common::sample_jpeg(16, 16, 6);
+    let dhp = j::segment(
+        0xDE,
+        &[&frame_body(16, 16)[..], DHP_FLAT.text.as_bytes()].concat(),
+    );
+    let (sof, _) = segment_at(&clean, 0xC0);
+    let input = insert(&clean, sof, &dhp);
+    assert_stripped_to(&input, &[DHP_FLAT], &clean, &clean);
+}
+
+#[test]
+fn jpeg_exp_in_a_file_that_is_not_hierarchical_is_removed() {
+    let clean = common::sample_jpeg(16, 16, 7);
+    let exp = j::segment(0xDF, &[&[0x11][..], EXP_FLAT.text.as_bytes()].concat());
+    let (sos, _) = segment_at(&clean, 0xDA);
+    let input = insert(&clean, sos, &exp);
+    assert_stripped_to(&input, &[EXP_FLAT], &clean, &clean);
+}
+
+/// A two-frame hierarchical JPEG (T.81 B.3, Annex J): DHP, a non-differential SOF0 frame,
+/// then EXP and a differential SOF5 frame; `dhp_extra` and `exp_extra` follow the DHP's
+/// and EXP's defined fields.
+fn hierarchical(dhp_extra: &[u8], exp_extra: &[u8]) -> Vec<u8> {
+    let scan = |data: &[u8]| [&j::segment(0xDA, &[1, 1, 0, 0, 63, 0])[..], data].concat();
+    [
+        &j::SOI[..],
+        &j::segment(0xDB, &[0; 65]),
+        &j::segment(0xC4, &[0; 17]),
+        &j::segment(0xDE, &[&frame_body(16, 16)[..], dhp_extra].concat()),
+        &j::segment(0xC0, &frame_body(8, 8)),
+        &scan(&[0x12, 0xFF, 0x00, 0x34]),
+        &j::segment(0xDF, &[&[0x11][..], exp_extra].concat()),
+        &j::segment(0xC5, &frame_body(16, 16)),
+        &scan(&[0x56, 0x78]),
+        &j::EOI,
+    ]
+    .concat()
+}
+
+#[test]
+fn jpeg_dhp_and_exp_of_a_hierarchical_file_are_cut_to_their_fields() {
+    // No decoder in use reads hierarchical files (libjpeg-turbo, zune-jpeg and jpeg-decoder
+    // all refuse SOF5), so nothing can read what follows the fields: DHP keeps 8 + 3 × Nf
+    // bytes (Lh), EXP 3 (Le).
+    let dhp_tail = DHP_HIER.text.as_bytes();
+    let exp_tail = encode(EXP_HIER.text, EXP_HIER.encoding);
+    let input = hierarchical(dhp_tail, &exp_tail);
+    let out = imgstrip::strip(&input, Limits::default()).unwrap();
+    assert_canaries(&[DHP_HIER, EXP_HIER], &input, &out, false);
+    let expected = hierarchical(b"", b"");
+    assert_eq!(out, expected);
+    let (dhp, dhp_end) = segment_at(&out, 0xDE);
+    assert_eq!(dhp_end - dhp, 2 + 8 + 3, "DHP length");
+    let (exp, exp_end) = segment_at(&out, 0xDF);
+    assert_eq!(exp_end - exp, 2 + 3, "EXP length");
+    assert!(j::leftovers(&out, Allow::NONE).is_empty());
+    assert_eq!(imgstrip::strip(&out, Limits::default()).unwrap(), out);
+}
+
+#[test]
+fn jpeg_frame_header_longer_than_its_components_is_malformed() {
+    // libjpeg-turbo get_sof: `length != num_components * 3` is "Bogus marker length";
+    // zune-jpeg and jpeg-decoder refuse it too.
+    let clean = common::sample_jpeg(16, 16, 8);
+    let (input, len_at) = lengthen(&clean, 0xC0, b"CANARY-JPEG-SOF-TAIL-c1c1");
+    assert_malformed_at(&input, len_at);
+}
+
+#[test]
+fn jpeg_scan_header_longer_than_its_components_is_malformed() {
+    // libjpeg-turbo get_sos: `length != n * 2 + 6` is "Bogus marker length"; a decoder that
+    // trusted Ns over Ls would read the extra bytes as entropy-coded data.
+    let clean = common::sample_jpeg(16, 16, 9);
+    let (input, len_at) = lengthen(&clean, 0xDA, b"CANARY-JPEG-SOS-TAIL-c2c2");
+    assert_malformed_at(&input, len_at);
+}
+
+#[test]
+fn jpeg_dri_longer_than_four_bytes_is_malformed() {
+    // libjpeg-turbo get_dri: `length != 4` is "Bogus marker length".
+    let clean = common::sample_jpeg(16, 16, 10);
+    let dri = j::segment(0xDD, &[&[0, 0][..], b"CANARY-JPEG-DRI-TAIL-c3c3"].concat());
+    let (sos, _) = segment_at(&clean, 0xDA);
+    assert_malformed_at(&insert(&clean, sos, &dri), sos + 2);
+}
+
+#[test]
+fn jpeg_bytes_after_the_last_dqt_table_are_malformed() {
+    // libjpeg-turbo get_dqt reads them as the start of another table and fails.
+    let clean = common::sample_jpeg(16, 16, 11);
+    let (input, len_at) = lengthen(&clean, 0xDB, b"CANARY-JPEG-DQT-TAIL-c4c4");
+    assert_malformed_at(&input, len_at);
+}
+
+#[test]
+fn jpeg_bytes_after_the_last_dht_table_are_malformed() {
+    // libjpeg-turbo get_dht: "Bogus Huffman table definition" (more than 16 bytes: read as a
+    // table) or "Bogus marker length" (16 or fewer).
+    let clean = common::sample_jpeg(16, 16, 12);
+    let (input, len_at) = lengthen(&clean, 0xC4, b"CANARY-JPEG-DHT-TAIL-c5c5");
+    assert_malformed_at(&input, len_at);
+    let (input, len_at) = lengthen(&clean, 0xC4, b"CANARY-DHT-c5c5");
+    assert_malformed_at(&input, len_at);
+}
+
+#[test]
+fn jpeg_dac_with_half_an_entry_is_malformed() {
+    // libjpeg-turbo get_dac reads 2-byte entries while the length is positive, so an odd
+    // length reads one byte past the segment and fails with "Bogus marker length".
+    let clean = common::sample_jpeg(16, 16, 13);
+    let dac = j::segment(
+        0xCC,
+        &[&[0x00, 0x10][..], b"CANARY-JPEG-DAC-c6c6c"].concat(),
+    );
+    let (sos, _) = segment_at(&clean, 0xDA);
+    assert_malformed_at(&insert(&clean, sos, &dac), sos + 2);
+}
