@@ -39,7 +39,7 @@
 //! # What is removed
 //! | format | stays | goes |
 //! |---|---|---|
-//! | JPEG | SOI, SOFn, DHT, DQT, DAC, DRI, SOS and every scan's entropy-coded data (with RSTn), DNL, EOI; hierarchical DHP/EXP and JPEG-LS SOF55/LSE; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes | APP1 (Exif, XMP, extended XMP), APP2 (ICC, MPF, FlashPix), APP3–APP13, APP15, other APP0 (JFXX, AVI1), APP14 other than Adobe, COM, reserved JPGn markers, bytes between segments, fill bytes, everything after the first EOI (MPF images, vendor trailers, motion-photo video) |
+//! | JPEG | SOI; SOFn, SOS and DRI with exactly their defined length (8 + 3·Nf, 6 + 2·Ns, 4 bytes); DQT, DHT and DAC holding whole tables or entries; every scan's entropy-coded data (with RSTn); a DNL right after its frame's first scan, cut to 4 bytes; in a hierarchical file (a DHP before the first frame, differential SOF5–7/SOF13–15 frames after it) its DHP cut to 8 + 3·Nf bytes and one EXP before each later frame cut to 3 bytes; JPEG-LS SOF55/LSE; EOI; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes | SOI, SOFn, DHT, DQT, DAC, DRI, SOS and every scan's entropy-coded data (with RSTn), DNL, EOI; hierarchical DHP/EXP and JPEG-LS SOF55/LSE; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes, DNL anywhere but right after a frame's first scan, DHP and EXP in a file that is not hierarchical (and repeated or misplaced ones), bytes after the defined fields of DNL, DHP and EXP |
 //! | PNG / APNG | IHDR, PLTE, IDAT, IEND, every other critical chunk; tRNS, gAMA, cHRM, sRGB, cICP, mDCV/mDCv, cLLI/cLLi, sBIT, bKGD, hIST, pHYs, acTL, fcTL, fdAT | tEXt, zTXt, iTXt, eXIf, zxIf, iCCP, tIME, sPLT, dSIG, caBX and every other ancillary chunk; everything after IEND |
 //! | GIF (87a, 89a, animated) | header, logical screen descriptor, global and local colour tables, image descriptors with their LZW data; graphic control extensions rewritten to their 4 data bytes; NETSCAPE2.0 / ANIMEXTS1.0 cut to the loop sub-block | comment and plain-text extensions, every other application extension (XMP `XMP DataXMP`, ICC `ICCRGBG1012`, `MGK8BIM0000`, `MGKIPTC0000`, `ImageMagick`, `C2PA_GIF`, unknown), unknown extension labels, extra graphic control and loop sub-blocks (such as NETSCAPE buffering), everything after the trailer |
 //! | BMP | file header (`bfSize`, `bfOffBits` rewritten, reserved fields zeroed), DIB header of every version (12, 16, 40, 52, 56, 64, 108, 124 bytes), bit masks, palette, pixel array (uncompressed, RLE4/8/24, Huffman); `BI_JPEG`/`BI_PNG` pixel data stripped as a JPEG/PNG | V5 embedded and linked colour profiles (colour space becomes `LCS_sRGB`), bytes between the palette and the pixel array, everything after the pixel array |
@@ -50,6 +50,18 @@
 //! tables and the restart interval, which can hint at the encoder that made the file.
 //!
 //! Decisions where the specification is silent:
+//! - JPEG segments that carry the image keep exactly the length ITU T.81 defines. SOFn, SOS
+//!   or DRI of any other length, DQT or DHT that do not end with a whole table (or hold a
+//!   Huffman table of more than 256 codes, or a quantisation precision other than 0 or 1),
+//!   and DAC that ends inside a 2-byte entry are [`Error::Malformed`] at the segment's length
+//!   field: libjpeg-turbo refuses all of them ("Bogus marker length", "Bogus Huffman table
+//!   definition"), as zune-jpeg and jpeg-decoder do, so there is no picture to keep, and
+//!   cutting them would make a file decode that decoded nowhere before. DNL, DHP and EXP
+//!   longer than their fields are cut to them (no decoder reads past those fields); shorter
+//!   ones are [`Error::Malformed`]. A DNL stays only right after its frame's first scan
+//!   (T.81 B.2.5); a DHP only before the first frame of a file in which a differential frame
+//!   follows (T.81 Annex J), and an EXP only after the first frame of such a file, one per
+//!   frame. Elsewhere they go; libjpeg-turbo skips a stray DNL without a warning.
 //! - JPEG bytes between segments that are not a marker (some writers leave a few) are
 //!   dropped, as libjpeg skips them. A second JFIF APP0 is rewritten like the first.
 //! - A JPEG whose entropy-coded data ends before EOI keeps what is there
