@@ -1040,6 +1040,7 @@ fn heif_case() -> impl Strategy<Value = (Vec<u8>, Vec<Canary>)> {
                 icc,
                 mdat_first,
                 extra_top,
+                ..h::Spec::default()
             };
             (h::build(&spec), canaries)
         },

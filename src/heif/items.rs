@@ -26,8 +26,10 @@ pub(super) struct Item<'a> {
     /// even its terminator).
     has_name: bool,
     protection: u16,
-    /// What follows `item_name` in versions 2 and 3 (type-specific fields).
-    rest: &'a [u8],
+    /// What follows `item_name` in versions 2 and 3: `content_type` and `content_encoding`
+    /// of a `mime` item, `item_uri_type` of a `uri ` item, nothing for any other type.
+    /// Items of those two types always go, so a kept `infe` never carries it.
+    pub(super) rest: &'a [u8],
     pub(super) offset: usize,
 }
 
@@ -35,7 +37,6 @@ pub(super) struct Item<'a> {
 #[derive(Debug, Clone)]
 pub(super) struct Iinf<'a> {
     version: u8,
-    flags: u32,
     pub(super) items: Vec<Item<'a>>,
 }
 
@@ -45,7 +46,7 @@ pub(super) fn read_iinf<'a>(b: &Bmff<'a>) -> Result<Iinf<'a>, Error> {
     // Version 0 has a 16-bit entry count, every other a 32-bit one (as libheif reads it;
     // exiftool's test files have a version 2). The count is not trusted: the infe boxes
     // that are there are the entries.
-    let (version, flags) = full_box(&mut r)?;
+    let (version, _) = full_box(&mut r)?; // no flag of `iinf` is defined
     r.skip(if version == 0 { 2 } else { 4 })?;
     let mut items: Vec<Item<'a>> = Vec::new();
     while let Some(infe) = next_box(&mut r)? {
@@ -57,11 +58,7 @@ pub(super) fn read_iinf<'a>(b: &Bmff<'a>) -> Result<Iinf<'a>, Error> {
     if let Some((id, at)) = first_duplicate(items.iter().map(|i| (i.id, i.offset))) {
         return Err(r.malformed_at(at, format!("item {id} has two infe entries")));
     }
-    Ok(Iinf {
-        version,
-        flags,
-        items,
-    })
+    Ok(Iinf { version, items })
 }
 
 fn read_infe<'a>(b: &Bmff<'a>) -> Result<Item<'a>, Error> {
@@ -109,14 +106,16 @@ fn read_infe<'a>(b: &Bmff<'a>) -> Result<Item<'a>, Error> {
     Ok(item)
 }
 
-/// Writes `iinf` with the items `keep` accepts, each with an empty name.
+/// Writes `iinf` with the items `keep` accepts, each `infe` with its defined fields only
+/// (ISO 14496-12 § 8.11.6.2, versions 2 and 3): `item_ID`, `protection_index`, `item_type`
+/// and an empty `item_name`; flags but the "hidden" bit (1) cleared; nothing after the name.
 pub(super) fn write_iinf(
     out: &mut impl Sink,
     iinf: &Iinf<'_>,
     keep: impl Fn(u32) -> bool,
     fmt: crate::Format,
 ) -> Result<(), Error> {
-    let at = begin_full_box(out, *b"iinf", iinf.version, iinf.flags);
+    let at = begin_full_box(out, *b"iinf", iinf.version, 0);
     let kept = iinf.items.iter().filter(|i| keep(i.id));
     let count = u64::try_from(kept.clone().count()).unwrap_or(u64::MAX);
     if !put_uint(out, count, if iinf.version == 0 { 2 } else { 4 }) {
@@ -128,14 +127,13 @@ pub(super) fn write_iinf(
     }
     for item in kept {
         // Only versions 2 and 3 survive: 0 and 1 have no item type and are dropped.
-        let infe = begin_full_box(out, *b"infe", item.version, item.flags);
+        let infe = begin_full_box(out, *b"infe", item.version, item.flags & 1);
         let ok = put_uint(out, item.id.into(), if item.version == 2 { 2 } else { 4 });
         out.extend_from_slice(&item.protection.to_be_bytes());
         out.extend_from_slice(&item.kind);
         if item.has_name {
             out.push(0); // item_name, emptied (never added: the entry must not grow)
         }
-        out.extend_from_slice(item.rest);
         if !ok {
             return Err(Error::Malformed {
                 format: fmt,
@@ -170,7 +168,6 @@ pub(super) struct Location {
 #[derive(Debug, Clone)]
 pub(super) struct Iloc {
     version: u8,
-    flags: u32,
     index_size: usize,
     /// 0 when every extent starts at its item's base offset.
     pub(super) offset_size: usize,
@@ -195,7 +192,7 @@ fn field_size(r: &Reader<'_>, n: u8) -> Result<usize, Error> {
 
 pub(super) fn read_iloc(b: &Bmff<'_>) -> Result<Iloc, Error> {
     let mut r = b.body.clone();
-    let (version, flags) = full_box(&mut r)?;
+    let (version, _) = full_box(&mut r)?; // no flag of `iloc` is defined
     if version > 2 {
         return Err(r.unsupported_at(b.offset, "iloc version over 2"));
     }
@@ -276,7 +273,6 @@ pub(super) fn read_iloc(b: &Bmff<'_>) -> Result<Iloc, Error> {
     }
     Ok(Iloc {
         version,
-        flags,
         index_size,
         offset_size,
         locations,
@@ -317,7 +313,7 @@ pub(super) fn write_iloc(
     patches: &mut Vec<Patch>,
     fmt: crate::Format,
 ) -> Result<(), Error> {
-    let at = begin_full_box(out, *b"iloc", iloc.version, iloc.flags);
+    let at = begin_full_box(out, *b"iloc", iloc.version, 0);
     let size_byte = u8::try_from((sizes.offset << 4) | sizes.length).unwrap_or(0x44);
     out.push(size_byte);
     out.push(u8::try_from((sizes.base << 4) | iloc.index_size).unwrap_or(0));

@@ -1,11 +1,12 @@
 //! The `meta` box (ISO 14496-12 § 8.11.1, ISO 23008-12 § 9): read into tables, written back
 //! without what the plan drops, in the input's child order.
 
+use super::allow::defined_property_len;
 use super::boxes::{full_box, next_box, Bmff};
 use super::items::{self, Iinf, Iloc, IlocSizes};
 use super::relations::{self, Ipma, Iref};
 use super::relocate::{Layout, Patch};
-use crate::out::{begin_box, begin_full_box, end_box};
+use crate::out::{begin_box, begin_full_box, end_box, put_uint};
 use crate::sink::Sink;
 use crate::work;
 use crate::{Error, Kinds, Report};
@@ -14,9 +15,11 @@ use crate::{Error, Kinds, Report};
 #[derive(Default)]
 pub(super) struct Meta<'a> {
     pub(super) version: u8,
-    pub(super) flags: u32,
     pub(super) children: Vec<Bmff<'a>>,
+    /// Where the primary item's id is, and the id.
     pub(super) pitm: Option<(usize, u32)>,
+    /// Whether that id is 32 bits wide (`pitm` version 1 and over).
+    pub(super) pitm_wide: bool,
     pub(super) iinf: Option<Iinf<'a>>,
     pub(super) iloc: Option<Iloc>,
     pub(super) iref: Option<Iref>,
@@ -27,12 +30,12 @@ pub(super) struct Meta<'a> {
 
 pub(super) fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
     let mut r = b.body.clone();
-    let (version, flags) = full_box(&mut r)?;
+    let (version, _) = full_box(&mut r)?;
     let mut m = Meta {
         version,
-        flags,
         children: Vec::new(),
         pitm: None,
+        pitm_wide: false,
         iinf: None,
         iloc: None,
         iref: None,
@@ -55,6 +58,7 @@ pub(super) fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
                 let mut p = child.body.clone();
                 let (v, _) = full_box(&mut p)?;
                 let at = p.pos();
+                m.pitm_wide = v > 0;
                 m.pitm = Some((
                     at,
                     if v == 0 {
@@ -146,11 +150,13 @@ pub(super) fn emit_meta(
 ) -> Result<(), Error> {
     let fmt = report.format;
     let keep = |id: u32| p.kept.has(id);
-    let at = begin_full_box(out, *b"meta", p.meta.version, p.meta.flags);
+    // No flag of `meta` is defined (ISO 14496-12 § 8.11.1).
+    let at = begin_full_box(out, *b"meta", p.meta.version, 0);
     for child in &p.meta.children {
         match &child.kind {
             b"hdlr" => write_hdlr(out, child, report)?,
-            b"pitm" | b"dinf" => out.extend_from_slice(child.raw),
+            b"pitm" => write_pitm(out, p.meta, fmt)?,
+            b"dinf" => relations::write_dinf(out, child, report)?,
             b"iinf" => {
                 if let Some(iinf) = &p.meta.iinf {
                     items::write_iinf(out, iinf, keep, fmt)?;
@@ -171,7 +177,7 @@ pub(super) fn emit_meta(
                 let ipco = begin_box(out, *b"ipco");
                 for (i, prop) in p.meta.props.iter().enumerate() {
                     if p.remap.get(i.saturating_add(1)).is_some_and(|&n| n != 0) {
-                        out.extend_from_slice(prop.raw);
+                        write_property(out, prop, fmt)?;
                     }
                 }
                 end_box(out, ipco, fmt)?;
@@ -196,7 +202,7 @@ pub(super) fn emit_meta(
                 end_box(out, idat, fmt)?;
             }
             b"idat" => {}
-            b"grpl" => relations::write_grpl(out, child, keep, fmt)?,
+            b"grpl" => relations::write_grpl(out, child, keep, report)?,
             b"xml " | b"bxml" => report.removed(Kinds::XMP, 0),
             _ => report.removed(Kinds::OTHER, 0),
         }
@@ -204,28 +210,61 @@ pub(super) fn emit_meta(
     end_box(out, at, fmt)
 }
 
-/// Writes `hdlr` (ISO 14496-12 § 8.4.3) with its name emptied and reserved fields zeroed.
+/// Writes `hdlr` (ISO 14496-12 § 8.4.3) with its defined fields: `pre_defined`, flags and
+/// the reserved words zeroed, the handler type, an empty name.
 pub(super) fn write_hdlr(
     out: &mut impl Sink,
     b: &Bmff<'_>,
     report: &mut Report,
 ) -> Result<(), Error> {
     let mut r = b.body.clone();
-    let (version, flags) = full_box(&mut r)?;
-    let pre_defined = r.bytes(4)?;
+    let (version, _) = full_box(&mut r)?;
+    r.skip(4)?; // pre_defined
     let handler = r.bytes(4)?;
     r.skip(12)?;
     if r.rest().iter().any(|&c| c != 0) {
         report.removed(Kinds::OTHER, 0);
     }
-    let at = begin_full_box(out, *b"hdlr", version, flags);
-    out.extend_from_slice(pre_defined);
+    let at = begin_full_box(out, *b"hdlr", version, 0);
+    out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(handler);
-    out.extend_from_slice(&[0; 12]); // reserved
-                                     // An empty name; a box that had no name byte at all (a fuzz find) stays without one, so
-                                     // that the rewrite never makes it larger.
+    out.extend_from_slice(&[0; 12]);
+    // An empty name; a box that had no name byte at all (a fuzz find) stays without one, so
+    // that the rewrite never makes it larger.
     if !r.rest().is_empty() {
         out.push(0);
     }
     end_box(out, at, r.format())
+}
+
+/// Writes `pitm` (ISO 14496-12 § 8.11.4): version 0 with a 16-bit id, or 1 with a 32-bit id,
+/// and nothing after it.
+fn write_pitm(out: &mut impl Sink, meta: &Meta<'_>, fmt: crate::Format) -> Result<(), Error> {
+    let Some((_, id)) = meta.pitm else {
+        return Ok(());
+    };
+    let at = begin_full_box(out, *b"pitm", u8::from(meta.pitm_wide), 0);
+    let _ = put_uint(out, id.into(), if meta.pitm_wide { 4 } else { 2 });
+    end_box(out, at, fmt)
+}
+
+/// Copies an item property, or, when its body is longer than its definition (see
+/// [`defined_property_len`]), writes it cut to that definition with a plain 8-byte header.
+pub(super) fn write_property(
+    out: &mut impl Sink,
+    prop: &Bmff<'_>,
+    fmt: crate::Format,
+) -> Result<(), Error> {
+    let body = prop.body.rest();
+    match defined_property_len(&prop.kind, body).and_then(|n| body.get(..n)) {
+        Some(defined) if defined.len() < body.len() => {
+            let at = begin_box(out, prop.kind);
+            out.extend_from_slice(defined);
+            end_box(out, at, fmt)
+        }
+        _ => {
+            out.extend_from_slice(prop.raw);
+            Ok(())
+        }
+    }
 }

@@ -7,55 +7,70 @@
 //! item extents and sample chunks point at, merged in input order. Every kept `iloc` extent
 //! and `stco`/`co64` entry is rewritten to point at the same bytes as before.
 //!
-//! Decisions where the specification is silent:
-//! - Items of type `Exif`, `mime` (XMP or any other content), `uri `, `iptc` and `jumb`
-//!   (C2PA) go, with their `infe`, `iloc`, `iref` and `ipma` entries and their bytes, for
-//!   every image (thumbnails, gain maps and auxiliary images carry their own). `infe`
-//!   version 0/1 entries have no item type (HEIF images need one, ISO 23008-12 § 9.2) and go.
-//!   Items with a location but no `infe` entry go too.
-//! - Properties go when they are ICC `colr` (`prof`, `rICC`; kept with `Keep::ICC`), `udes`,
-//!   or associated with no kept item (padding `free` boxes, properties of removed items).
-//!   Every `ipma` index is remapped; essential bits stay.
-//! - An image whose only `colr` was ICC is left without `colr`: decoders then take the
-//!   colour description from the coded stream (HEVC VUI, AV1 sequence header) or assume
-//!   sRGB, and the decoded samples are unchanged (libheif 1.23 via pillow-heif gives the
-//!   same pixels; checked by the audit on every corpus file with a lone ICC `colr`).
-//!   Writing an invented `nclx` instead could change how YCbCr is converted to RGB.
+//! Every unit stays only by an allow-list (SPEC.md "Allow-list, everywhere"; the tables and
+//! their references are in `allow`), written with its defined fields only:
+//! - Items: image codings and derivations (`hvc1`, `hvt1`, `lhv1`, `avc1`, `jpeg`, `vvc1`,
+//!   `mski`, `j2k1`, `unci`, `av01`, `grid`, `iovl`, `iden`, `tmap`, `sato`) stay. Every other
+//!   type goes with its `infe`, `iloc`, `iref` and `ipma` entries and its bytes in
+//!   `mdat`/`idat`, for every image (thumbnails, gain maps and auxiliary images carry their
+//!   own): `Exif`, `mime` (XMP or anything else), `uri `, `iptc`, `jumb` (C2PA), `xml `,
+//!   unknown types; `infe` version 0/1 entries (no item type, ISO 23008-12 § 9.2); items
+//!   with a location but no `infe`. A kept `infe` holds `item_ID`, `protection_index`,
+//!   `item_type` and an empty name, nothing after it.
+//! - Properties: those that describe the decoded picture stay (`ispe`, `pasp`, nclx `colr`,
+//!   `pixi`, `rloc`, `auxC`, `clap`, `irot`, `lsel`, `imir`, `iscl`, `rref`, HDR, codec
+//!   configurations), a fixed-size one cut to its definition; ICC `colr` stays with
+//!   `Keep::ICC`. The rest goes (`udes`, times, camera pose, `uuid`, unknown types, and any
+//!   property no kept item uses), and every `ipma` index is remapped; essential bits stay.
+//! - Refused ([`Error::Unsupported`] at the unit), because leaving it out would change the
+//!   picture: an unknown property a kept item marks essential; an item that is not a kept
+//!   image but that a kept image is derived from or decoded with (`dimg`, `pred`, `tbas`,
+//!   `sbas`); a primary item of an unknown type.
+//! - Inside `meta` only `hdlr` (name emptied), `pitm`, `iinf`, `iloc`, `iref`, `iprp`,
+//!   `idat`, `grpl` (`altr`, `ster`, `pymd` groups) and `dinf` stay; `dinf` is written in
+//!   its self-contained form (one `url ` entry of flags 1, no location string), here and in
+//!   every track. Flags no standard defines are written as 0.
 //! - At top level only `ftyp`, `meta`, `moov`, `mdat` and `mini` are understood; `free`,
 //!   `skip`, `udta`, `uuid`, `mpvd`, `sefd`, `jumb`, `meco` and every unknown box go.
 //!   Bytes that do not form a box (a size past the end or below 8) end the walk and go as a
 //!   trailer, except in a `meta`/`moov`/`mini`/`ftyp` box, which is [`Error::Truncated`];
 //!   a cut `mdat` is read to the end of the input and only its referenced bytes matter.
-//!   Inside `meta`, boxes other than the ones listed above go (`uuid`, `xml `, `bxml`, …).
+//! - Image sequences keep only what ISO 14496-12 needs to decode the samples (see `track`).
+//! - An image whose only `colr` was ICC is left without `colr`: decoders then take the
+//!   colour description from the coded stream (HEVC VUI, AV1 sequence header) or assume
+//!   sRGB, and the decoded samples are unchanged (libheif 1.23 via pillow-heif gives the
+//!   same pixels; checked by the audit on every corpus file with a lone ICC `colr`).
+//!   Writing an invented `nclx` instead could change how YCbCr is converted to RGB.
 //! - Unsupported, never returned half-stripped: construction method 2, data references to
 //!   other files, protected items, `iloc` extents of length 0 ("the whole file"),
 //!   fragmented sequences (`moof`, `mvex`), `saio` offsets, and item extents or sample
 //!   chunks outside every top-level `mdat` (see `check_in_mdat`).
-//! - The `hdlr` name (encoder identification) is emptied; in sequences, `mvhd`/`tkhd`/`mdhd`
-//!   creation and modification times are zeroed and `compressorname` is blanked.
 //! - Left, because they cannot change without re-encoding: NAL units and OBUs inside the
 //!   coded data (an x265 settings SEI, AV1 metadata OBUs), the codec configuration boxes.
 //! - `mini` (ISO 23008-12 AMD 2 low-overhead format, brand `mif3`): its Exif, XMP and
 //!   (without `Keep::ICC`) ICC chunks go and its header is rewritten bit by bit; see `mini`.
 
+mod allow;
 mod boxes;
 mod items;
 mod jpeg_items;
 mod meta;
 mod mini;
+mod plan;
 mod relations;
 mod relocate;
 #[cfg(test)]
 mod tests;
 mod track;
 
-use boxes::{full_box, next_box, read_header, Bmff};
+use boxes::{next_box, read_header, Bmff};
 use items::{IlocSizes, Item};
 use jpeg_items::{rewrite_jpeg_items, Piece};
 use meta::{emit_meta, read_meta, Kept, Meta, Plan};
+use plan::{check_decoding_inputs, check_primary_size, plan_extents, plan_properties};
 use relocate::Layout;
 
-use crate::options::{Keep, Options};
+use crate::options::Options;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::sink::Sink;
@@ -90,7 +105,8 @@ fn top_verdict(kind: &[u8; 4]) -> Top {
     }
 }
 
-/// The policy for items (ISO 23008-12 § 6.6): metadata items go, image items stay.
+/// The policy for items (ISO 23008-12 § 6.6): image items stay (the allow-list of
+/// [`allow::is_image_item`]); metadata items and every other type go.
 fn item_verdict(item: &Item<'_>) -> Verdict {
     let xmp_or_other = |content_type: &[u8]| {
         if content_type == b"application/rdf+xml" {
@@ -106,29 +122,16 @@ fn item_verdict(item: &Item<'_>) -> Verdict {
         b"Exif" => Verdict::Drop(Kinds::EXIF),
         b"mime" => Verdict::Drop(xmp_or_other(item.content_type)),
         b"iptc" => Verdict::Drop(Kinds::IPTC),
-        b"uri " | b"jumb" => Verdict::Drop(Kinds::OTHER),
-        _ => Verdict::Keep,
+        kind if allow::is_image_item(kind) => Verdict::Keep,
+        // `uri `, `jumb` (C2PA), `xml `, and every type this list does not name.
+        _ => Verdict::Drop(Kinds::OTHER),
     }
 }
 
-/// An ICC `colr` box (ISO 23008-12 § 6.5.5): colour type `prof` or `rICC`.
-fn is_icc_colr(b: &Bmff<'_>) -> bool {
-    &b.kind == b"colr" && matches!(b.body.rest().get(..4), Some(b"prof" | b"rICC"))
-}
-
-/// The policy for item properties; `irot`, `imir`, `clap` and the rest stay.
-fn property_verdict(prop: &Bmff<'_>, keep: Keep) -> Verdict {
-    if is_icc_colr(prop) {
-        return if keep.contains(Keep::ICC) {
-            Verdict::Keep
-        } else {
-            Verdict::Drop(Kinds::ICC)
-        };
-    }
-    match &prop.kind {
-        b"udes" => Verdict::Drop(Kinds::TEXT),
-        _ => Verdict::Keep,
-    }
+/// Whether an item type is one of the metadata types SPEC.md names (as opposed to a type
+/// the crate does not know, which could be an image).
+fn is_metadata_item(kind: &[u8; 4]) -> bool {
+    matches!(kind, b"Exif" | b"mime" | b"uri " | b"iptc" | b"jumb")
 }
 
 pub(crate) fn strip(
@@ -269,6 +272,9 @@ fn strip_items(
                 if !item.name.is_empty() {
                     report.removed(Kinds::TEXT, 0);
                 }
+                if !item.rest.is_empty() {
+                    report.removed(Kinds::OTHER, 0);
+                }
             }
         }
     }
@@ -276,6 +282,18 @@ fn strip_items(
     let kept = Kept(kept);
     if let Some((at, primary)) = meta.pitm {
         if !kept.has(primary) {
+            let infe = meta
+                .iinf
+                .iter()
+                .flat_map(|i| &i.items)
+                .find(|i| i.id == primary);
+            if let Some(item) = infe.filter(|i| i.version >= 2 && !is_metadata_item(&i.kind)) {
+                return Err(Error::Unsupported {
+                    format: fmt,
+                    offset: item.offset,
+                    what: "the primary item is of a type this crate does not know",
+                });
+            }
             return Err(Error::Malformed {
                 format: fmt,
                 offset: at,
@@ -284,6 +302,7 @@ fn strip_items(
         }
         check_primary_size(&meta, primary, opts, report)?;
     }
+    check_decoding_inputs(&meta, &kept, fmt)?;
     let remap = plan_properties(&meta, &kept, opts.keep, report)?;
     let pieces = rewrite_jpeg_items(input, &mut meta, &kept, opts, report)?;
     let (mut file, idat, long) = plan_extents(&meta, &kept, fmt)?;
@@ -384,141 +403,6 @@ fn check_in_mdat(
 
 fn as_u64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
-}
-
-/// Checks the primary item's `ispe` (ISO 23008-12 § 6.5.3; for a grid, the output size).
-fn check_primary_size(
-    meta: &Meta<'_>,
-    primary: u32,
-    opts: &Options,
-    report: &mut Report,
-) -> Result<(), Error> {
-    let indices = meta.ipmas.iter().flat_map(|m| {
-        m.entries
-            .iter()
-            .filter(move |e| {
-                work::add(0); // a linear search, once per file
-                e.item == primary
-            })
-            .flat_map(move |e| m.of(e))
-    });
-    for (_, index) in indices {
-        let Some(prop) = usize::from(index)
-            .checked_sub(1)
-            .and_then(|i| meta.props.get(i))
-        else {
-            continue;
-        };
-        if &prop.kind == b"ispe" {
-            let mut r = prop.body.clone();
-            full_box(&mut r)?;
-            let at = r.pos();
-            let (width, height) = (r.u32_be()?, r.u32_be()?);
-            opts.limits.check_canvas(r.format(), at, width, height)?;
-            report.width = width;
-            report.height = height;
-            break;
-        }
-    }
-    Ok(())
-}
-
-/// `remap[old index] = new index`, 0 for each property that goes.
-fn plan_properties(
-    meta: &Meta<'_>,
-    kept: &Kept,
-    keep: Keep,
-    report: &mut Report,
-) -> Result<Vec<u16>, Error> {
-    let n = meta.props.len();
-    let mut used = vec![false; n.saturating_add(1)];
-    for ipma in &meta.ipmas {
-        for entry in ipma.entries.iter().filter(|e| kept.has(e.item)) {
-            for (_, index) in ipma.of(entry) {
-                match used.get_mut(usize::from(index)) {
-                    Some(u) => *u = true,
-                    None => {
-                        let what = format!(
-                            "item {} refers to property {index}, past the {n} in ipco",
-                            entry.item
-                        );
-                        return Err(Error::Malformed {
-                            format: report.format,
-                            offset: ipma.offset,
-                            what: what.into(),
-                        });
-                    }
-                }
-            }
-        }
-    }
-    let mut remap = vec![0u16; n.saturating_add(1)];
-    let mut next = 1u16;
-    for (i, prop) in meta.props.iter().enumerate() {
-        let index = i.saturating_add(1);
-        let verdict = match used.get(index) {
-            Some(true) => property_verdict(prop, keep),
-            _ => Verdict::Drop(Kinds::OTHER),
-        };
-        match verdict {
-            Verdict::Drop(kind) => report.removed(kind, 0),
-            _ => {
-                if let Some(slot) = remap.get_mut(index) {
-                    *slot = next;
-                }
-                next = next.saturating_add(1);
-            }
-        }
-    }
-    Ok(remap)
-}
-
-/// The kept byte ranges: absolute in the file (construction method 0) and relative to the
-/// `idat` payload (method 1); and whether a length needs 64 bits.
-type Ranges = (Vec<(u64, u64)>, Vec<(u64, u64)>, bool);
-
-fn plan_extents(meta: &Meta<'_>, kept: &Kept, format: Format) -> Result<Ranges, Error> {
-    let (mut file, mut idat, mut long) = (Vec::new(), Vec::new(), false);
-    let Some(iloc) = &meta.iloc else {
-        return Ok((file, idat, long));
-    };
-    let idat_len = meta
-        .idat
-        .as_ref()
-        .map(|b| u64::try_from(b.body.remaining()).unwrap_or(u64::MAX));
-    for loc in iloc.locations.iter().filter(|l| kept.has(l.id)) {
-        let err = |what: &'static str| Error::Unsupported {
-            format,
-            offset: loc.offset,
-            what,
-        };
-        let malformed = |what: &'static str| Error::Malformed {
-            format,
-            offset: loc.offset,
-            what: what.into(),
-        };
-        if loc.method > 1 {
-            return Err(err("construction method 2 (data from other items)"));
-        }
-        for e in iloc.extents_of(loc) {
-            if e.length == 0 {
-                return Err(err("an iloc extent of length 0 (the whole file)"));
-            }
-            let end = e
-                .offset
-                .checked_add(e.length)
-                .ok_or_else(|| malformed("extent end overflows"))?;
-            long |= e.length > u64::from(u32::MAX);
-            if loc.method == 0 {
-                file.push((e.offset, end));
-            } else if idat_len.is_some_and(|n| end <= n) {
-                idat.push((e.offset, end));
-            } else {
-                return Err(malformed("idat extent past the end of idat"));
-            }
-        }
-    }
-    Ok((file, idat, long))
 }
 
 /// The rewritten JPEG item placed at `start`, if one is. Pieces are made in increasing order

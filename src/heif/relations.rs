@@ -3,9 +3,9 @@
 //! file (`iref` ISO 14496-12 § 8.11.12, `grpl` § 8.18, `dinf` § 8.7.1; `ipma` ISO 23008-12
 //! § 9.3).
 
+use super::allow::{group_fields, SELF_CONTAINED_DINF};
 use super::boxes::{full_box, next_box, Bmff};
 use crate::out::{begin_box, begin_full_box, end_box, put_uint};
-use crate::reader::Reader;
 use crate::sink::Sink;
 use crate::Error;
 
@@ -16,13 +16,14 @@ pub(super) struct Reference {
     pub(super) from: u32,
     first: usize,
     count: usize,
+    /// Where the reference box starts.
+    pub(super) offset: usize,
 }
 
 /// `iref` (ISO 14496-12 § 8.11.12).
 #[derive(Debug, Clone)]
 pub(super) struct Iref {
     version: u8,
-    flags: u32,
     pub(super) refs: Vec<Reference>,
     to: Vec<u32>,
 }
@@ -37,7 +38,8 @@ impl Iref {
 
 pub(super) fn read_iref(b: &Bmff<'_>) -> Result<Iref, Error> {
     let mut r = b.body.clone();
-    let (version, flags) = full_box(&mut r)?;
+    // No flag of `iref` is defined (§ 8.11.12): the rebuilt box has none.
+    let (version, _) = full_box(&mut r)?;
     if version > 1 {
         return Err(r.unsupported_at(b.offset, "iref version over 1"));
     }
@@ -61,14 +63,10 @@ pub(super) fn read_iref(b: &Bmff<'_>) -> Result<Iref, Error> {
             from,
             first,
             count,
+            offset: child.offset,
         });
     }
-    Ok(Iref {
-        version,
-        flags,
-        refs,
-        to,
-    })
+    Ok(Iref { version, refs, to })
 }
 
 /// Writes `iref` without references from or to dropped items; nothing when none is left.
@@ -83,7 +81,7 @@ pub(super) fn write_iref(
     if !iref.refs.iter().any(|r| live(&r)) {
         return Ok(());
     }
-    let at = begin_full_box(out, *b"iref", iref.version, iref.flags);
+    let at = begin_full_box(out, *b"iref", iref.version, 0);
     for r in iref.refs.iter().filter(live) {
         let child = begin_box(out, r.kind);
         let _ = put_uint(out, r.from.into(), id_size);
@@ -195,7 +193,8 @@ pub(super) fn write_ipma(
     remap: &[u16],
     fmt: crate::Format,
 ) -> Result<(), Error> {
-    let at = begin_full_box(out, *b"ipma", ipma.version, ipma.flags);
+    // Only flag 1 (16-bit property indices) is defined (ISO 23008-12 § 9.3.3).
+    let at = begin_full_box(out, *b"ipma", ipma.version, ipma.flags & 1);
     let id_size = if ipma.version == 0 { 2 } else { 4 };
     let wide = ipma.flags & 1 != 0;
     let kept = ipma.entries.iter().filter(|e| keep(e.item));
@@ -248,53 +247,118 @@ pub(super) fn check_dinf(b: &Bmff<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `grpl` (ISO 14496-12 § 8.18.3) without the entity ids `keep` rejects; groups left
-/// empty go, and so does a `grpl` left empty.
+/// Writes a checked `dinf` in its self-contained form: one `dref` with one `url ` entry of
+/// flags 1 and no location string. Whatever else it held (location strings a flag says to
+/// ignore, more entries, other boxes) goes. A `dinf` shorter than that form goes whole, so
+/// that the output never grows: without entries it said nothing.
+pub(super) fn write_dinf(
+    out: &mut impl Sink,
+    b: &Bmff<'_>,
+    report: &mut crate::Report,
+) -> Result<(), Error> {
+    check_dinf(b)?;
+    if b.raw != SELF_CONTAINED_DINF {
+        report.removed(crate::Kinds::OTHER, 0);
+    }
+    if b.raw.len() >= SELF_CONTAINED_DINF.len() {
+        out.extend_from_slice(&SELF_CONTAINED_DINF);
+    }
+    Ok(())
+}
+
+/// `(index, id)` of each entity id in `ids` that `keep` accepts.
+fn kept_entities<'a>(
+    ids: &'a [u8],
+    keep: &'a impl Fn(u32) -> bool,
+) -> impl Iterator<Item = (usize, u32)> + 'a {
+    ids.chunks_exact(4)
+        .filter_map(|c| c.try_into().ok().map(u32::from_be_bytes))
+        .enumerate()
+        .filter(move |&(_, id)| keep(id))
+}
+
+/// One entity group of `grpl`: its type, version, id, entity ids, fields after them.
+struct Group<'a> {
+    kind: [u8; 4],
+    version: u8,
+    group_id: u32,
+    ids: &'a [u8],
+    fields: &'a [u8],
+}
+
+/// Writes `grpl` (ISO 14496-12 § 8.18.3) with the group types of [`group_fields`] only,
+/// without the entity ids `keep` rejects (and their per-entity fields), each group cut to
+/// its defined fields; groups left empty go, and so does a `grpl` left empty.
 pub(super) fn write_grpl(
     out: &mut impl Sink,
     b: &Bmff<'_>,
     keep: impl Fn(u32) -> bool,
-    fmt: crate::Format,
+    report: &mut crate::Report,
 ) -> Result<(), Error> {
+    let fmt = report.format;
     let mut groups = Vec::new();
     let mut r = b.body.clone();
     while let Some(g) = next_box(&mut r)? {
+        let Some((fixed, per_entity)) = group_fields(&g.kind) else {
+            report.removed(crate::Kinds::OTHER, 0);
+            continue;
+        };
         let mut body = g.body.clone();
-        let (version, flags) = full_box(&mut body)?;
+        let (version, _) = full_box(&mut body)?;
         let group_id = body.u32_be()?;
         let n = usize::try_from(body.u32_be()?).unwrap_or(usize::MAX);
         if !body.holds(n, 4) {
             return Err(body.malformed(format!("entity count {n} is more than its box holds")));
         }
-        let ids = body.take(n.saturating_mul(4))?;
-        groups.push((g.kind, version, flags, group_id, ids, body.rest()));
+        let ids = body.take(n.saturating_mul(4))?.rest();
+        let defined = per_entity.saturating_mul(n).saturating_add(fixed);
+        let fields = match body.rest().get(..defined) {
+            Some(f) => f,
+            // Fields its type defines are missing: the group cannot be rewritten entity by
+            // entity, and it changes no picture.
+            None => {
+                report.removed(crate::Kinds::OTHER, 0);
+                continue;
+            }
+        };
+        if body.rest().len() > defined {
+            report.removed(crate::Kinds::OTHER, 0);
+        }
+        groups.push(Group {
+            kind: g.kind,
+            version,
+            group_id,
+            ids,
+            fields,
+        });
     }
-    let kept_ids = |ids: &Reader<'_>| {
-        ids.rest()
-            .chunks_exact(4)
-            .filter_map(|c| c.try_into().ok().map(u32::from_be_bytes))
-            .filter(|&id| keep(id))
-            .count()
-    };
-    if groups.iter().all(|g| kept_ids(&g.4) == 0) {
+    if groups
+        .iter()
+        .all(|g| kept_entities(g.ids, &keep).next().is_none())
+    {
         return Ok(());
     }
     let at = begin_box(out, *b"grpl");
-    for (kind, version, flags, group_id, ids, rest) in &groups {
-        let n = kept_ids(ids);
+    for g in &groups {
+        let n = kept_entities(g.ids, &keep).count();
         if n == 0 {
             continue;
         }
-        let g = begin_full_box(out, *kind, *version, *flags);
-        out.extend_from_slice(&group_id.to_be_bytes());
+        let (fixed, per_entity) = group_fields(&g.kind).unwrap_or((0, 0));
+        // No flag of an EntityToGroupBox is defined (§ 8.18.3): written as 0.
+        let start = begin_full_box(out, g.kind, g.version, 0);
+        out.extend_from_slice(&g.group_id.to_be_bytes());
         out.extend_from_slice(&u32::try_from(n).unwrap_or(0).to_be_bytes());
-        for c in ids.rest().chunks_exact(4) {
-            if c.try_into().ok().map(u32::from_be_bytes).is_some_and(&keep) {
-                out.extend_from_slice(c);
-            }
+        for (_, id) in kept_entities(g.ids, &keep) {
+            out.extend_from_slice(&id.to_be_bytes());
         }
-        out.extend_from_slice(rest);
-        end_box(out, g, fmt)?;
+        out.extend_from_slice(g.fields.get(..fixed).unwrap_or_default());
+        for (i, _) in kept_entities(g.ids, &keep) {
+            let from = i.saturating_mul(per_entity).saturating_add(fixed);
+            let field = g.fields.get(from..).and_then(|f| f.get(..per_entity));
+            out.extend_from_slice(field.unwrap_or_default());
+        }
+        end_box(out, start, fmt)?;
     }
     end_box(out, at, fmt)
 }

@@ -1,18 +1,31 @@
-//! Image sequences (ISO 23008-12 § 7): the `moov` box of `msf1`/`avis` files. Tracks stay
-//! with every sample; `udta` and `meta` inside `moov` and `trak` go, as do timed-metadata
-//! tracks (handler `meta`, which carry Exif/XMP/GPS samples). Creation and modification
-//! times in `mvhd`, `tkhd` and `mdhd` are zeroed, handler names emptied, ICC `colr` boxes of
-//! visual sample entries dropped (unless `Keep::ICC`) and their `compressorname` blanked.
-//! Every `stco`/`co64` entry is rewritten to where its chunk lands in the new `mdat`.
+//! Image sequences (ISO 23008-12 § 7): the `moov` box of `msf1`/`avis` files, rebuilt from an
+//! allow-list of the boxes ISO 14496-12 needs to decode and present the samples:
+//! `moov`: `mvhd`, `trak`; `trak`: `tkhd`, `tref`, `edts` (`elst`), `mdia`; `mdia`: `mdhd`,
+//! `hdlr`, `minf`; `minf`: `vmhd`, `smhd`, `dinf`, `stbl`; `stbl`: `stsd`, `stts`, `ctts`,
+//! `cslg`, `stsc`, `stsz`, `stz2`, `stco`, `co64`, `stss`. Everything else goes at every level
+//! (`udta`, `meta`, `iods`, sample groups, unknown boxes), and each kept box is cut to its
+//! defined length ([`allow::defined_track_box_len`]).
+//!
+//! Tracks stay when they are visual (handler `pict`, `vide`, `auxv`) or sound tracks of a
+//! known audio coding; timed metadata (handler `meta`, which carries Exif/XMP/GPS samples)
+//! and every other track go. A visual track of a coding this crate does not know is
+//! [`Error::Unsupported`]: it may be the picture. Creation and modification times in `mvhd`,
+//! `tkhd` and `mdhd` are zeroed, handler names emptied, `dinf` written self-contained, sample
+//! entries rebuilt (`compressorname` blanked, ICC `colr` dropped unless `Keep::ICC`, only
+//! the boxes of [`allow::is_visual_entry_box`] / [`allow::is_audio_entry_box`]), `tref` kept
+//! for the types of [`allow::is_track_reference`] between kept tracks. Every `stco`/`co64`
+//! entry is rewritten to where its chunk lands in the new `mdat`.
 
+use super::allow::{self, PropVerdict};
 use super::boxes::{find_child, full_box, next_box, Bmff};
-use super::is_icc_colr;
-use super::meta::write_hdlr;
+use super::meta::{write_hdlr, write_property};
+use super::relations::write_dinf;
 use super::relocate::Patch;
 use crate::options::{Keep, Options};
 use crate::out::{begin_box, begin_full_box, end_box};
 use crate::reader::Reader;
 use crate::sink::Sink;
+use crate::work;
 use crate::{Error, Kinds, Report};
 
 /// The containers walked into, innermost last. Recursion follows only this path, so its
@@ -21,6 +34,7 @@ use crate::{Error, Kinds, Report};
 enum Level {
     Moov,
     Trak,
+    Edts,
     Mdia,
     Minf,
     Stbl,
@@ -39,9 +53,71 @@ fn handler(trak: &Bmff<'_>) -> Result<Option<[u8; 4]>, Error> {
     Ok(Some(hdlr.body.array()?))
 }
 
-/// Timed-metadata tracks (ISO 14496-12 § 12.3) hold Exif, XMP or location samples.
-fn is_metadata_track(trak: &Bmff<'_>) -> Result<bool, Error> {
-    Ok(handler(trak)? == Some(*b"meta"))
+/// Whether a track stays. Visual tracks stay, and every one of their sample entries must be
+/// of a known coding; sound tracks stay when every entry is a known audio coding (version 0
+/// or 1, the 28-byte ISO layout); timed metadata (ISO 14496-12 § 12.3: Exif, XMP or location
+/// samples) and every other handler go.
+fn is_kept_track(trak: &Bmff<'_>) -> Result<bool, Error> {
+    let handler = handler(trak)?;
+    let visual = matches!(&handler, Some(h) if h == b"pict" || h == b"vide" || h == b"auxv");
+    if !visual && handler != Some(*b"soun") {
+        return Ok(false);
+    }
+    let stsd = match sample_table(trak)? {
+        Some(stbl) => find_child(&stbl.body, b"stsd")?,
+        None => None,
+    };
+    let Some(stsd) = stsd else {
+        return Ok(true);
+    };
+    let mut entries = stsd.body.clone();
+    entries.skip(8)?; // version, flags, entry_count
+    while let Some(entry) = next_box(&mut entries)? {
+        if visual && !allow::is_visual_entry(&entry.kind) {
+            return Err(entries.unsupported_at(
+                entry.offset,
+                "a visual sample entry of a coding this crate does not know",
+            ));
+        }
+        if !visual {
+            // AudioSampleEntry: SampleEntry (8 bytes), then entry_version (§ 12.2.3).
+            let mut fields = entry.body.clone();
+            let version = fields.skip(8).and_then(|()| fields.u16_be());
+            if !allow::is_audio_entry(&entry.kind) || !matches!(version, Ok(0 | 1)) {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// `trak/mdia/minf/stbl`, if the track has one.
+fn sample_table<'a>(trak: &Bmff<'a>) -> Result<Option<Bmff<'a>>, Error> {
+    let Some(mdia) = find_child(&trak.body, b"mdia")? else {
+        return Ok(None);
+    };
+    match find_child(&mdia.body, b"minf")? {
+        Some(minf) => find_child(&minf.body, b"stbl"),
+        None => Ok(None),
+    }
+}
+
+/// The `track_ID` of each kept track (`tkhd`, § 8.3.2), sorted: what `tref` may point at.
+fn kept_track_ids(moov: &Bmff<'_>) -> Result<Vec<u32>, Error> {
+    let mut ids = Vec::new();
+    let mut r = moov.body.clone();
+    while let Some(trak) = next_box(&mut r)? {
+        if &trak.kind != b"trak" || !is_kept_track(&trak)? {
+            continue;
+        }
+        if let Some(mut tkhd) = find_child(&trak.body, b"tkhd")? {
+            let (version, _) = full_box(&mut tkhd.body)?;
+            tkhd.body.skip(if version == 1 { 16 } else { 8 })?;
+            ids.push(tkhd.body.u32_be()?);
+        }
+    }
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 /// Collects the byte ranges of every chunk of every kept track, and checks each visual
@@ -54,7 +130,7 @@ pub(super) fn plan(
 ) -> Result<(), Error> {
     let mut r = moov.body.clone();
     while let Some(trak) = next_box(&mut r)? {
-        if &trak.kind != b"trak" || is_metadata_track(&trak)? {
+        if &trak.kind != b"trak" || !is_kept_track(&trak)? {
             continue;
         }
         let samples = plan_chunks(&trak, ranges)?;
@@ -157,14 +233,9 @@ impl Sizes<'_> {
 
 /// Adds the `[offset, offset + size)` of each chunk of a track; returns its sample count.
 fn plan_chunks(trak: &Bmff<'_>, ranges: &mut Vec<(u64, u64)>) -> Result<u32, Error> {
-    let stbl = match find_child(&trak.body, b"mdia")? {
-        Some(mdia) => match find_child(&mdia.body, b"minf")? {
-            Some(minf) => find_child(&minf.body, b"stbl")?,
-            None => None,
-        },
-        None => None,
+    let Some(stbl) = sample_table(trak)? else {
+        return Ok(0);
     };
-    let Some(stbl) = stbl else { return Ok(0) };
     let (mut offsets, mut wide, mut stsc, mut sizes) = (None, false, None, None);
     let mut r = stbl.body.clone();
     while let Some(b) = next_box(&mut r)? {
@@ -247,20 +318,32 @@ pub(super) struct Emit<'o, S: Sink> {
 
 /// Writes `moov` without metadata, chunk offsets as placeholders.
 pub(super) fn emit(moov: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
+    let ids = kept_track_ids(moov)?;
     let at = begin_box(e.out, *b"moov");
-    container(&moov.body, Level::Moov, e)?;
+    container(&moov.body, Level::Moov, &ids, e)?;
     end_box(e.out, at, moov.body.format())
 }
 
-fn container(body: &Reader<'_>, level: Level, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
+fn container(
+    body: &Reader<'_>,
+    level: Level,
+    ids: &[u32],
+    e: &mut Emit<'_, impl Sink>,
+) -> Result<(), Error> {
     let mut r = body.clone();
     while let Some(b) = next_box(&mut r)? {
+        if matches!(&b.kind, b"mvex" | b"saio") {
+            return Err(b
+                .body
+                .unsupported_at(b.offset, "fragmented or encrypted sequence"));
+        }
         let inner = match (level, &b.kind) {
-            (Level::Moov, b"trak") if is_metadata_track(&b)? => {
+            (Level::Moov, b"trak") if !is_kept_track(&b)? => {
                 e.report.removed(Kinds::OTHER, 0);
                 continue;
             }
             (Level::Moov, b"trak") => Some(Level::Trak),
+            (Level::Trak, b"edts") => Some(Level::Edts),
             (Level::Trak, b"mdia") => Some(Level::Mdia),
             (Level::Mdia, b"minf") => Some(Level::Minf),
             (Level::Minf, b"stbl") => Some(Level::Stbl),
@@ -268,48 +351,121 @@ fn container(body: &Reader<'_>, level: Level, e: &mut Emit<'_, impl Sink>) -> Re
         };
         if let Some(inner) = inner {
             let at = begin_box(e.out, b.kind);
-            container(&b.body, inner, e)?;
+            container(&b.body, inner, ids, e)?;
             end_box(e.out, at, b.body.format())?;
             continue;
         }
-        match &b.kind {
-            b"udta" | b"meta" | b"uuid" | b"free" | b"skip" => e.report.removed(Kinds::OTHER, 0),
-            b"mvex" | b"saio" => {
-                return Err(b
-                    .body
-                    .unsupported_at(b.offset, "fragmented or encrypted sequence"))
+        match (level, &b.kind) {
+            (Level::Moov, b"mvhd") | (Level::Trak, b"tkhd") | (Level::Mdia, b"mdhd") => {
+                zero_times(&b, e)?;
             }
-            b"mvhd" | b"tkhd" | b"mdhd" => zero_times(&b, e)?,
-            b"hdlr" => write_hdlr(e.out, &b, e.report)?,
-            b"dinf" => {
-                super::relations::check_dinf(&b)?;
-                e.out.extend_from_slice(b.raw);
-            }
-            b"stco" | b"co64" if level == Level::Stbl => chunk_offsets(&b, e)?,
-            b"stsd" if level == Level::Stbl => sample_descriptions(&b, e)?,
-            _ => crate::out::copy(e.out, b.raw),
+            (Level::Trak, b"tref") => track_references(&b, ids, e)?,
+            // `hdlr` belongs in `mdia` (ISO 14496-12 § 8.4.3); one elsewhere goes, as any box
+            // the allow-list does not name there.
+            (Level::Mdia, b"hdlr") => write_hdlr(e.out, &b, e.report)?,
+            (Level::Minf, b"dinf") => write_dinf(e.out, &b, e.report)?,
+            (Level::Stbl, b"stco" | b"co64") => chunk_offsets(&b, e)?,
+            (Level::Stbl, b"stsd") => sample_descriptions(&b, e)?,
+            (Level::Edts, b"elst") | (Level::Minf, b"vmhd" | b"smhd") => copy_defined(&b, e)?,
+            (Level::Stbl, b"stts" | b"ctts" | b"cslg" | b"stss") => copy_defined(&b, e)?,
+            (Level::Stbl, b"stsc" | b"stsz" | b"stz2") => copy_defined(&b, e)?,
+            // udta, meta, iods, sample groups, unknown boxes: none is needed to decode.
+            _ => e.report.removed(Kinds::OTHER, 0),
         }
     }
     Ok(())
 }
 
-/// Copies `mvhd`/`tkhd`/`mdhd` with creation and modification times zeroed (they open the
-/// body: two 32-bit fields in version 0, two 64-bit fields in version 1).
+/// Copies a box of a track, cut to its defined length when it is longer.
+fn copy_defined(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
+    let body = b.body.rest();
+    match allow::defined_track_box_len(&b.kind, body).and_then(|n| body.get(..n)) {
+        Some(defined) if defined.len() < body.len() => {
+            e.report.removed(Kinds::OTHER, 0);
+            let at = begin_box(e.out, b.kind);
+            e.out.extend_from_slice(defined);
+            end_box(e.out, at, b.body.format())
+        }
+        _ => {
+            e.out.extend_from_slice(b.raw);
+            Ok(())
+        }
+    }
+}
+
+/// Writes `mvhd`/`tkhd`/`mdhd` with creation and modification times zeroed (they open the
+/// body: two 32-bit fields in version 0, two 64-bit fields in version 1), cut to its defined
+/// length.
 fn zero_times(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
+    let body = b.body.rest();
     let mut r = b.body.clone();
     let (version, _) = full_box(&mut r)?;
     let times = r.bytes(if version == 1 { 16 } else { 8 })?;
     if times.iter().any(|&t| t != 0) {
         e.report.removed(Kinds::TIMESTAMP, 0);
     }
-    let head = b
-        .raw
-        .get(..r.pos().saturating_sub(b.offset).saturating_sub(times.len()))
-        .unwrap_or_default();
-    e.out.extend_from_slice(head);
+    let end = allow::defined_track_box_len(&b.kind, body).map_or(body.len(), |n| n.min(body.len()));
+    if end < body.len() {
+        e.report.removed(Kinds::OTHER, 0);
+    }
+    let fields_at = times.len().saturating_add(4);
+    let at = begin_box(e.out, b.kind);
+    e.out.extend_from_slice(body.get(..4).unwrap_or_default());
     e.out.zeros(times.len());
-    e.out.extend_from_slice(r.rest());
-    Ok(())
+    e.out
+        .extend_from_slice(body.get(fields_at..end).unwrap_or_default());
+    end_box(e.out, at, b.body.format())
+}
+
+/// Whether `id` is a kept track's.
+fn is_kept_id(ids: &[u32], id: u32) -> bool {
+    ids.binary_search_by(|k| {
+        work::add(0);
+        k.cmp(&id)
+    })
+    .is_ok()
+}
+
+/// The kept target ids of a `tref` child (whole 32-bit ids; a ragged end goes).
+fn kept_targets<'a>(child: &Bmff<'a>, ids: &'a [u32]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    child.body.rest().chunks_exact(4).filter(move |&c| {
+        <[u8; 4]>::try_from(c)
+            .ok()
+            .map(u32::from_be_bytes)
+            .is_some_and(|id| is_kept_id(ids, id))
+    })
+}
+
+/// Writes `tref` (§ 8.3.3) with the reference types of [`allow::is_track_reference`] and
+/// only the ids of kept tracks; nothing when no reference is left.
+fn track_references(b: &Bmff<'_>, ids: &[u32], e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
+    let fmt = b.body.format();
+    let live = |child: &Bmff<'_>| {
+        allow::is_track_reference(&child.kind) && kept_targets(child, ids).next().is_some()
+    };
+    let mut r = b.body.clone();
+    let mut any = false;
+    while let Some(child) = next_box(&mut r)? {
+        any |= live(&child);
+    }
+    if !any {
+        e.report.removed(Kinds::OTHER, 0);
+        return Ok(());
+    }
+    let at = begin_box(e.out, *b"tref");
+    let mut r = b.body.clone();
+    while let Some(child) = next_box(&mut r)? {
+        if !live(&child) {
+            e.report.removed(Kinds::OTHER, 0);
+            continue;
+        }
+        let child_at = begin_box(e.out, child.kind);
+        for id in kept_targets(&child, ids) {
+            e.out.extend_from_slice(id);
+        }
+        end_box(e.out, child_at, fmt)?;
+    }
+    end_box(e.out, at, fmt)
 }
 
 fn chunk_offsets(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
@@ -334,60 +490,79 @@ fn chunk_offsets(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error>
     end_box(e.out, at, b.body.format())
 }
 
-/// Visual sample entries (ISO 14496-12 § 12.1.3) of the codecs HEIF sequences use.
-fn is_visual_entry(kind: &[u8; 4]) -> bool {
-    matches!(
-        kind,
-        b"av01"
-            | b"hvc1"
-            | b"hev1"
-            | b"avc1"
-            | b"avc3"
-            | b"vvc1"
-            | b"vvi1"
-            | b"vp08"
-            | b"vp09"
-            | b"mp4v"
-            | b"jpeg"
-    )
-}
-
 /// SampleEntry (8 bytes) + VisualSampleEntry fields (70 bytes), before the child boxes.
 const VISUAL_ENTRY_LEN: usize = 78;
+/// SampleEntry (8 bytes) + AudioSampleEntry fields (20 bytes) of the ISO layout.
+const AUDIO_ENTRY_LEN: usize = 28;
 /// Where `compressorname` (32 bytes, the encoder's name) sits in a visual entry body.
 const COMPRESSOR_NAME: std::ops::Range<usize> = 42..74;
+/// SampleEntry's six reserved bytes and `data_reference_index` 1: the one entry of the
+/// self-contained `dref` every track gets.
+const SAMPLE_ENTRY_HEAD: [u8; 8] = [0, 0, 0, 0, 0, 0, 0, 1];
 
+/// Writes `stsd` (§ 8.5.2) with each sample entry rebuilt from its defined fields and the
+/// boxes its kind may hold.
 fn sample_descriptions(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
+    let fmt = b.body.format();
     let mut r = b.body.clone();
-    let (version, flags) = full_box(&mut r)?;
-    let count = r.u32_be()?;
-    let at = begin_full_box(e.out, *b"stsd", version, flags);
+    let (version, _) = full_box(&mut r)?;
+    r.skip(4)?; // entry_count: the entries present are the entries
+    let mut count = 0u32;
+    let mut entries = r.clone();
+    while next_box(&mut entries)?.is_some() {
+        count = count.saturating_add(1);
+    }
+    let at = begin_full_box(e.out, *b"stsd", version, 0);
     e.out.extend_from_slice(&count.to_be_bytes());
     while let Some(entry) = next_box(&mut r)? {
-        if !is_visual_entry(&entry.kind) {
-            e.out.extend_from_slice(entry.raw);
-            continue;
+        let visual = allow::is_visual_entry(&entry.kind);
+        if !visual && !allow::is_audio_entry(&entry.kind) {
+            return Err(r.unsupported_at(
+                entry.offset,
+                "a sample entry of a coding this crate does not know",
+            ));
         }
         let mut body = entry.body.clone();
-        let fields = body.bytes(VISUAL_ENTRY_LEN)?;
-        let name = fields.get(COMPRESSOR_NAME).unwrap_or_default();
-        if name.iter().any(|&c| c != 0) {
-            e.report.removed(Kinds::OTHER, 0);
-        }
+        let fields = body.bytes(if visual {
+            VISUAL_ENTRY_LEN
+        } else {
+            AUDIO_ENTRY_LEN
+        })?;
         let entry_at = begin_box(e.out, entry.kind);
-        e.out
-            .extend_from_slice(fields.get(..COMPRESSOR_NAME.start).unwrap_or_default());
-        e.out.extend_from_slice(&[0; 32]);
-        e.out
-            .extend_from_slice(fields.get(COMPRESSOR_NAME.end..).unwrap_or_default());
+        e.out.extend_from_slice(&SAMPLE_ENTRY_HEAD);
+        if visual {
+            let name = fields.get(COMPRESSOR_NAME).unwrap_or_default();
+            if name.iter().any(|&c| c != 0) {
+                e.report.removed(Kinds::OTHER, 0);
+            }
+            let before_name = SAMPLE_ENTRY_HEAD.len()..COMPRESSOR_NAME.start;
+            e.out
+                .extend_from_slice(fields.get(before_name).unwrap_or_default());
+            e.out.extend_from_slice(&[0; 32]);
+            e.out
+                .extend_from_slice(fields.get(COMPRESSOR_NAME.end..).unwrap_or_default());
+        } else {
+            e.out
+                .extend_from_slice(fields.get(SAMPLE_ENTRY_HEAD.len()..).unwrap_or_default());
+        }
         while let Some(child) = next_box(&mut body)? {
-            if is_icc_colr(&child) && !e.keep.contains(Keep::ICC) {
-                e.report.removed(Kinds::ICC, 0);
+            let allowed = if visual {
+                allow::is_visual_entry_box(&child.kind)
             } else {
-                e.out.extend_from_slice(child.raw);
+                allow::is_audio_entry_box(&child.kind)
+            };
+            let verdict = match &child.kind {
+                b"colr" if allowed => allow::property_verdict(&child, e.keep),
+                _ if allowed => PropVerdict::Keep(None),
+                _ => PropVerdict::Unknown,
+            };
+            match verdict {
+                PropVerdict::Keep(_) => write_property(e.out, &child, fmt)?,
+                PropVerdict::Drop(kind) => e.report.removed(kind, 0),
+                PropVerdict::Unknown => e.report.removed(Kinds::OTHER, 0),
             }
         }
-        end_box(e.out, entry_at, b.body.format())?;
+        end_box(e.out, entry_at, fmt)?;
     }
-    end_box(e.out, at, b.body.format())
+    end_box(e.out, at, fmt)
 }

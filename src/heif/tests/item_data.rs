@@ -85,7 +85,7 @@ fn ipma_is_remapped_after_a_property_goes() {
             bx(b"hvcC", b"config"),
             ispe(64, 48),
             colr_nclx(),
-            full(b"irot", 0, 0, &[1]),
+            bx(b"irot", &[1]),
             ispe(8, 6),
         ],
         ipma(&[

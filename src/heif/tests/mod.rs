@@ -4,6 +4,7 @@
 use super::*;
 use crate::{Keep, Limit, Limits, Stripper};
 
+mod allow_list;
 mod errors;
 mod item_data;
 mod jpeg_coded;
@@ -213,7 +214,7 @@ fn still(mdat_first: bool) -> Vec<u8> {
                     bx(b"hvcC", b"config"),
                     ispe(64, 48),
                     colr_nclx(),
-                    full(b"irot", 0, 0, &[1]),
+                    bx(b"irot", &[1]),
                     ispe(8, 6),
                 ],
                 ipma(&[
@@ -435,6 +436,24 @@ fn grid_in_idat() -> Vec<u8> {
 }
 
 fn trak(handler: &[u8; 4], stco: Vec<u8>, sizes: &[u32]) -> Vec<u8> {
+    trak_with(handler, stco, sizes, &[])
+}
+
+/// [`trak`] with more boxes: `(container, box)`, the container one of `trak`, `mdia`,
+/// `minf`, `stbl` or `av01` (the sample entry).
+fn trak_with(
+    handler: &[u8; 4],
+    stco: Vec<u8>,
+    sizes: &[u32],
+    extra: &[(&[u8; 4], Vec<u8>)],
+) -> Vec<u8> {
+    let more = |at: &[u8; 4]| -> Vec<u8> {
+        extra
+            .iter()
+            .filter(|e| e.0 == at)
+            .flat_map(|e| e.1.clone())
+            .collect()
+    };
     let mut tkhd = vec![0u8; 80];
     tkhd[0..4].copy_from_slice(&[0, 0, 0, 1]); // creation time, as a canary
     tkhd[72..76].copy_from_slice(&(16u32 << 16).to_be_bytes());
@@ -449,7 +468,13 @@ fn trak(handler: &[u8; 4], stco: Vec<u8>, sizes: &[u32]) -> Vec<u8> {
     entry[42..51].copy_from_slice(b"CANARY-av");
     let entry = bx(
         b"av01",
-        &[entry, bx(b"av1C", b"cfg"), colr_prof(b"CANARY-track-icc")].concat(),
+        &[
+            entry,
+            bx(b"av1C", b"cfg"),
+            colr_prof(b"CANARY-track-icc"),
+            more(b"av01"),
+        ]
+        .concat(),
     );
     let stsd = full(b"stsd", 0, 0, &[&[0u8, 0, 0, 1][..], &entry].concat());
     let stbl = bx(
@@ -459,9 +484,13 @@ fn trak(handler: &[u8; 4], stco: Vec<u8>, sizes: &[u32]) -> Vec<u8> {
             full(b"stsc", 0, 0, &stsc),
             full(b"stsz", 0, 0, &stsz),
             stco,
+            more(b"stbl"),
         ]),
     );
-    let minf = bx(b"minf", &cat(&[full(b"vmhd", 0, 1, &[0; 8]), stbl]));
+    let minf = bx(
+        b"minf",
+        &cat(&[full(b"vmhd", 0, 1, &[0; 8]), stbl, more(b"minf")]),
+    );
     let mdia = bx(
         b"mdia",
         &cat(&[
@@ -478,6 +507,7 @@ fn trak(handler: &[u8; 4], stco: Vec<u8>, sizes: &[u32]) -> Vec<u8> {
                 &[&[0u8; 4][..], handler, &[0; 12], b"CANARY-handler\0"].concat(),
             ),
             minf,
+            more(b"mdia"),
         ]),
     );
     bx(
@@ -487,6 +517,7 @@ fn trak(handler: &[u8; 4], stco: Vec<u8>, sizes: &[u32]) -> Vec<u8> {
             mdia,
             bx(b"udta", b"CANARY-udta"),
             meta(&[hdlr("")]),
+            more(b"trak"),
         ]),
     )
 }
