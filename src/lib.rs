@@ -44,7 +44,7 @@
 //! | GIF (87a, 89a, animated) | header, logical screen descriptor, global and local colour tables, image descriptors with their LZW data; graphic control extensions rewritten to their 4 data bytes; NETSCAPE2.0 / ANIMEXTS1.0 cut to the loop sub-block | comment and plain-text extensions, every other application extension (XMP `XMP DataXMP`, ICC `ICCRGBG1012`, `MGK8BIM0000`, `MGKIPTC0000`, `ImageMagick`, `C2PA_GIF`, unknown), unknown extension labels, extra graphic control and loop sub-blocks (such as NETSCAPE buffering), everything after the trailer |
 //! | BMP | file header (`bfSize`, `bfOffBits` rewritten, reserved fields zeroed), DIB header of every version (12, 16, 40, 52, 56, 64, 108, 124 bytes), bit masks, palette, pixel array (uncompressed, RLE4/8/24, Huffman); `BI_JPEG`/`BI_PNG` pixel data stripped as a JPEG/PNG | V5 embedded and linked colour profiles (colour space becomes `LCS_sRGB`), bytes between the palette and the pixel array, everything after the pixel array |
 //! | WebP | VP8, VP8L, ALPH; VP8X with its flags rewritten; ANIM cut to its 6 defined bytes; ANMF frames (16-byte header, and only the ALPH/VP8/VP8L chunks inside, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, every chunk after the image of a simple file, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
-//! | HEIF / HEIC / AVIF | `ftyp`; image items (`hvc1`, `av01`, `jpeg`, `grid`, `iden`, `iovl`, `tmap`, `unci`, thumbnails, alpha and depth auxiliaries) with every byte of their data; every property they use but those listed as going (`ispe`, `hvcC`, `av1C`, `pixi`, nclx `colr`, `irot`, `imir`, `clap`, `auxC`, …); `iref` and `grpl` entries between kept items; image-sequence tracks with every sample; the `mini` box without its metadata chunks | `Exif`, `mime` (XMP), `uri `, `iptc` and `jumb` items of every image with their bytes in `mdat`/`idat` and their `iinf`/`iloc`/`iref`/`ipma` entries; ICC `colr` (`prof`, `rICC`), `udes` and unused properties; item names and the `hdlr` name; the metadata inside `jpeg` items; top-level `free`, `skip`, `udta`, `uuid`, `mpvd`, `sefd` and unknown boxes; `udta`, `meta` and timed-metadata tracks of sequences, their creation times and `compressorname`; bytes no kept item or sample points at |
+//! | HEIF / HEIC / AVIF | `ftyp`; image items (`hvc1`, `hvt1`, `lhv1`, `avc1`, `jpeg`, `vvc1`, `mski`, `j2k1`, `unci`, `av01`, `grid`, `iovl`, `iden`, `tmap`, `sato`: thumbnails, alpha and depth auxiliaries and gain maps too) with every byte of their data, each `infe` holding only item ID, protection index, type and an empty name; the properties they use that describe the picture (`ispe`, `pasp`, nclx `colr`, `pixi`, `rloc`, `auxC`, `clap`, `irot`, `lsel`, `imir`, `iscl`, `rref`, `clli`, `mdcv`, `cclv`, `amve`, `reve`, `ndwt`, and the codec configurations `hvcC`, `lhvC`, `avcC`, `vvcC`, `av1C`, `a1op`, `a1lx`, `jpgC`, `j2kH`, `uncC`, `cmpd`, `cmpC`, `icef`, `cpat`, `cpal`, `splz`, `sbpm`, `snuc`, `cloc`, `mskC`, `oinf`, `tols`), a fixed-size one cut to its definition; `iref` entries and `altr`/`ster`/`pymd` groups between kept items; `dinf` in its self-contained form; image-sequence tracks (visual, and sound of a known coding) with every sample and only the boxes ISO/IEC 14496-12 needs to decode them; the `mini` box without its metadata chunks | items of every other type, for every image, with their bytes in `mdat`/`idat` and their `iinf`/`iloc`/`iref`/`ipma` entries (`Exif`, `mime` (XMP), `uri `, `iptc`, `jumb`, `xml `, unknown types); properties that do not describe the picture (ICC `colr` (`prof`, `rICC`), `udes`, `altt`, `crtt`, `mdft`, `itai`, `taic`, `cmin`, `cmex`, `elng`, `uuid`, unknown types) and unused ones; item names and any bytes after them, the `hdlr` name; `dinf` location strings and extra entries; other entity groups (bursts, brackets, albums, …); the metadata inside `jpeg` items; top-level `free`, `skip`, `udta`, `uuid`, `mpvd`, `sefd` and unknown boxes; in sequences, `udta`, `meta`, `iods`, sample groups and unknown boxes at every level of `moov`, timed-metadata and other non-picture tracks, creation times, handler names and `compressorname`; bytes no kept item or sample points at |
 //!
 //! Left, because they cannot change without re-encoding: JPEG quantisation and Huffman
 //! tables and the restart interval, which can hint at the encoder that made the file.
@@ -107,6 +107,17 @@
 //! - HEIF/AVIF files are rebuilt as `ftyp`, `meta`, `moov` (sequences), then one `mdat`
 //!   holding exactly the bytes kept items and samples point at, in input order; every
 //!   `iloc` extent and `stco`/`co64` entry is rewritten to point at the same bytes.
+//! - Every HEIF unit stays only by an allow-list (ISO/IEC 23008-12 § 6.5, § 6.6; ISO/IEC
+//!   14496-12 § 8; AVIF): an item of another type goes with its bytes, a property of a type
+//!   the list does not name goes, a box that `meta` or `moov` does not need goes, and each
+//!   kept `infe`, `pitm`, `dinf`, entity group, property and track box keeps only its defined
+//!   fields (flags no standard defines become 0). Where leaving a unit out could change the
+//!   picture, the file is refused with [`Error::Unsupported`] at that unit's offset: an
+//!   unknown property a kept image marks essential in `ipma`; an item a kept image is
+//!   derived from or decoded with (`dimg`, `pred`, `tbas`, `sbas`) that is not a kept image
+//!   item; a primary item of an unknown type; a visual track of an unknown coding. Sound
+//!   tracks of a known coding stay (they are content, not metadata); other non-picture
+//!   tracks go.
 //! - An image whose only `colr` was an ICC profile is left without `colr`: decoders then
 //!   use the coded stream's colour description or sRGB (libheif's defaults: BT.709
 //!   primaries, sRGB transfer, BT.601 matrix), and the decoded samples do not change.
@@ -114,7 +125,7 @@
 //!   HEIC profiles in 13.18 after Apple Preview refused some files without them.
 //! - HEIF constructs that cannot be relocated exactly are [`Error::Unsupported`]:
 //!   construction method 2, data in other files, protected items, extents of length 0,
-//!   fragmented sequences, and item or sample data outside every `mdat` (in `meta`, `moov`,
+//!   fragmented sequences, essential unknown properties, unknown derivation inputs and codings (above), and item or sample data outside every `mdat` (in `meta`, `moov`,
 //!   a dropped box or bytes past the last whole box), which would carry those boxes'
 //!   metadata into the output as pixels. A `mini` (low-overhead, `mif3`) box loses its Exif, XMP and ICC
 //!   chunks with its header rewritten bit by bit.
