@@ -1,5 +1,36 @@
 //! PNG and APNG (PNG 3rd edition / ISO 15948): walk the chunks from IHDR to IEND, copy the
-//! critical and the listed ancillary chunks, leave out the rest and every byte after IEND.
+//! critical chunks and the listed ancillary chunks where and as decoders read them, leave out
+//! the rest and every byte after IEND.
+//!
+//! Decisions where SPEC.md is silent (mirrored in the crate docs):
+//! - A listed ancillary chunk stays only as libpng reads it (1.6.58, `pngrutil.c`): once
+//!   (the second of a kind is "duplicate"), in its place (cHRM, gAMA, sBIT, sRGB, cICP,
+//!   mDCV and cLLI before PLTE and IDAT; tRNS, bKGD, hIST, pHYs and acTL before IDAT; tRNS,
+//!   bKGD and hIST of a palette image after PLTE) and with the length PNG § 11.3 defines
+//!   for it (by colour type for tRNS, bKGD and sBIT; two bytes per PLTE entry for hIST).
+//!   libpng skips any other copy whole, as a benign error, and image-png (0.18) does too,
+//!   so such a chunk goes and no decoder shows anything different. Cutting a longer one to
+//!   its defined bytes would make those decoders read what they skipped (a long acTL would
+//!   turn a still image into an animation; a long fcTL, an image-png still into an
+//!   animation), so it goes instead. One is cut: a greyscale or truecolour tRNS longer than
+//!   its 2 or 6 bytes keeps them, with a new CRC, because image-png and Pillow read them
+//!   (libpng skips the whole chunk: there the readers disagree, and two of three win).
+//! - PLTE is read as libpng reads it: a palette image keeps its first 2^bit-depth entries
+//!   (the only ones a pixel can name; libpng drops the rest silently), and a second PLTE,
+//!   one after IDAT, or one that is not 1 to 256 whole entries is [`Error::Malformed`]
+//!   (libpng refuses the image). In a truecolour image such a PLTE goes, as libpng ignores
+//!   it; in a greyscale image every PLTE goes.
+//! - An IEND with data is written empty: `00000000 IEND AE426082`.
+//! - An unknown critical chunk (upper-case first letter: not IHDR, PLTE, IDAT or IEND) is
+//!   [`Error::Unsupported`] at the offset of its type: a decoder must refuse what it does not
+//!   know there, leaving it out could change the picture, and copying it could carry
+//!   anything. A second IHDR, or an IHDR that is not 13 bytes with a valid colour type and
+//!   bit depth, is [`Error::Malformed`].
+//! - Apple's CgBI PNG (iOS-optimised: a 4-byte `CgBI` chunk right after the signature) is
+//!   stripped like any other, its `CgBI` chunk kept: without it the rest does not decode.
+//!   A CgBI chunk of another length, or anywhere else, is an unknown critical chunk.
+
+use std::cmp::Ordering;
 
 use crate::crc32::Crc32;
 use crate::exif;
@@ -14,6 +45,10 @@ use crate::{Error, Format, Kinds, Report};
 const MAX_CHUNK_LEN: u32 = 0x7FFF_FFFF;
 /// The neutral name an iCCP chunk gets under `Keep::ICC` (the name libpng writes).
 const NEUTRAL_ICC_NAME: &[u8] = b"ICC profile";
+/// The length of an fcTL chunk's data (PNG 3rd ed. § 11.3.4.2).
+const FCTL_LEN: usize = 26;
+/// The length of Apple's CgBI chunk's data.
+const CGBI_LEN: usize = 4;
 
 /// One chunk: `length type data crc`.
 struct Chunk<'a> {
@@ -23,7 +58,9 @@ struct Chunk<'a> {
     offset: usize,
 }
 
-/// The policy of SPEC.md § PNG, one chunk type at a time.
+/// The policy of SPEC.md § PNG, one chunk type at a time. A kept chunk then has its length
+/// and place checked by [`fit`] (ancillary) or [`palette_fit`] (PLTE). Unknown critical
+/// chunks never get here: [`strip`] refuses them first ([`is_unknown_critical`]).
 fn verdict(kind: [u8; 4], keep: Keep) -> Verdict {
     match &kind {
         b"IHDR" | b"PLTE" | b"IDAT" | b"IEND" | b"tRNS" | b"gAMA" | b"cHRM" | b"sRGB" | b"cICP"
@@ -35,10 +72,170 @@ fn verdict(kind: [u8; 4], keep: Keep) -> Verdict {
         b"iCCP" if keep.contains(Keep::ICC) => Verdict::Rewrite,
         b"iCCP" => Verdict::Drop(Kinds::ICC),
         b"tIME" => Verdict::Drop(Kinds::TIMESTAMP),
-        // Bit 5 of the first byte clear: critical (PNG § 5.4); a decoder cannot do without it.
-        [first, ..] if first.is_ascii_uppercase() => Verdict::Keep,
         // sPLT, dSIG, caBX, private and unknown ancillary chunks can carry anything.
         _ => Verdict::Drop(Kinds::OTHER),
+    }
+}
+
+/// Bit 5 of the first byte clear: critical (PNG § 5.4). A decoder must refuse an image
+/// with a critical chunk it does not know, so the chunk can neither go nor stay.
+fn is_unknown_critical(kind: [u8; 4]) -> bool {
+    let [first, ..] = kind;
+    first.is_ascii_uppercase() && !matches!(&kind, b"IHDR" | b"PLTE" | b"IDAT" | b"IEND")
+}
+
+/// What IHDR and the chunks kept so far say about the image: what [`fit`] needs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Image {
+    /// IHDR colour type: 0 grey, 2 truecolour, 3 palette, 4 grey + alpha, 6 truecolour + alpha.
+    colour: u8,
+    /// IHDR bit depth.
+    depth: u8,
+    /// The PLTE entries decoders read, once a PLTE is kept.
+    palette: Option<usize>,
+    /// Whether an IDAT has been seen.
+    after_idat: bool,
+    /// The chunks allowed once that have been kept, one bit each ([`once_bit`]).
+    seen: u16,
+}
+
+/// How much of a chunk stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// Copied as it is.
+    Whole,
+    /// Its first `n` data bytes stay, written with a new CRC.
+    Cut(usize),
+    /// It goes: decoders skip it (wrong length, out of place, or a second copy).
+    Drop,
+}
+
+/// The bit of a chunk PNG allows once (PNG § 5.6), in [`Image::seen`].
+fn once_bit(kind: [u8; 4]) -> Option<u16> {
+    Some(match &kind {
+        b"tRNS" => 0x0001,
+        b"gAMA" => 0x0002,
+        b"cHRM" => 0x0004,
+        b"sRGB" => 0x0008,
+        b"cICP" => 0x0010,
+        b"mDCV" => 0x0020,
+        b"mDCv" => 0x0040,
+        b"cLLI" => 0x0080,
+        b"cLLi" => 0x0100,
+        b"sBIT" => 0x0200,
+        b"bKGD" => 0x0400,
+        b"hIST" => 0x0800,
+        b"pHYs" => 0x1000,
+        b"acTL" => 0x2000,
+        _ => return None,
+    })
+}
+
+/// Whether a listed ancillary chunk is where libpng reads it: the first of its kind, and
+/// before PLTE and IDAT (colour space), before IDAT, or after PLTE (palette-indexed data).
+fn in_place(kind: [u8; 4], img: &Image) -> bool {
+    if once_bit(kind).is_some_and(|bit| img.seen & bit != 0) {
+        return false;
+    }
+    match &kind {
+        b"cHRM" | b"gAMA" | b"sBIT" | b"sRGB" | b"cICP" | b"mDCV" | b"mDCv" | b"cLLI" | b"cLLi" => {
+            img.palette.is_none() && !img.after_idat
+        }
+        b"tRNS" | b"bKGD" => !img.after_idat && (img.colour != 3 || img.palette.is_some()),
+        b"hIST" => !img.after_idat && img.palette.is_some(),
+        b"pHYs" | b"acTL" => !img.after_idat,
+        _ => true,
+    }
+}
+
+/// How much of a listed ancillary chunk of `len` data bytes stays (PNG 3rd ed. § 11.3 and
+/// libpng's length checks; see the module docs for why only tRNS is ever cut).
+fn fit(kind: [u8; 4], len: usize, img: &Image) -> Fit {
+    if !in_place(kind, img) {
+        return Fit::Drop;
+    }
+    let exact = |defined: usize| {
+        if len == defined {
+            Fit::Whole
+        } else {
+            Fit::Drop
+        }
+    };
+    match &kind {
+        b"gAMA" | b"cICP" => exact(4),
+        b"cHRM" => exact(32),
+        b"sRGB" => exact(1),
+        b"pHYs" => exact(9),
+        b"cLLI" | b"cLLi" | b"acTL" => exact(8),
+        b"mDCV" | b"mDCv" => exact(24),
+        b"sBIT" => exact(match img.colour {
+            0 => 1,
+            4 => 2,
+            6 => 4,
+            _ => 3,
+        }),
+        b"bKGD" => exact(match img.colour {
+            3 => 1,
+            0 | 4 => 2,
+            _ => 6,
+        }),
+        b"hIST" => img
+            .palette
+            .map_or(Fit::Drop, |entries| exact(entries.saturating_mul(2))),
+        b"tRNS" => match img.colour {
+            // Grey and truecolour: one sample value, 2 or 6 bytes. image-png and Pillow read
+            // the first bytes of a longer one (libpng skips it), so it is cut to them.
+            0 | 2 => {
+                let defined = if img.colour == 0 { 2 } else { 6 };
+                match len.cmp(&defined) {
+                    Ordering::Less => Fit::Drop,
+                    Ordering::Equal => Fit::Whole,
+                    Ordering::Greater => Fit::Cut(defined),
+                }
+            }
+            // Palette: one alpha per entry at most; libpng and image-png ignore a longer one.
+            3 if len >= 1 && len <= img.palette.unwrap_or(0) => Fit::Whole,
+            // Grey + alpha and truecolour + alpha: "invalid with alpha channel".
+            _ => Fit::Drop,
+        },
+        b"fcTL" => exact(FCTL_LEN),
+        // fdAT is frame data, like IDAT.
+        _ => Fit::Whole,
+    }
+}
+
+/// How much of a PLTE of `len` bytes stays (PNG § 11.2.3, as libpng reads it), or why the
+/// image is malformed: a palette image cannot be shown without its PLTE.
+fn palette_fit(len: usize, img: &Image) -> Result<Fit, &'static str> {
+    let problem = if img.palette.is_some() {
+        Some("second PLTE chunk")
+    } else if img.after_idat {
+        Some("PLTE after IDAT")
+    } else if len == 0 || len > 768 || len.checked_rem(3) != Some(0) {
+        Some("PLTE is not 1 to 256 three-byte entries")
+    } else {
+        None
+    };
+    match (img.colour, problem) {
+        (3, Some(what)) => Err(what),
+        (0 | 4, _) | (_, Some(_)) => Ok(Fit::Drop),
+        (3, None) => {
+            // A pixel of `depth` bits names one of 2^depth entries; libpng keeps no more.
+            let entries = 1usize.checked_shl(u32::from(img.depth)).unwrap_or(256);
+            let max = entries.saturating_mul(3);
+            Ok(if len > max { Fit::Cut(max) } else { Fit::Whole })
+        }
+        _ => Ok(Fit::Whole),
+    }
+}
+
+/// Whether IHDR's colour type and bit depth go together (PNG § 11.2.2, Table 11.1).
+fn is_valid_format(colour: u8, depth: u8) -> bool {
+    match colour {
+        0 => matches!(depth, 1 | 2 | 4 | 8 | 16),
+        3 => matches!(depth, 1 | 2 | 4 | 8),
+        2 | 4 | 6 => matches!(depth, 8 | 16),
+        _ => false,
     }
 }
 
@@ -61,6 +258,7 @@ fn text_kind(body: &[u8]) -> Kinds {
 struct Walk {
     width: u32,
     height: u32,
+    image: Image,
     wrote_icc: bool,
     wrote_orientation: bool,
 }
@@ -70,16 +268,29 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
     out.extend_from_slice(r.bytes(8)?); // signature, checked by detect
     let mut report = Report::new(Format::Png);
     let mut walk = Walk::default();
-    let ihdr = next_chunk(&mut r)?;
+    let mut ihdr = next_chunk(&mut r)?;
+    if &ihdr.kind == b"CgBI" {
+        if ihdr.body.len() != CGBI_LEN {
+            return Err(r.unsupported_at(
+                ihdr.offset.saturating_add(4),
+                "CgBI chunk that is not 4 bytes long",
+            ));
+        }
+        out.extend_from_slice(ihdr.raw);
+        ihdr = next_chunk(&mut r)?;
+    }
     read_header(&ihdr, opts, &mut walk, &mut report)?;
     out.extend_from_slice(ihdr.raw);
     loop {
         let chunk = next_chunk(&mut r)?;
-        if &chunk.kind == b"acTL" {
-            read_animation_control(&chunk, opts, &walk, &mut report)?;
+        if is_unknown_critical(chunk.kind) {
+            return Err(r.unsupported_at(
+                chunk.offset.saturating_add(4),
+                "unknown critical chunk (its type is at this offset)",
+            ));
         }
         match verdict(chunk.kind, opts.keep) {
-            Verdict::Keep => out::copy(out, chunk.raw),
+            Verdict::Keep => keep(&chunk, opts, &mut walk, &mut report, out)?,
             Verdict::Drop(Kinds::TEXT) => report.removed(text_kind(chunk.body), chunk.raw.len()),
             Verdict::Drop(kind) => report.removed(kind, chunk.raw.len()),
             Verdict::Rewrite => rewrite(&chunk, &mut walk, &mut report, out),
@@ -90,6 +301,65 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
     }
     report.trailer(r.remaining());
     Ok(report)
+}
+
+/// Writes a chunk whose verdict is `Keep` as much of it as decoders read ([`fit`]).
+fn keep(
+    chunk: &Chunk<'_>,
+    opts: &Options,
+    walk: &mut Walk,
+    report: &mut Report,
+    out: &mut impl Sink,
+) -> Result<(), Error> {
+    let len = chunk.body.len();
+    let fit = match &chunk.kind {
+        b"IDAT" => {
+            walk.image.after_idat = true;
+            Fit::Whole
+        }
+        b"IEND" if len > 0 => Fit::Cut(0),
+        b"IEND" => Fit::Whole,
+        b"IHDR" => {
+            return Err(Error::Malformed {
+                format: Format::Png,
+                offset: chunk.offset.saturating_add(4),
+                what: "second IHDR chunk".into(),
+            })
+        }
+        b"PLTE" => palette_fit(len, &walk.image).map_err(|what| Error::Malformed {
+            format: Format::Png,
+            offset: chunk.offset,
+            what: what.into(),
+        })?,
+        _ => fit(chunk.kind, len, &walk.image),
+    };
+    if fit == Fit::Drop {
+        report.removed(Kinds::OTHER, chunk.raw.len());
+        return Ok(());
+    }
+    if &chunk.kind == b"acTL" {
+        read_animation_control(chunk, opts, walk, report)?;
+    }
+    if let Some(bit) = once_bit(chunk.kind) {
+        walk.image.seen |= bit;
+    }
+    match fit {
+        Fit::Cut(n) => {
+            let kept = chunk.body.get(..n).unwrap_or_default();
+            let written = write_chunk(chunk.kind, &[kept], out);
+            report.removed(Kinds::OTHER, chunk.raw.len().saturating_sub(written));
+            if &chunk.kind == b"PLTE" {
+                walk.image.palette = Some(n / 3);
+            }
+        }
+        _ => {
+            out::copy(out, chunk.raw);
+            if &chunk.kind == b"PLTE" {
+                walk.image.palette = Some(len / 3);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads one chunk. The CRC is copied, not checked: the decoder downstream checks it.
@@ -117,7 +387,8 @@ fn next_chunk<'a>(r: &mut Reader<'a>) -> Result<Chunk<'a>, Error> {
     })
 }
 
-/// IHDR must come first (PNG § 5.6); its size is checked against the limits at once.
+/// IHDR must come first (PNG § 5.6), after Apple's CgBI if there is one; its size is
+/// checked against the limits at once, its colour type and bit depth kept for [`fit`].
 fn read_header(
     ihdr: &Chunk<'_>,
     opts: &Options,
@@ -142,7 +413,18 @@ fn read_header(
     }
     let mut r = Reader::new(ihdr.body, Format::Png);
     let (width, height) = (r.u32_be()?, r.u32_be()?);
+    let [depth, colour] = r.array()?;
+    if !is_valid_format(colour, depth) {
+        return Err(Error::Malformed {
+            format: Format::Png,
+            offset: at.saturating_add(8),
+            what: format!("IHDR colour type {colour} with bit depth {depth} is no PNG format")
+                .into(),
+        });
+    }
     opts.limits.check_canvas(Format::Png, at, width, height)?;
+    walk.image.colour = colour;
+    walk.image.depth = depth;
     walk.width = width;
     walk.height = height;
     report.width = width;
@@ -150,7 +432,8 @@ fn read_header(
     Ok(())
 }
 
-/// APNG acTL (PNG 3rd ed. § 11.3.4.1): the frame count feeds `max_animation_pixels`.
+/// APNG acTL (PNG 3rd ed. § 11.3.4.1), kept at its 8 bytes: the frame count feeds
+/// `max_animation_pixels`.
 fn read_animation_control(
     chunk: &Chunk<'_>,
     opts: &Options,
@@ -158,16 +441,7 @@ fn read_animation_control(
     report: &mut Report,
 ) -> Result<(), Error> {
     let at = chunk.offset.saturating_add(8);
-    let frames = chunk
-        .body
-        .get(..4)
-        .and_then(|b| b.try_into().ok())
-        .map(u32::from_be_bytes)
-        .ok_or(Error::Malformed {
-            format: Format::Png,
-            offset: at,
-            what: "acTL shorter than 8 bytes".into(),
-        })?;
+    let frames = Reader::new(chunk.body, Format::Png).u32_be()?;
     opts.limits
         .check_frames(Format::Png, at, walk.width, walk.height, frames)?;
     report.frames = frames;

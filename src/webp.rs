@@ -26,8 +26,14 @@
 //! - Only the first ICCP is kept under [`Keep::ICC`]; the minimal EXIF is written for the
 //!   first EXIF holding an orientation, without the `Exif\0\0` prefix (as libwebp writes it).
 //! - VP8X payloads longer than 10 bytes and ANIM payloads longer than 6 are cut to their
-//!   defined bytes, and an ANIM after the first goes (libwebp reads only the first); the reserved bits of the ANMF flags byte are cleared; pad bytes are
-//!   written as zero whatever the input held (1 byte each could carry data).
+//!   defined bytes (libwebp reads the fields and skips the rest), and an ANIM after the first
+//!   goes (libwebp reads only the first); the reserved bits of the ANMF flags byte are
+//!   cleared; pad bytes are written as zero whatever the input held (1 byte each could carry
+//!   data).
+//! - One image per file or frame: a VP8/VP8L chunk after the first at top level goes, and
+//!   so does every chunk after a frame's VP8/VP8L inside its ANMF. libwebp's demuxer stops
+//!   reading a frame at its image and refuses a file with a second one; WebPDecode and
+//!   image-webp read only the first. ALPH chunks are kept as they are.
 //! - Chunk sizes are strict, as libwebp's demuxer is: a chunk (with its pad byte) running
 //!   past the RIFF payload or the input is [`Error::Truncated`]; a chunk nested in an ANMF
 //!   frame that runs past the frame is [`Error::Malformed`]. A file with no VP8/VP8L image
@@ -424,6 +430,11 @@ fn extended<'a>(
                     report.removed(Kinds::ICC, raw);
                 }
             }
+            // One image: libwebp's demuxer refuses a file with a second VP8/VP8L, and
+            // WebPDecode and image-webp read only the first.
+            Verdict::Keep if walk.has_image && &chunk.kind != b"ALPH" => {
+                report.removed(Kinds::OTHER, raw);
+            }
             Verdict::Keep => {
                 write_chunk(chunk.kind, chunk.data(), out);
                 walk.has_image |= &chunk.kind != b"ALPH";
@@ -494,8 +505,9 @@ fn rewrite(
     Ok(())
 }
 
-/// Writes an ANMF frame with its header and only its image chunks, and its size fixed.
-/// Returns whether the frame holds a VP8 or VP8L image.
+/// Writes an ANMF frame with its header and only its image chunks (ALPH, then one VP8 or
+/// VP8L: nothing after that), and its size fixed. Returns whether the frame holds a VP8 or
+/// VP8L image.
 fn rewrite_frame(
     chunk: &Chunk<'_>,
     opts: &Options,
@@ -528,6 +540,9 @@ fn rewrite_frame(
     while let Some(inner) = next_frame_chunk(&mut body)? {
         match frame_verdict(inner.kind) {
             Verdict::Drop(kind) => report.removed(kind, inner.disk_len()),
+            // libwebp's demuxer stops reading the frame at its image (an ALPH after it makes
+            // the file invalid, another image ends the frame); image-webp reads no further.
+            _ if has_image => report.removed(Kinds::OTHER, inner.disk_len()),
             Verdict::Keep | Verdict::Rewrite => {
                 write_chunk(inner.kind, inner.data(), out);
                 has_image |= &inner.kind != b"ALPH";

@@ -166,3 +166,58 @@ fn gif_metadata_extension_overrunning_the_file_never_survives() {
         "{err:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 14: every kept unit with exactly its defined bytes.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn gif_kept_extensions_hold_only_their_defined_bytes() {
+    // Text planted inside the units that stay: after the 4 data bytes of a graphic control
+    // extension's first sub-block, after `01 lo hi` in the loop sub-block itself, and in an
+    // application extension whose header block is not the 11 bytes of NETSCAPE2.0.
+    let (_, clean, _) = hostile_gif();
+    let w = g::walk(&clean);
+    let ext = |b: &g::Block| match b.kind {
+        g::Kind::Extension { label } => label,
+        _ => 0,
+    };
+    let texts = [
+        "CANARY-GIF-GCE-TAIL-f3f3",
+        "CANARY-GIF-LOOP-TAIL-a4a4",
+        "CANARY-GIF-APP-HEADER-b5b5",
+    ];
+    let mut input = Vec::new();
+    let mut at = 0;
+    for b in &w.blocks {
+        input.extend_from_slice(&clean[at..b.start]);
+        match ext(b) {
+            0xF9 => {
+                let fields = &clean[b.subs[0].clone()];
+                input.extend(g::extension(
+                    0xF9,
+                    &[&[fields, texts[0].as_bytes()].concat()],
+                ));
+            }
+            0xFF => {
+                let count = &clean[b.subs[1].clone()];
+                input.extend(g::extension(
+                    0xFF,
+                    &[b"NETSCAPE2.0", &[count, texts[1].as_bytes()].concat()],
+                ));
+                input.extend(g::extension(
+                    0xFF,
+                    &[b"NETSCAPE2.0 ", &[count, texts[2].as_bytes()].concat()],
+                ));
+            }
+            _ => input.extend_from_slice(&clean[b.start..b.end]),
+        }
+        at = b.end;
+    }
+    input.extend_from_slice(&clean[at..]);
+    let canaries: Vec<Canary> = texts.iter().map(|t| canary(t, "ASCII")).collect();
+    let out = imgstrip::strip(&input, Limits::default()).unwrap();
+    assert_canaries(&canaries, &input, &out, false);
+    assert_image_intact(Format::Gif, &input, &out, &clean, Allow::NONE);
+    assert_eq!(out, clean);
+}

@@ -165,3 +165,105 @@ fn webp_chunk_overrunning_the_riff_is_an_error_never_a_copy() {
         }
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 14: every kept chunk with exactly its defined bytes, one image per frame.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn webp_a_second_image_chunk_in_a_frame_or_a_still_goes() {
+    // libwebp's demuxer stores the first VP8/VP8L of a frame (or of a still extended file)
+    // and refuses a file with another; WebPDecode and image-webp read only the first. A
+    // second one is bytes no decoder shows.
+    let first = w::first_chunk(&w::sample_webp(20, 12, 5));
+    let second = w::first_chunk(&w::sample_webp(20, 12, 9));
+    let texts = [
+        "CANARY-WEBP-SECOND-VP8L-c6c6",
+        "CANARY-WEBP-SECOND-VP8-d7d7",
+    ];
+    let hidden_vp8l = w::chunk(b"VP8L", texts[0].as_bytes());
+    let hidden_vp8 = w::chunk(b"VP8 ", texts[1].as_bytes());
+    let cases = [
+        (
+            w::riff(&[&w::vp8x(0, 20, 12), &first, &hidden_vp8l, &hidden_vp8]),
+            w::riff(&[&w::vp8x(0, 20, 12), &first]),
+        ),
+        (
+            w::riff(&[
+                &w::vp8x(w::ANIMATION, 20, 12),
+                &w::anim(),
+                &w::anmf(20, 12, 0x02, &[&first, &hidden_vp8l]),
+                &w::anmf(20, 12, 0x00, &[&second, &hidden_vp8, &hidden_vp8l]),
+            ]),
+            w::riff(&[
+                &w::vp8x(w::ANIMATION, 20, 12),
+                &w::anim(),
+                &w::anmf(20, 12, 0x02, &[&first]),
+                &w::anmf(20, 12, 0x00, &[&second]),
+            ]),
+        ),
+    ];
+    let canaries: Vec<Canary> = texts.iter().map(|t| canary(t, "ASCII")).collect();
+    for (input, expected) in cases {
+        let out = imgstrip::strip(&input, Limits::default()).unwrap();
+        assert_canaries(&canaries, &input, &out, false);
+        assert_image_intact(Format::WebP, &input, &out, &expected, Allow::NONE);
+        assert_eq!(out, expected, "the output is not exactly the image chunks");
+        // image-webp refuses a still holding both VP8L and VP8; it reads the animation.
+        assert_eq!(
+            oracle::same_pixels(&input, &out),
+            Ok(oracle::decode(&input).is_ok())
+        );
+        assert!(oracle::decode(&out).is_ok());
+        assert_eq!(imgstrip::strip(&out, Limits::default()).unwrap(), out);
+    }
+}
+
+#[test]
+fn webp_fixed_size_chunks_longer_than_their_definition_are_cut() {
+    // VP8X (10 bytes), ANIM (6) and the ANMF frame header (16) are read by libwebp field by
+    // field; whatever follows the fields is skipped, so it goes.
+    let image = w::first_chunk(&w::sample_webp(20, 12, 5));
+    let texts = ["CANARY-WEBP-VP8X-TAIL-e8e8", "CANARY-WEBP-ANIM-TAIL-f9f9"];
+    let long_vp8x = {
+        let body = &w::vp8x(w::ANIMATION, 20, 12)[8..];
+        w::chunk(b"VP8X", &[body, texts[0].as_bytes()].concat())
+    };
+    let long_anim = w::chunk(
+        b"ANIM",
+        &[&[0xFF, 0xFF, 0xFF, 0xFF, 0, 0][..], texts[1].as_bytes()].concat(),
+    );
+    let input = w::riff(&[&long_vp8x, &long_anim, &w::anmf(20, 12, 0x02, &[&image])]);
+    let expected = w::riff(&[
+        &w::vp8x(w::ANIMATION, 20, 12),
+        &w::anim(),
+        &w::anmf(20, 12, 0x02, &[&image]),
+    ]);
+    let canaries: Vec<Canary> = texts.iter().map(|t| canary(t, "ASCII")).collect();
+    let out = imgstrip::strip(&input, Limits::default()).unwrap();
+    assert_canaries(&canaries, &input, &out, false);
+    assert_eq!(out, expected);
+    // image-webp refuses the long VP8X; libwebp reads its fields and skips the rest.
+    assert_eq!(
+        oracle::same_pixels(&input, &out),
+        Ok(oracle::decode(&input).is_ok())
+    );
+    // Bytes after a frame's header that are no chunk: an error, never a copy.
+    let junk = {
+        let mut body = w::anmf(20, 12, 0x02, &[])[8..].to_vec();
+        body.extend_from_slice(texts[1].as_bytes());
+        w::chunk(b"ANMF", &body)
+    };
+    let input = w::riff(&[&w::vp8x(w::ANIMATION, 20, 12), &w::anim(), &junk]);
+    let err = imgstrip::strip(&input, Limits::default()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Malformed {
+                format: Format::WebP,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}

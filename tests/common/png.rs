@@ -135,9 +135,109 @@ pub fn crc_ok(data: &[u8], c: &Chunk) -> bool {
     stored == crc32(&[&c.kind, &data[c.body.clone()]])
 }
 
-/// The image-carrying units: every critical chunk and every kept ancillary chunk, byte for
-/// byte; with `allow.icc`, the first iCCP (PNG § 11.3.3.3 allows one) by what follows its
-/// free-text name.
+/// IHDR's colour type and bit depth (0, 0 when there is no IHDR of 13 bytes).
+fn format_of(data: &[u8], w: &Walk) -> (u8, u8) {
+    match w.chunks.iter().find(|c| &c.kind == b"IHDR") {
+        Some(c) if c.body.len() == 13 => (data[c.body.start + 9], data[c.body.start + 8]),
+        _ => (0, 0),
+    }
+}
+
+/// How libpng reads each chunk of a walk (PNG 3rd edition § 5.6 and § 11; libpng 1.6
+/// `pngrutil.c`): for a kept ancillary chunk or PLTE, how many data bytes a decoder uses,
+/// `None` when it skips the chunk (wrong length, out of place, a second copy). Critical
+/// chunks other than PLTE read whole. Written from the specification, not from `src/`.
+pub fn decoder_view(data: &[u8]) -> Vec<(Chunk, Option<usize>)> {
+    let w = walk(data);
+    let (colour, depth) = format_of(data, &w);
+    let mut palette: Option<usize> = None;
+    let mut after_idat = false;
+    let mut seen: Vec<[u8; 4]> = Vec::new();
+    let mut view = Vec::new();
+    for c in w.chunks {
+        let len = c.body.len();
+        let read = match &c.kind {
+            b"IDAT" => {
+                after_idat = true;
+                Some(len)
+            }
+            b"PLTE" => {
+                let max = if colour == 3 { 3 << depth } else { 768 };
+                let ok = palette.is_none() && !after_idat && len > 0 && len <= 768 && len % 3 == 0;
+                if ok && colour != 0 && colour != 4 {
+                    palette = Some(len.min(max) / 3);
+                    Some(len.min(max))
+                } else {
+                    None
+                }
+            }
+            k if KEPT_ANCILLARY.contains(&k) => {
+                let once = !matches!(k, b"fcTL" | b"fdAT");
+                let before_plte = matches!(
+                    k,
+                    b"cHRM"
+                        | b"gAMA"
+                        | b"sBIT"
+                        | b"sRGB"
+                        | b"cICP"
+                        | b"mDCV"
+                        | b"mDCv"
+                        | b"cLLI"
+                        | b"cLLi"
+                );
+                let placed = !(once && seen.contains(k))
+                    && (k == b"fcTL" || k == b"fdAT" || !after_idat)
+                    && !(before_plte && palette.is_some())
+                    && !(matches!(k, b"tRNS" | b"bKGD") && colour == 3 && palette.is_none())
+                    && !(k == b"hIST" && palette.is_none());
+                let channels = [1, 0, 3, 3, 2, 0, 4][usize::from(colour.min(6))];
+                let defined: Option<usize> = match k {
+                    b"gAMA" | b"cICP" => Some(4),
+                    b"cHRM" => Some(32),
+                    b"sRGB" => Some(1),
+                    b"pHYs" => Some(9),
+                    b"cLLI" | b"cLLi" | b"acTL" => Some(8),
+                    b"mDCV" | b"mDCv" => Some(24),
+                    b"fcTL" => Some(26),
+                    b"sBIT" => Some(channels),
+                    b"bKGD" => Some(match colour {
+                        3 => 1,
+                        0 | 4 => 2,
+                        _ => 6,
+                    }),
+                    b"hIST" => palette.map(|n| 2 * n),
+                    _ => None,
+                };
+                let read = match k {
+                    _ if !placed => None,
+                    b"fdAT" => Some(len),
+                    // Grey and truecolour tRNS: the first 2 or 6 bytes (image-png, Pillow).
+                    b"tRNS" if colour == 0 || colour == 2 => {
+                        let n = if colour == 0 { 2 } else { 6 };
+                        (len >= n).then_some(n)
+                    }
+                    b"tRNS" if colour == 3 => {
+                        (len >= 1 && len <= palette.unwrap_or(0)).then_some(len)
+                    }
+                    b"tRNS" => None,
+                    _ => defined.filter(|&n| n == len),
+                };
+                if read.is_some() && once {
+                    seen.push(*k);
+                }
+                read
+            }
+            _ => Some(len),
+        };
+        view.push((c, read));
+    }
+    view
+}
+
+/// The image-carrying units: every critical chunk and every kept ancillary chunk as a
+/// decoder reads it ([`decoder_view`]: skipped ones left out, a cut one rebuilt from the
+/// bytes read, IEND without data), byte for byte; with `allow.icc`, the first iCCP (PNG §
+/// 11.3.3.3 allows one) by what follows its free-text name.
 pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
     let w = walk(data);
     if w.chunks.is_empty() {
@@ -145,9 +245,15 @@ pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
     }
     let mut units = Vec::new();
     let mut icc_seen = false;
-    for c in &w.chunks {
-        let bytes = if is_critical(&c.kind) || KEPT_ANCILLARY.contains(&&c.kind) {
-            data[c.start..c.end].to_vec()
+    for (c, read) in decoder_view(data) {
+        let bytes = if &c.kind == b"IEND" {
+            chunk(b"IEND", &[])
+        } else if is_critical(&c.kind) || KEPT_ANCILLARY.contains(&&c.kind) {
+            match read {
+                None => continue,
+                Some(n) if n == c.body.len() => data[c.start..c.end].to_vec(),
+                Some(n) => chunk(&c.kind, &data[c.body.start..c.body.start + n]),
+            }
         } else if allow.icc && &c.kind == b"iCCP" && !std::mem::replace(&mut icc_seen, true) {
             let body = &data[c.body.clone()];
             match body.iter().position(|&b| b == 0) {
@@ -173,13 +279,43 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
     if let Some(problem) = &w.problem {
         left.push(format!("output does not walk: {problem}"));
     }
-    if w.chunks.first().is_some_and(|c| &c.kind != b"IHDR") {
+    let first = |kind: &[u8; 4]| w.chunks.first().is_some_and(|c| &c.kind == kind);
+    let cgbi = first(b"CgBI") && w.chunks.get(1).is_some_and(|c| &c.kind == b"IHDR");
+    if !first(b"IHDR") && !cgbi {
         left.push("first chunk is not IHDR".into());
     }
     let mut icc_seen = 0;
-    for c in &w.chunks {
+    for (i, (c, read)) in decoder_view(data).into_iter().enumerate() {
         let body = &data[c.body.clone()];
+        let known_critical = matches!(&c.kind, b"IHDR" | b"PLTE" | b"IDAT" | b"IEND")
+            || (i == 0 && &c.kind == b"CgBI" && body.len() == 4);
+        if is_critical(&c.kind) && !known_critical {
+            left.push(format!(
+                "unknown critical chunk {} at {}",
+                c.name(),
+                c.start
+            ));
+            continue;
+        }
+        if &c.kind == b"IEND" && !body.is_empty() {
+            left.push(format!("IEND at {} holds {} bytes", c.start, body.len()));
+        }
         if is_critical(&c.kind) || KEPT_ANCILLARY.contains(&&c.kind) {
+            match read {
+                Some(n) if n == body.len() => {}
+                Some(n) => left.push(format!(
+                    "{} chunk at {} holds {} bytes past the {n} decoders read",
+                    c.name(),
+                    c.start,
+                    body.len() - n
+                )),
+                None => left.push(format!(
+                    "{} chunk at {} ({} bytes) that decoders skip",
+                    c.name(),
+                    c.start,
+                    body.len()
+                )),
+            }
             continue;
         }
         match &c.kind {

@@ -200,6 +200,16 @@ fn is_image(kind: &[u8; 4]) -> bool {
     matches!(kind, b"VP8 " | b"VP8L" | b"ALPH")
 }
 
+/// The image chunks of an ANMF frame that decoders read: libwebp's demuxer stops at the
+/// frame's first VP8/VP8L (WebP Container Specification, "Assembling the Canvas").
+fn frame_image(nested: &[Chunk]) -> impl Iterator<Item = &Chunk> {
+    let end = nested
+        .iter()
+        .position(|n| matches!(&n.kind, b"VP8 " | b"VP8L"))
+        .map_or(nested.len(), |i| i + 1);
+    nested[..end].iter().filter(|n| is_image(&n.kind))
+}
+
 /// The image-carrying units, in order: the canvas (size and alpha as a viewer sees them),
 /// the kept ICC profile (first, wherever it was), the image chunks (header and payload; for a
 /// simple file only its first chunk), the first ANIM's 6 bytes, and each ANMF frame's header
@@ -236,8 +246,11 @@ pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
     }
     let mut icc_seen = false;
     let mut anim_seen = false;
+    let mut image_seen = false;
     for c in &w.chunks[1..] {
         match &c.kind {
+            // One image: decoders read the first VP8/VP8L (ALPH chunks stay as they are).
+            b"VP8 " | b"VP8L" if std::mem::replace(&mut image_seen, true) => {}
             k if is_image(k) => units.push(raw(c)),
             b"ICCP" if allow.icc && !std::mem::replace(&mut icc_seen, true) => {
                 units.insert(1, raw(c));
@@ -261,7 +274,8 @@ pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
                     at: c.start,
                     bytes: header,
                 });
-                units.extend(c.nested.iter().filter(|n| is_image(&n.kind)).map(raw));
+                units.extend(frame_image(&c.nested).map(raw));
+                image_seen = true;
             }
             _ => {}
         }
@@ -337,9 +351,15 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
         }
     }
     let (mut icc_seen, mut exif_seen, mut anim_seen) = (false, false, false);
+    let mut image_seen = false;
     for c in &w.chunks[1..] {
         let body = &data[c.body.clone()];
         match &c.kind {
+            b"VP8 " | b"VP8L" if std::mem::replace(&mut image_seen, true) => left.push(format!(
+                "{} chunk at {} after the file's image",
+                c.name(),
+                c.start
+            )),
             k if is_image(k) => {}
             b"ANIM" if !std::mem::replace(&mut anim_seen, true) => {
                 if body.len() != 6 {
@@ -354,11 +374,21 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
                 if body.get(15).is_some_and(|f| f & !0x03 != 0) {
                     left.push(format!("ANMF at {} has reserved flag bits set", c.start));
                 }
+                image_seen = true;
+                let read = frame_image(&c.nested).count();
+                let image_chunks = c.nested.iter().filter(|n| is_image(&n.kind)).count();
                 for n in c.nested.iter().filter(|n| !is_image(&n.kind)) {
                     left.push(format!(
                         "{} chunk at {} inside the ANMF frame at {}",
                         n.name(),
                         n.start,
+                        c.start
+                    ));
+                }
+                if image_chunks > read {
+                    left.push(format!(
+                        "{} image chunks after the image of the ANMF frame at {}",
+                        image_chunks - read,
                         c.start
                     ));
                 }

@@ -143,6 +143,24 @@ fn loop_extension_keeps_only_the_loop_sub_block() {
 }
 
 #[test]
+fn loop_extension_needs_its_exact_eleven_byte_header() {
+    // The application header block is 11 bytes (GIF89a § 26); browsers compare all 11.
+    let img = image(false);
+    for header in [&b"NETSCAPE2.0 "[..], b"NETSCAPE2.", b"NETSCAPE2.0\0"] {
+        let long = ext(APPLICATION, &[header, &[1, 5, 0]]);
+        let (out, report) = strip_default(&gif(&[&long, &img]));
+        assert_eq!(out, gif(&[&img]), "{header:?}");
+        assert_eq!(report.removed, Kinds::OTHER);
+    }
+    // `01 lo hi` and nothing else in the loop sub-block.
+    let tail = app(b"NETSCAPE2.0", &[&[1, 5, 0, b'C', b'A', b'N']]);
+    assert_eq!(
+        strip_default(&gif(&[&tail, &img])).0,
+        gif(&[&netscape(5), &img])
+    );
+}
+
+#[test]
 fn keep_icc_keeps_the_iccrgbg1_extension_verbatim() {
     let icc = app(
         b"ICCRGBG1012",

@@ -191,6 +191,52 @@ fn anim_and_vp8x_are_cut_to_their_defined_bytes() {
 }
 
 #[test]
+fn one_image_per_frame_and_per_still() {
+    // In a frame: ALPH, then one VP8/VP8L; whatever follows the image goes.
+    let frame = anmf(
+        0,
+        3,
+        2,
+        &[&alph(), &vp8(3, 2), &vp8l(3, 2, false), &alph(), &vp8(3, 2)],
+    );
+    let input = riff(&[&vp8x(ANIMATION_FLAG, 3, 2), &anim(), &frame]);
+    let (out, report) = strip_default(&input);
+    let expected = riff(&[
+        &vp8x(ANIMATION_FLAG, 3, 2),
+        &anim(),
+        &anmf(0, 3, 2, &[&alph(), &vp8(3, 2)]),
+    ]);
+    assert_eq!(out, expected);
+    assert_eq!(report.removed, Kinds::OTHER);
+    // A still: a second VP8/VP8L goes; an ALPH stays where it is.
+    let input = riff(&[
+        &vp8x(ALPHA_FLAG, 3, 2),
+        &alph(),
+        &vp8(3, 2),
+        &vp8l(3, 2, true),
+        &vp8(3, 2),
+    ]);
+    let (out, _) = strip_default(&input);
+    assert_eq!(out, riff(&[&vp8x(ALPHA_FLAG, 3, 2), &alph(), &vp8(3, 2)]));
+    // A top-level image after the frames of an animation goes too.
+    let input = riff(&[
+        &vp8x(ANIMATION_FLAG, 3, 2),
+        &anim(),
+        &anmf(0, 3, 2, &[&vp8(3, 2)]),
+        &vp8l(3, 2, false),
+    ]);
+    let (out, _) = strip_default(&input);
+    assert_eq!(
+        out,
+        riff(&[
+            &vp8x(ANIMATION_FLAG, 3, 2),
+            &anim(),
+            &anmf(0, 3, 2, &[&vp8(3, 2)])
+        ])
+    );
+}
+
+#[test]
 fn pad_bytes_are_zeroed_and_dropped_with_their_chunk() {
     let mut input = riff(&[&vp8(3, 2), &chunk(b"XMP ", b"abc")]);
     let pad = 12 + 8 + 13;
