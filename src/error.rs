@@ -43,8 +43,9 @@ pub enum Error {
         format: Format,
         /// Where the unsupported feature is.
         offset: usize,
-        /// What is unsupported, for people.
-        what: &'static str,
+        /// What is unsupported, for people (naming the unit where it has a name:
+        /// `unknown critical chunk "zzZz"`).
+        what: Cow<'static, str>,
     },
     /// A number in the input is over one of the [`Limits`](crate::Limits).
     #[error("{format} {limit} is {value}, over the maximum {max} (at byte {offset})")]

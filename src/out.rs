@@ -116,7 +116,7 @@ pub(crate) fn end_box(out: &mut impl Sink, at: usize, format: Format) -> Result<
         Err(Error::Unsupported {
             format,
             offset: at,
-            what: "a rebuilt box is over 4 GiB",
+            what: "a rebuilt box is over 4 GiB".into(),
         })
     }
 }

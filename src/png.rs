@@ -286,7 +286,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
         if is_unknown_critical(chunk.kind) {
             return Err(r.unsupported_at(
                 chunk.offset.saturating_add(4),
-                "unknown critical chunk (its type is at this offset)",
+                format!("unknown critical chunk \"{}\"", chunk.kind.escape_ascii()),
             ));
         }
         match verdict(chunk.kind, opts.keep) {

@@ -175,11 +175,15 @@ impl<'a> Reader<'a> {
     }
 
     #[cold]
-    pub(crate) fn unsupported_at(&self, offset: usize, what: &'static str) -> Error {
+    pub(crate) fn unsupported_at(
+        &self,
+        offset: usize,
+        what: impl Into<Cow<'static, str>>,
+    ) -> Error {
         Error::Unsupported {
             format: self.format,
             offset,
-            what,
+            what: what.into(),
         }
     }
 }

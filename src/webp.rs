@@ -239,7 +239,7 @@ fn patch_size(size: SizeField, out: &mut impl Sink, offset: usize) -> Result<(),
         Err(Error::Unsupported {
             format: Format::WebP,
             offset,
-            what: "output chunk over 4 GiB",
+            what: "output chunk over 4 GiB".into(),
         })
     }
 }

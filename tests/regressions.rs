@@ -136,7 +136,7 @@ fn item_data_over_the_file_s_own_boxes_is_unsupported() {
         Err(Error::Unsupported {
             format: Format::Avif,
             offset: 0,
-            what: "item or sample data outside every mdat box"
+            what: "item or sample data outside every mdat box".into()
         })
     );
 }

@@ -130,7 +130,7 @@ pub(super) fn read_dib<'a>(r: &mut Reader<'a>, opts: &Options) -> Result<Dib<'a>
     let version = version(size).ok_or(Error::Unsupported {
         format: Format::Bmp,
         offset: start,
-        what: "DIB header size is not 12, 16, 40, 52, 56, 64, 108 or 124",
+        what: "DIB header size is not 12, 16, 40, 52, 56, 64, 108 or 124".into(),
     })?;
     *r = r.at(start);
     let raw = r.bytes(usize::try_from(size).unwrap_or(usize::MAX))?;
@@ -168,7 +168,7 @@ pub(super) fn read_dib<'a>(r: &mut Reader<'a>, opts: &Options) -> Result<Dib<'a>
     let (encoding, masks) = encoding(version, compression).ok_or(Error::Unsupported {
         format: Format::Bmp,
         offset: at(BI_COMPRESSION),
-        what: "unknown compression method",
+        what: "unknown compression method".into(),
     })?;
     if encoding == Encoding::Raw && !matches!(bit_count, 1 | 2 | 4 | 8 | 16 | 24 | 32 | 64) {
         return Err(r.malformed_at(

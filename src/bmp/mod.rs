@@ -310,7 +310,7 @@ fn to_u32(n: usize, offset: usize) -> Result<u32, Error> {
     u32::try_from(n).map_err(|_| Error::Unsupported {
         format: Format::Bmp,
         offset,
-        what: "the output would be larger than a BMP can describe (4 GiB)",
+        what: "the output would be larger than a BMP can describe (4 GiB)".into(),
     })
 }
 

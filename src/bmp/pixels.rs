@@ -31,7 +31,7 @@ pub(super) fn read_pixels<'a>(
         Encoding::Huffman if declared == 0 => Err(Error::Unsupported {
             format: Format::Bmp,
             offset: FILE_HEADER.saturating_add(BI_SIZE_IMAGE),
-            what: "Huffman-coded bitmap without its size",
+            what: "Huffman-coded bitmap without its size".into(),
         }),
         Encoding::Huffman => take(input, start, declared),
         Encoding::Jpeg | Encoding::Png if declared == 0 => {

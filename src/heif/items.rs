@@ -122,7 +122,7 @@ pub(super) fn write_iinf(
         return Err(Error::Unsupported {
             format: fmt,
             offset: at,
-            what: "too many items for iinf version 0",
+            what: "too many items for iinf version 0".into(),
         });
     }
     for item in kept {
@@ -322,7 +322,7 @@ pub(super) fn write_iloc(
     let unsupported = |offset: usize, what: &'static str| Error::Unsupported {
         format: fmt,
         offset,
-        what,
+        what: what.into(),
     };
     if !put_uint(
         out,

@@ -56,7 +56,7 @@ pub(super) fn rewrite_jpeg_items(
     let shared = |offset: usize| Error::Unsupported {
         format,
         offset,
-        what: "JPEG items larger than the file together",
+        what: "JPEG items larger than the file together".into(),
     };
     for index in 0..iloc.locations.len() {
         let Some(&loc) = iloc.locations.get(index) else {
@@ -94,7 +94,7 @@ pub(super) fn rewrite_jpeg_items(
         let unsupported = Error::Unsupported {
             format: report.format,
             offset: loc.offset,
-            what: "a JPEG item that is not a whole JPEG",
+            what: "a JPEG item that is not a whole JPEG".into(),
         };
         if crate::detect(&data) != Some(Format::Jpeg) {
             return Err(unsupported);

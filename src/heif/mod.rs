@@ -291,7 +291,7 @@ fn strip_items(
                 return Err(Error::Unsupported {
                     format: fmt,
                     offset: item.offset,
-                    what: "the primary item is of a type this crate does not know",
+                    what: "the primary item is of a type this crate does not know".into(),
                 });
             }
             return Err(Error::Malformed {
@@ -394,7 +394,7 @@ fn check_in_mdat(
             return Err(Error::Unsupported {
                 format,
                 offset: usize::try_from(start).unwrap_or(usize::MAX),
-                what: "item or sample data outside every mdat box",
+                what: "item or sample data outside every mdat box".into(),
             });
         }
     }

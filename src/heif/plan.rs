@@ -72,7 +72,8 @@ pub(super) fn check_decoding_inputs(
                 format,
                 offset: infe.map_or(r.offset, |i| i.offset),
                 what: "a kept image is derived from or decoded with an item that is not a \
-                       known image item (dimg, pred, tbas or sbas reference)",
+                       known image item (dimg, pred, tbas or sbas reference)"
+                    .into(),
             });
         }
     }
@@ -116,7 +117,8 @@ pub(super) fn plan_properties(
                             format: report.format,
                             offset: prop.offset,
                             what: "an item property of an unknown type that a kept image \
-                                   marks essential",
+                                   marks essential"
+                                .into(),
                         });
                     }
                 }
@@ -165,7 +167,7 @@ pub(super) fn plan_extents(meta: &Meta<'_>, kept: &Kept, format: Format) -> Resu
         let err = |what: &'static str| Error::Unsupported {
             format,
             offset: loc.offset,
-            what,
+            what: what.into(),
         };
         let malformed = |what: &'static str| Error::Malformed {
             format,

@@ -86,7 +86,7 @@ pub(super) fn apply(
             return Err(Error::Unsupported {
                 format,
                 offset: p.at,
-                what: "a relocated offset does not fit its field",
+                what: "a relocated offset does not fit its field".into(),
             });
         }
     }

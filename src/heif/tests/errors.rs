@@ -18,7 +18,7 @@ fn construction_method_2_is_unsupported_at_its_entry() {
         Error::Unsupported {
             format: Format::Heif,
             offset: iloc_at + 16,
-            what: "construction method 2 (data from other items)"
+            what: "construction method 2 (data from other items)".into()
         }
     );
 }
@@ -75,7 +75,7 @@ fn data_outside_every_mdat_is_unsupported() {
     let unsupported = |offset: usize| Error::Unsupported {
         format: Format::Heif,
         offset,
-        what: "item or sample data outside every mdat box",
+        what: "item or sample data outside every mdat box".into(),
     };
     let head = one_item(0, 0, &[]).len();
     let at = |n: usize| u32::try_from(head + n).unwrap();

@@ -80,11 +80,8 @@ fn jpeg_items_sharing_bytes_cannot_multiply_the_work() {
     let e = strip(&input).unwrap_err();
     assert!(
         matches!(
-            e,
-            Error::Unsupported {
-                what: "JPEG items larger than the file together",
-                ..
-            }
+            &e,
+            Error::Unsupported { what, .. } if what == "JPEG items larger than the file together"
         ),
         "{e:?}"
     );

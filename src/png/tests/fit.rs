@@ -201,7 +201,7 @@ fn unknown_critical_chunks_are_unsupported_at_their_type() {
             Error::Unsupported {
                 format: Format::Png,
                 offset: at + 4,
-                what: "unknown critical chunk (its type is at this offset)"
+                what: format!("unknown critical chunk \"{}\"", kind.escape_ascii()).into()
             },
             "{}",
             String::from_utf8_lossy(kind)
