@@ -40,10 +40,10 @@
 //! | format | stays | goes |
 //! |---|---|---|
 //! | JPEG | SOI; SOFn, SOS and DRI with exactly their defined length (8 + 3·Nf, 6 + 2·Ns, 4 bytes); DQT, DHT and DAC holding whole tables or entries; every scan's entropy-coded data (with RSTn); a DNL right after its frame's first scan, cut to 4 bytes; in a hierarchical file (a DHP before the first frame, differential SOF5–7/SOF13–15 frames after it) its DHP cut to 8 + 3·Nf bytes and one EXP before each later frame cut to 3 bytes; JPEG-LS SOF55/LSE; EOI; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes | SOI, SOFn, DHT, DQT, DAC, DRI, SOS and every scan's entropy-coded data (with RSTn), DNL, EOI; hierarchical DHP/EXP and JPEG-LS SOF55/LSE; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes, DNL anywhere but right after a frame's first scan, DHP and EXP in a file that is not hierarchical (and repeated or misplaced ones), bytes after the defined fields of DNL, DHP and EXP |
-//! | PNG / APNG | IHDR, PLTE, IDAT, IEND, every other critical chunk; tRNS, gAMA, cHRM, sRGB, cICP, mDCV/mDCv, cLLI/cLLi, sBIT, bKGD, hIST, pHYs, acTL, fcTL, fdAT | tEXt, zTXt, iTXt, eXIf, zxIf, iCCP, tIME, sPLT, dSIG, caBX and every other ancillary chunk; everything after IEND |
-//! | GIF (87a, 89a, animated) | header, logical screen descriptor, global and local colour tables, image descriptors with their LZW data; graphic control extensions rewritten to their 4 data bytes; NETSCAPE2.0 / ANIMEXTS1.0 cut to the loop sub-block | comment and plain-text extensions, every other application extension (XMP `XMP DataXMP`, ICC `ICCRGBG1012`, `MGK8BIM0000`, `MGKIPTC0000`, `ImageMagick`, `C2PA_GIF`, unknown), unknown extension labels, extra graphic control and loop sub-blocks (such as NETSCAPE buffering), everything after the trailer |
+//! | PNG / APNG | IHDR, PLTE (a palette image's first 2^bit-depth entries), IDAT, IEND (without data); tRNS, gAMA, cHRM, sRGB, cICP, mDCV/mDCv, cLLI/cLLi, sBIT, bKGD, hIST, pHYs, acTL, fcTL, fdAT, each only where, once and as long as PNG defines it (a greyscale or truecolour tRNS cut to its 2 or 6 bytes); Apple's `CgBI` chunk before IHDR | tEXt, zTXt, iTXt, eXIf, zxIf, iCCP, tIME, sPLT, dSIG, caBX and every other ancillary chunk; a listed chunk of another length, a second copy or one out of place; palette entries past 2^bit-depth, and the PLTE of a greyscale image; data inside IEND; everything after IEND |
+//! | GIF (87a, 89a, animated) | header, logical screen descriptor, global and local colour tables, image descriptors with their LZW data; graphic control extensions rewritten to their 4 data bytes; NETSCAPE2.0 / ANIMEXTS1.0 (exactly 11-byte header) cut to the loop sub-block `01 lo hi` | comment and plain-text extensions, every other application extension (XMP `XMP DataXMP`, ICC `ICCRGBG1012`, `MGK8BIM0000`, `MGKIPTC0000`, `ImageMagick`, `C2PA_GIF`, unknown, or a loop header that is not exactly 11 bytes), unknown extension labels, extra graphic control and loop sub-blocks and bytes (such as NETSCAPE buffering), everything after the trailer |
 //! | BMP | file header (`bfSize`, `bfOffBits` rewritten, reserved fields zeroed), DIB header of every version (12, 16, 40, 52, 56, 64, 108, 124 bytes), bit masks, palette, pixel array (uncompressed, RLE4/8/24, Huffman); `BI_JPEG`/`BI_PNG` pixel data stripped as a JPEG/PNG | V5 embedded and linked colour profiles (colour space becomes `LCS_sRGB`), bytes between the palette and the pixel array, everything after the pixel array |
-//! | WebP | VP8, VP8L, ALPH; VP8X with its flags rewritten; ANIM cut to its 6 defined bytes; ANMF frames (16-byte header, and only the ALPH/VP8/VP8L chunks inside, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, every chunk after the image of a simple file, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
+//! | WebP | VP8, VP8L, ALPH; VP8X with its flags rewritten; ANIM cut to its 6 defined bytes; ANMF frames (16-byte header, and inside only ALPH and the one VP8/VP8L image, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, a second VP8/VP8L image chunk and every chunk after a frame's image, every chunk after the image of a simple file, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
 //! | HEIF / HEIC / AVIF | `ftyp`; image items (`hvc1`, `hvt1`, `lhv1`, `avc1`, `jpeg`, `vvc1`, `mski`, `j2k1`, `unci`, `av01`, `grid`, `iovl`, `iden`, `tmap`, `sato`: thumbnails, alpha and depth auxiliaries and gain maps too) with every byte of their data, each `infe` holding only item ID, protection index, type and an empty name; the properties they use that describe the picture (`ispe`, `pasp`, nclx `colr`, `pixi`, `rloc`, `auxC`, `clap`, `irot`, `lsel`, `imir`, `iscl`, `rref`, `clli`, `mdcv`, `cclv`, `amve`, `reve`, `ndwt`, and the codec configurations `hvcC`, `lhvC`, `avcC`, `vvcC`, `av1C`, `a1op`, `a1lx`, `jpgC`, `j2kH`, `uncC`, `cmpd`, `cmpC`, `icef`, `cpat`, `cpal`, `splz`, `sbpm`, `snuc`, `cloc`, `mskC`, `oinf`, `tols`), a fixed-size one cut to its definition; `iref` entries and `altr`/`ster`/`pymd` groups between kept items; `dinf` in its self-contained form; image-sequence tracks (visual, and sound of a known coding) with every sample and only the boxes ISO/IEC 14496-12 needs to decode them; the `mini` box without its metadata chunks | items of every other type, for every image, with their bytes in `mdat`/`idat` and their `iinf`/`iloc`/`iref`/`ipma` entries (`Exif`, `mime` (XMP), `uri `, `iptc`, `jumb`, `xml `, unknown types); properties that do not describe the picture (ICC `colr` (`prof`, `rICC`), `udes`, `altt`, `crtt`, `mdft`, `itai`, `taic`, `cmin`, `cmex`, `elng`, `uuid`, unknown types) and unused ones; item names and any bytes after them, the `hdlr` name; `dinf` location strings and extra entries; other entity groups (bursts, brackets, albums, …); the metadata inside `jpeg` items; top-level `free`, `skip`, `udta`, `uuid`, `mpvd`, `sefd` and unknown boxes; in sequences, `udta`, `meta`, `iods`, sample groups and unknown boxes at every level of `moov`, timed-metadata and other non-picture tracks, creation times, handler names and `compressorname`; bytes no kept item or sample points at |
 //!
 //! Left, because they cannot change without re-encoding: JPEG quantisation and Huffman
@@ -68,6 +68,30 @@
 //!   ([`Report::truncated`]) and gets an EOI when the bytes removed leave room for it, so the
 //!   output never grows (the input had no EOI either, so decoders read both alike). One that
 //!   ends before its first scan is [`Error::Truncated`].
+//! - PNG: a listed ancillary chunk stays only as libpng reads it: the first of its kind, in
+//!   its place (cHRM, gAMA, sBIT, sRGB, cICP, mDCV and cLLI before PLTE and IDAT; tRNS, bKGD,
+//!   hIST, pHYs and acTL before IDAT; tRNS, bKGD and hIST of a palette image after PLTE), and
+//!   with the length PNG 3rd edition § 11.3 gives it (by colour type for tRNS, bKGD and
+//!   sBIT; two bytes per palette entry for hIST; 26 for fcTL). Any other copy goes: libpng
+//!   and image-png skip it whole, so no decoder shows anything different, while cutting it
+//!   to its defined bytes would make them read it (a long acTL would turn a still image into
+//!   an animation). The exception is a greyscale or truecolour tRNS longer than its 2 or 6
+//!   bytes: image-png and Pillow read those bytes (libpng skips the chunk), so it is cut to
+//!   them with a new CRC.
+//! - PNG: a palette image keeps its first 2^bit-depth PLTE entries, the only ones a pixel
+//!   can name; a greyscale image loses its PLTE; a palette image whose PLTE is repeated,
+//!   comes after IDAT, or is not whole 3-byte entries is [`Error::Malformed`], as libpng
+//!   refuses it. An IEND with data is written empty. A second IHDR, or a colour type and bit
+//!   depth PNG does not define, is [`Error::Malformed`].
+//! - PNG: an unknown critical chunk is [`Error::Unsupported`] at the offset of its type: a
+//!   decoder must refuse it, leaving it out could change the picture, and copying it could
+//!   carry anything. Apple's CgBI PNGs (a 4-byte `CgBI` chunk right after the signature) are
+//!   stripped with that chunk kept, since the rest does not decode without it; any other
+//!   `CgBI` is refused the same way.
+//! - WebP: one image per file and per frame. A VP8/VP8L chunk after the first goes, and so
+//!   does every chunk after a frame's VP8/VP8L: libwebp's demuxer stops reading a frame at
+//!   its image and refuses a second one, and image-webp reads only the first. ALPH chunks
+//!   are copied as they are.
 //! - PNG chunk CRCs are copied, not checked: a decoder checks them as it did before.
 //!   A PNG that ends before IEND is [`Error::Truncated`].
 //! - [`Keep::ORIENTATION`] writes the minimal EXIF where the original EXIF stood (JPEG APP1,
@@ -136,7 +160,9 @@
 //! refused where leaving it out would change the picture). What is left is compressed image
 //! data, and inside it a few places where bytes can sit that no decoder reads: after the
 //! last Huffman-coded block of a JPEG scan (before its next marker), after the LZW end code
-//! in a GIF image's data sub-blocks, after the coded image inside a WebP `VP8`/`VP8L` chunk.
+//! in a GIF image's data sub-blocks, after the coded image inside a WebP `VP8`/`VP8L` chunk,
+//! after the end of the zlib stream in a PNG's IDAT data; and colour-table or palette entries
+//! that no pixel uses.
 //! Finding them means running the entropy decoder over every byte of every image, which is
 //! what a full decode costs and what this crate exists not to do (it strips at the speed of
 //! a memory copy, and never changes a pixel byte). A user who must rule out even those
