@@ -93,7 +93,7 @@ pub fn get(cfg: &Config, req: &Parsed, rule: Option<Strip>, head: bool) -> Resul
             .read(&mut head_bytes)
             .map_err(|e| CosError::internal(&e))?;
         let format = detect(&head_bytes[..n]);
-        return answer_file(file, len, range, head, format, &sums, &meta);
+        return answer(Content::File(file), len, range, head, format, &sums, &meta);
     };
     if len > cfg.limits.max_input_bytes {
         // Too large to read: answer as the library would, without reading it.
@@ -106,7 +106,7 @@ pub fn get(cfg: &Config, req: &Parsed, rule: Option<Strip>, head: bool) -> Resul
             return Err(unstripped_refused());
         }
         let sums = cfg.etags.of(&path, &meta)?;
-        return answer_file(file, len, range, head, None, &sums, &meta);
+        return answer(Content::File(file), len, range, head, None, &sums, &meta);
     }
     let mut data = Vec::new();
     file.read_to_end(&mut data)
@@ -118,14 +118,22 @@ pub fn get(cfg: &Config, req: &Parsed, rule: Option<Strip>, head: bool) -> Resul
     }
     let sums = Digests::of(&out.data);
     let format = Some(out.report.format);
-    answer_bytes(out.data, range, head, format, &sums, &meta)
+    let len = out.data.len() as u64;
+    answer(
+        Content::Bytes(out.data),
+        len,
+        range,
+        head,
+        format,
+        &sums,
+        &meta,
+    )
 }
 
 fn unstripped_refused() -> CosError {
     CosError::denied("the image is over a limit and this bucket serves stripped images only")
 }
 
-/// The headers every object answer has.
 /// The headers every object answer has; the digests are the whole object's, also for a
 /// range (the Node SDK compares each range's CRC-64 with the HEAD's).
 fn object_headers(reply: Reply, format: Option<Format>, sums: &Sums, meta: &fs::Metadata) -> Reply {
@@ -138,9 +146,16 @@ fn object_headers(reply: Reply, format: Option<Format>, sums: &Sums, meta: &fs::
         .with_header("accept-ranges", "bytes")
 }
 
-/// A stored file as it is, or the part of it `range` asks for.
-fn answer_file(
-    file: File,
+/// What a download answers: a stored file as it is, or bytes made here (a stripped image).
+enum Content {
+    File(File),
+    Bytes(Vec<u8>),
+}
+
+/// `content` of `len` bytes, or the part of it `range` asks for (206 with
+/// `Content-Range`); `head` answers the headers only.
+fn answer(
+    content: Content,
     len: u64,
     range: Option<&str>,
     head: bool,
@@ -148,69 +163,33 @@ fn answer_file(
     sums: &Sums,
     meta: &fs::Metadata,
 ) -> Result<Reply, CosError> {
-    let (status, from, count) = match byte_range(range, len)? {
-        Some((from, to)) => (206, from, to - from + 1),
-        None => (200, 0, len),
-    };
-    let body = if head {
-        Payload::Empty
-    } else {
-        Payload::File {
+    let range = byte_range(range, len)?;
+    let (from, count) = range.map_or((0, len), |(from, to)| (from, to - from + 1));
+    let body = match content {
+        _ if head => Payload::Empty,
+        Content::File(file) => Payload::File {
             file,
             offset: from,
             len: count,
+        },
+        Content::Bytes(mut data) => {
+            // Both ends are within `len`, which is `data.len()`.
+            let (a, b) = (usize::try_from(from), usize::try_from(from + count));
+            if let (Ok(a), Ok(b)) = (a, b) {
+                data.truncate(b);
+                data.drain(..a);
+            }
+            Payload::Bytes(data)
         }
     };
     let mut reply = Reply {
-        status,
+        status: if range.is_some() { 206 } else { 200 },
         headers: Vec::new(),
         body,
     }
     .with_header("content-length", count.to_string());
-    if status == 206 {
-        reply = reply.with_header(
-            "content-range",
-            format!("bytes {from}-{}/{len}", from + count - 1),
-        );
-    }
-    Ok(object_headers(reply, format, sums, meta))
-}
-
-/// Bytes made here (a stripped image), or the part of them `range` asks for.
-fn answer_bytes(
-    mut data: Vec<u8>,
-    range: Option<&str>,
-    head: bool,
-    format: Option<Format>,
-    sums: &Sums,
-    meta: &fs::Metadata,
-) -> Result<Reply, CosError> {
-    let len = data.len() as u64;
-    let mut status = 200;
-    let mut content_range = None;
-    if let Some((from, to)) = byte_range(range, len)? {
-        let (a, b) = (
-            usize::try_from(from).unwrap_or(0),
-            usize::try_from(to).unwrap_or(0),
-        );
-        data = data.get(a..=b).unwrap_or_default().to_vec();
-        status = 206;
-        content_range = Some(format!("bytes {from}-{to}/{len}"));
-    }
-    let count = data.len();
-    let body = if head {
-        Payload::Empty
-    } else {
-        Payload::Bytes(data)
-    };
-    let mut reply = Reply {
-        status,
-        headers: Vec::new(),
-        body,
-    }
-    .with_header("content-length", count.to_string());
-    if let Some(r) = content_range {
-        reply = reply.with_header("content-range", r);
+    if let Some((from, to)) = range {
+        reply = reply.with_header("content-range", format!("bytes {from}-{to}/{len}"));
     }
     Ok(object_headers(reply, format, sums, meta))
 }
