@@ -12,12 +12,14 @@ use std::io::Write;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 
-/// How long a child may take before the test gives up on it (a hang, not a slow run).
-const PATIENCE: Duration = Duration::from_secs(60);
+/// How many 10 ms polls a child gets before the test gives up on it: a hang detector (at
+/// least a minute of polling), not a measure of speed.
+const POLLS: u32 = 6000;
+const POLL: Duration = Duration::from_millis(10);
 
 fn is_root() -> bool {
     fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
@@ -36,29 +38,29 @@ fn shell(dir: &Path, script: &str) -> Output {
     finish(child)
 }
 
-/// Waits for `child` at most `PATIENCE`, killing it past that.
+/// Waits for `child` for at most `POLLS` polls, killing it past that.
 fn finish(mut child: Child) -> Output {
-    let start = Instant::now();
+    let mut polls = 0;
     while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > PATIENCE {
+        polls += 1;
+        if polls > POLLS {
             let _ = child.kill();
-            panic!("the child did not end within {PATIENCE:?}");
+            panic!("the child did not end: it hangs");
         }
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(POLL);
     }
     child.wait_with_output().unwrap()
 }
 
-/// Polls `found` until it gives something, at most `PATIENCE`.
+/// Polls `found` until it gives something, at most `POLLS` times.
 fn wait_for<T>(what: &str, mut found: impl FnMut() -> Option<T>) -> T {
-    let start = Instant::now();
-    loop {
+    for _ in 0..POLLS {
         if let Some(t) = found() {
             return t;
         }
-        assert!(start.elapsed() < PATIENCE, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(POLL);
     }
+    panic!("gave up waiting for {what}");
 }
 
 fn mode(path: &Path) -> u32 {
