@@ -12,6 +12,7 @@ mod common;
 
 use std::sync::OnceLock;
 
+use common::mutation::{mutate, mutation as mutation_with, Mutation};
 use common::{
     bmp as b, canary_hits, encode, gif as g, heif as h, jpeg as j, png as p, webp as w, Allow,
     ENCODINGS,
@@ -1134,48 +1135,14 @@ fn check_case(
     Ok(())
 }
 
-/// A byte-level change to a file.
-#[derive(Debug, Clone)]
-enum Mutation {
-    Set(Index, u8),
-    Insert(Index, Vec<u8>),
-    Delete(Index, usize),
-    Truncate(Index),
-}
-
+/// A random mutation, favouring the bytes the walkers branch on.
 fn mutation() -> impl Strategy<Value = Mutation> {
-    let byte = prop_oneof![any::<u8>(), Just(0xFF), Just(0x00), 0xC0..=0xFEu8];
-    prop_oneof![
-        4 => (any::<Index>(), byte).prop_map(|(i, b)| Mutation::Set(i, b)),
-        2 => (any::<Index>(), vec(any::<u8>(), 1..16)).prop_map(|(i, v)| Mutation::Insert(i, v)),
-        2 => (any::<Index>(), 1usize..32).prop_map(|(i, n)| Mutation::Delete(i, n)),
-        1 => any::<Index>().prop_map(Mutation::Truncate),
-    ]
-}
-
-fn mutate(mut data: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
-    for m in mutations {
-        if data.is_empty() {
-            break;
-        }
-        match m {
-            Mutation::Set(i, b) => {
-                let at = i.index(data.len());
-                data[at] = *b;
-            }
-            Mutation::Insert(i, v) => {
-                let at = i.index(data.len() + 1);
-                data.splice(at..at, v.iter().copied());
-            }
-            Mutation::Delete(i, n) => {
-                let at = i.index(data.len());
-                let end = (at + n).min(data.len());
-                data.drain(at..end);
-            }
-            Mutation::Truncate(i) => data.truncate(i.index(data.len())),
-        }
-    }
-    data
+    mutation_with(prop_oneof![
+        any::<u8>(),
+        Just(0xFF),
+        Just(0x00),
+        0xC0..=0xFEu8
+    ])
 }
 
 /// A hostile input must give Ok or a typed Err, never a panic, and the same from

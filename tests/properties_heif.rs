@@ -13,6 +13,7 @@
 mod common;
 
 use common::heif::{self as h, At, MetaItem, SeqSpec, Spec};
+use common::mutation::{mutate, mutation as mutation_with, Mutation};
 use common::{canary_hits, encode, Allow, ENCODINGS};
 use imgstrip::{Keep, Limits, Stripper};
 use proptest::collection::vec;
@@ -330,48 +331,9 @@ fn check(input: &[u8], canaries: &[Canary]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// A byte-level change to a file.
-#[derive(Debug, Clone)]
-enum Mutation {
-    Set(Index, u8),
-    Insert(Index, Vec<u8>),
-    Delete(Index, usize),
-    Truncate(Index),
-}
-
+/// A random mutation, favouring the bytes the walkers branch on.
 fn mutation() -> impl Strategy<Value = Mutation> {
-    prop_oneof![
-        4 => (any::<Index>(), prop_oneof![any::<u8>(), Just(0), Just(1), Just(0xFF)])
-            .prop_map(|(i, b)| Mutation::Set(i, b)),
-        2 => (any::<Index>(), vec(any::<u8>(), 1..16)).prop_map(|(i, v)| Mutation::Insert(i, v)),
-        2 => (any::<Index>(), 1usize..32).prop_map(|(i, n)| Mutation::Delete(i, n)),
-        1 => any::<Index>().prop_map(Mutation::Truncate),
-    ]
-}
-
-fn mutate(mut data: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
-    for m in mutations {
-        if data.is_empty() {
-            break;
-        }
-        match m {
-            Mutation::Set(i, b) => {
-                let at = i.index(data.len());
-                data[at] = *b;
-            }
-            Mutation::Insert(i, v) => {
-                let at = i.index(data.len() + 1);
-                data.splice(at..at, v.iter().copied());
-            }
-            Mutation::Delete(i, n) => {
-                let at = i.index(data.len());
-                let end = (at + n).min(data.len());
-                data.drain(at..end);
-            }
-            Mutation::Truncate(i) => data.truncate(i.index(data.len())),
-        }
-    }
-    data
+    mutation_with(prop_oneof![any::<u8>(), Just(0), Just(1), Just(0xFF)])
 }
 
 /// A mutated file gives Ok or a typed Err; an Ok output is no larger, strips to itself and

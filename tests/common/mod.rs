@@ -12,6 +12,7 @@ pub mod bmp;
 pub mod gif;
 pub mod heif;
 pub mod jpeg;
+pub mod mutation;
 pub mod oracle;
 pub mod png;
 pub mod webp;
