@@ -253,26 +253,24 @@ pub struct Etags {
 /// (seconds, nanoseconds).
 type Version = (u64, u64, u64, i64, i64);
 
+fn version(meta: &fs::Metadata) -> Version {
+    use std::os::unix::fs::MetadataExt;
+    (
+        meta.dev(),
+        meta.ino(),
+        meta.len(),
+        meta.mtime(),
+        meta.mtime_nsec(),
+    )
+}
+
 impl Etags {
     /// Most versions remembered; past that the memory starts afresh.
     const MAX: usize = 100_000;
 
     /// The digests of the file at `path`, whose metadata is `meta`.
     pub fn of(&self, path: &Path, meta: &fs::Metadata) -> Result<Sums, CosError> {
-        use std::os::unix::fs::MetadataExt;
-        let version = (
-            meta.dev(),
-            meta.ino(),
-            meta.len(),
-            meta.mtime(),
-            meta.mtime_nsec(),
-        );
-        let lock = || {
-            self.known
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(sums) = lock().get(&version) {
+        if let Some(sums) = self.lock().get(&version(meta)) {
             return Ok(sums.clone());
         }
         let mut file = File::open(path).map_err(|e| io_error(&e))?;
@@ -286,11 +284,29 @@ impl Etags {
             digests.update(&buf[..n]);
         }
         let sums = digests.finish();
-        let mut known = lock();
+        self.insert(version(meta), sums.clone());
+        Ok(sums)
+    }
+
+    /// Records the digests of a file the server has just written, whose bytes it digested
+    /// as they went by, so that the first HEAD or GET does not read it again.
+    pub fn remember(&self, path: &Path, sums: &Sums) {
+        if let Ok(meta) = fs::symlink_metadata(path) {
+            self.insert(version(&meta), sums.clone());
+        }
+    }
+
+    fn insert(&self, version: Version, sums: Sums) {
+        let mut known = self.lock();
         if known.len() >= Self::MAX {
             known.clear();
         }
-        known.insert(version, sums.clone());
-        Ok(sums)
+        known.insert(version, sums);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<Version, Sums>> {
+        self.known
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use imgstrip::{Error, Format};
-use md5::{Digest, Md5};
 
 /// The most rules one `Pic-Operations` header may hold (COS allows five).
 const MAX_RULES: usize = 5;
@@ -287,11 +286,6 @@ pub fn content_type(format: Option<Format>) -> &'static str {
         Some(Format::Avif) => "image/avif",
         _ => "application/octet-stream",
     }
-}
-
-/// The ETag of some bytes: their MD5 in lower-case hex, as COS gives for simple uploads.
-pub fn etag(bytes: &[u8]) -> String {
-    hex(&Md5::digest(bytes))
 }
 
 /// Lower-case hex.

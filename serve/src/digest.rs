@@ -68,6 +68,11 @@ impl Digests {
         }
     }
 
+    /// The MD5 of `bytes` in lower-case hex: the ETag COS gives a simple upload.
+    pub fn md5_hex(bytes: &[u8]) -> String {
+        crate::cos::hex(&Md5::digest(bytes))
+    }
+
     /// The digests of `bytes`.
     pub fn of(bytes: &[u8]) -> Sums {
         let mut d = Digests::default();

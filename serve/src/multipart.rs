@@ -231,6 +231,7 @@ pub fn complete(
     let stored = match ops.or(kept.as_ref()) {
         None => {
             temp.place(&target)?;
+            cfg.etags.remember(&target, &sums);
             sums
         }
         Some(ops) => {

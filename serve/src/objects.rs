@@ -252,7 +252,9 @@ pub fn put(
     mut body: Spooled,
 ) -> Result<Reply, CosError> {
     let Some(ops) = ops else {
-        body.temp.place(&bucket::writable(&cfg.root, &req.key)?)?;
+        let target = bucket::writable(&cfg.root, &req.key)?;
+        body.temp.place(&target)?;
+        cfg.etags.remember(&target, &body.sums);
         return Ok(stored(&body.sums));
     };
     bucket::segments(&req.key)?;
@@ -382,16 +384,18 @@ pub fn process(
         Some((temp, sums)) => {
             if let Some(target) = original_target {
                 temp.place(&target)?;
+                cfg.etags.remember(&target, &sums);
             }
             let etag = sums.md5.clone();
             stored = Some(sums);
             etag
         }
-        None => cos::etag(original),
+        None => Digests::md5_hex(original),
     };
     let mut results = Vec::with_capacity(staged.len());
     for (s, target) in staged.into_iter().zip(targets) {
         s.temp.place(&target)?;
+        cfg.etags.remember(&target, &s.sums);
         if s.key == req.key && stored.is_some() {
             stored = Some(s.sums);
         }
