@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::Format;
+use crate::format::Format;
 
 /// Why an input could not be stripped.
 ///

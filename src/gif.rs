@@ -30,13 +30,15 @@
 //!   the image is read: frame `max_gif_frames + 1`, or the frame that takes screen width ×
 //!   height × frames past `max_animation_pixels`, stops the walk there.
 
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::{Keep, Options};
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
 use crate::work;
-use crate::{Error, Format, Kinds, Report};
 
 /// Block introducers (GIF89a §§ 20, 23, 27).
 const EXTENSION: u8 = 0x21;

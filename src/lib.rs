@@ -236,21 +236,8 @@ pub use format::{detect, Format};
 pub use limits::Limits;
 pub use options::{Keep, ParseKeepError};
 pub use report::{Kinds, Report};
+pub use sink::max_output_len;
 pub use stripper::{Stripped, Stripper};
-
-/// The longest output a strip of `input_len` bytes can have: the input's length plus 64
-/// bytes for what a walker writes anew when asked to keep something (a minimal EXIF holding
-/// the orientation, an `iCCP` under a neutral name). Without [`Keep`] flags the output is
-/// never longer than the input. A buffer this long always holds the output of
-/// [`Stripper::strip_to_slice`].
-///
-/// ```
-/// assert_eq!(imgstrip::max_output_len(1000), 1064);
-/// ```
-#[must_use]
-pub const fn max_output_len(input_len: usize) -> usize {
-    input_len.saturating_add(64)
-}
 
 /// Strips every piece of metadata from `input`, keeping nothing, under `limits`.
 ///

@@ -3,8 +3,9 @@
 //! `bfSize` in BMP), and the big-endian fields and ISO-BMFF boxes HEIF writes (a box starts
 //! with a placeholder size, [`end_box`] fills it in).
 
+use crate::error::Error;
+use crate::format::Format;
 use crate::sink::Sink;
-use crate::{Error, Format};
 
 /// Where a 4-byte size field sits in the output. Written as zeros by
 /// [`SizeField::placeholder`], filled in by [`SizeField::patch_le`].

@@ -33,13 +33,15 @@
 use std::cmp::Ordering;
 
 use crate::crc32::Crc32;
+use crate::error::Error;
 use crate::exif;
+use crate::format::Format;
 use crate::options::{Keep, Options};
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
-use crate::{Error, Format, Kinds, Report};
 
 /// Largest chunk length PNG allows (PNG § 5.3): 2^31 − 1.
 const MAX_CHUNK_LEN: u32 = 0x7FFF_FFFF;

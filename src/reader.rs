@@ -2,8 +2,9 @@
 
 use std::borrow::Cow;
 
+use crate::error::Error;
+use crate::format::Format;
 use crate::work;
-use crate::{Error, Format};
 
 /// A bounds-checked cursor over the input. Offsets are absolute in the whole input, also in
 /// child readers from [`Reader::take`], so every error points at the real byte.

@@ -2,7 +2,7 @@
 
 use bitflags::bitflags;
 
-use crate::Format;
+use crate::format::Format;
 
 bitflags! {
     /// Kinds of metadata, as found and removed.

@@ -1,8 +1,12 @@
 //! The options builder. This is the only place `ignore_limit_errors` is applied.
 
+use crate::error::Error;
+use crate::format::{detect, Format};
+use crate::limits::Limits;
 use crate::options::{Keep, Options};
+use crate::report::Report;
+use crate::sink::max_output_len;
 use crate::sink::{Sink, SliceSink};
-use crate::{detect, max_output_len, Error, Format, Limits, Report};
 
 /// The stripped image and what was removed from it.
 #[derive(Debug, Clone, PartialEq, Eq)]

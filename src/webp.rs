@@ -40,13 +40,15 @@
 //!   (at top level or in a frame) is [`Error::Malformed`].
 //! - Frame sizes in ANMF headers go through the same canvas limits as the VP8X canvas.
 
+use crate::error::Error;
 use crate::exif;
+use crate::format::Format;
 use crate::options::{Keep, Options};
 use crate::out::{self, SizeField};
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
-use crate::{Error, Format, Kinds, Report};
 
 /// Bytes of a chunk header: FourCC and size.
 const HEADER: usize = 8;

@@ -3,10 +3,12 @@
 
 use std::ops::Range;
 
-use super::{put, Unit};
+use super::layout::{put, Unit};
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::Options;
 use crate::reader::Reader;
-use crate::{Error, Format, Kinds, Report};
+use crate::report::{Kinds, Report};
 
 /// Offsets inside the DIB header, from its first byte (`biSize`).
 pub(super) const BI_WIDTH: usize = 4;

@@ -2,12 +2,13 @@
 //! file a `BI_JPEG` / `BI_PNG` bitmap holds, stripped by that format's walker.
 
 use super::dib::{Dib, Encoding, BI_SIZE_IMAGE, BI_WIDTH};
-use super::{take, FILE_HEADER};
-use crate::format::PNG_SIGNATURE;
+use super::layout::{take, FILE_HEADER};
+use crate::error::Error;
+use crate::format::{Format, PNG_SIGNATURE};
 use crate::options::Options;
 use crate::reader::Reader;
+use crate::report::Report;
 use crate::sink::Sink;
-use crate::{Error, Format, Report};
 
 /// The pixel array's bytes in the input.
 pub(super) fn read_pixels<'a>(

@@ -1,3 +1,4 @@
+use super::entropy::{copy_entropy, entropy_len, WINDOW};
 use super::*;
 use crate::stripper::{contains, exif_tiff, strip_checked};
 use crate::{Limit, Limits};
