@@ -179,15 +179,22 @@ impl Stripper {
         let format = detect(input).ok_or(Error::UnknownFormat)?;
         self.opts.limits.check_input(format, input.len())?;
         out.reserve(max_output_len(input.len()));
-        match format {
+        let mut report = match format {
             Format::Jpeg => crate::jpeg::strip(input, &self.opts, out),
             Format::Png => crate::png::strip(input, &self.opts, out),
             Format::Gif => crate::gif::strip(input, &self.opts, out),
             Format::Bmp => crate::bmp::strip(input, &self.opts, out),
             Format::WebP => crate::webp::strip(input, &self.opts, out),
             Format::Heif | Format::Avif => crate::heif::strip(input, format, &self.opts, out),
-        }
+        }?;
+        report.bytes_removed = bytes_removed(input.len(), out.len());
+        Ok(report)
     }
+}
+
+/// The one count of removed bytes: how much shorter the output is than the input.
+fn bytes_removed(input_len: usize, output_len: usize) -> u64 {
+    u64::try_from(input_len.saturating_sub(output_len)).unwrap_or(u64::MAX)
 }
 
 /// The shape every format's `strip` has.
@@ -204,7 +211,8 @@ pub(crate) fn run_walker(
     limits: Limits,
 ) -> Result<(Vec<u8>, Report), Error> {
     let mut out = Vec::new();
-    let report = walker(input, &Options { keep, limits }, &mut out)?;
+    let mut report = walker(input, &Options { keep, limits }, &mut out)?;
+    report.bytes_removed = bytes_removed(input.len(), out.len());
     Ok((out, report))
 }
 

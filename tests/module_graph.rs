@@ -278,9 +278,8 @@ fn walkers_import_only_leaves() {
             // A walker may use its own submodules, the leaves, and the walker of the images
             // its format embeds (BMP's JPEG/PNG payloads, HEIF's JPEG items).
             let embeds = [("bmp", "jpeg"), ("bmp", "png"), ("heif", "jpeg")];
-            let allowed = used_top == top
-                || leaves.contains(&used_top)
-                || embeds.contains(&(top, used_top));
+            let allowed =
+                used_top == top || leaves.contains(&used_top) || embeds.contains(&(top, used_top));
             assert!(allowed, "{module} uses {used}");
         }
     }

@@ -46,8 +46,13 @@ fn check(input: &[u8]) -> Option<String> {
             Err(e) => {
                 // Typed by construction; the offset must still point into (or at the end of)
                 // the input.
-                if e.offset() > input.len() && !matches!(e, Error::Truncated { .. }) {
-                    return Some(format!("error offset {} past the input: {e}", e.offset()));
+                // Every error of a detected format names its byte.
+                let Some(offset) = e.offset() else {
+                    return imgstrip::detect(input)
+                        .map(|_| format!("an error without an offset: {e}"));
+                };
+                if offset > input.len() && !matches!(e, Error::Truncated { .. }) {
+                    return Some(format!("error offset {offset} past the input: {e}"));
                 }
             }
             Ok(out) => {

@@ -131,7 +131,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
         .saturating_add(palette.len());
     out.extend_from_slice(&to_u32(off_bits_out, BF_OFF_BITS)?.to_le_bytes());
     if reserved != [0; 4] {
-        report.removed(Kinds::OTHER, 0);
+        report.removed(Kinds::OTHER);
     }
     let dib_at = out.len();
     out.extend_from_slice(dib.raw);
@@ -229,7 +229,7 @@ fn read_profile<'a>(
 fn copy(unit: Unit, bytes: &[u8], keep: Keep, out: &mut impl Sink, report: &mut Report) -> usize {
     match verdict(unit, keep) {
         Verdict::Drop(kind) => {
-            report.removed(kind, bytes.len());
+            report.removed(kind);
             0
         }
         _ => {
@@ -257,12 +257,12 @@ fn account(
             .saturating_sub(p.range.start.max(range.start));
         rest = rest.saturating_sub(overlap);
         if let Verdict::Drop(kind) = verdict(p.unit, keep) {
-            report.removed(kind, overlap);
+            report.removed(kind);
         }
     }
     if let Verdict::Drop(kind) = verdict(unit, keep) {
         if rest > 0 {
-            report.removed(kind, rest);
+            report.removed(kind);
         }
     }
 }

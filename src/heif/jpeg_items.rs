@@ -104,7 +104,7 @@ pub(super) fn rewrite_jpeg_items(
         if bytes == *data {
             continue;
         }
-        report.removed(inner.removed, 0);
+        report.removed(inner.removed);
         let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
         if let Some(loc) = iloc.locations.get_mut(index) {
             loc.first = iloc.extents.len();

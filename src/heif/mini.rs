@@ -246,12 +246,12 @@ pub(super) fn strip(
     if drop_chunk_icc {
         clear.push(ICC_FLAG);
         cuts.push((icc_field, meta_bits));
-        report.removed(Kinds::ICC, 0);
+        report.removed(Kinds::ICC);
     }
     if drop_chunk_tmap {
         clear.push(tmap_icc_flag);
         cuts.push((tmap_icc_field, meta_bits));
-        report.removed(Kinds::ICC, 0);
+        report.removed(Kinds::ICC);
     }
     if exif || xmp {
         cuts.push((compressed_flag, 1));
@@ -259,12 +259,12 @@ pub(super) fn strip(
     if exif {
         clear.push(EXIF_FLAG);
         cuts.push((exif_field, meta_bits));
-        report.removed(Kinds::EXIF, 0);
+        report.removed(Kinds::EXIF);
     }
     if xmp {
         clear.push(XMP_FLAG);
         cuts.push((xmp_field, meta_bits));
-        report.removed(Kinds::XMP, 0);
+        report.removed(Kinds::XMP);
     }
     if any_metadata && !((icc && !drop_chunk_icc) || gainmap) {
         cuts.push((metadata_flag, 1));

@@ -160,7 +160,6 @@ pub(crate) fn strip(
             })
         }
     }
-    report.bytes_removed = u64::try_from(input.len().saturating_sub(out.len())).unwrap_or(0);
     Ok(report)
 }
 
@@ -238,7 +237,7 @@ fn read_top<'a>(
             }
             Top::Fragment => return Err(r.unsupported_at(h.offset, "fragmented file (moof)")),
             Top::Drop(kind) => {
-                report.removed(kind, 0);
+                report.removed(kind);
                 continue;
             }
         };
@@ -266,14 +265,14 @@ fn strip_items(
     let mut kept = Vec::new();
     for item in meta.iinf.iter().flat_map(|i| &i.items) {
         match item_verdict(item) {
-            Verdict::Drop(kind) => report.removed(kind, 0),
+            Verdict::Drop(kind) => report.removed(kind),
             _ => {
                 kept.push(item.id);
                 if !item.name.is_empty() {
-                    report.removed(Kinds::TEXT, 0);
+                    report.removed(Kinds::TEXT);
                 }
                 if !item.rest.is_empty() {
-                    report.removed(Kinds::OTHER, 0);
+                    report.removed(Kinds::OTHER);
                 }
             }
         }

@@ -258,7 +258,7 @@ pub(super) fn write_dinf(
 ) -> Result<(), Error> {
     check_dinf(b)?;
     if b.raw != SELF_CONTAINED_DINF {
-        report.removed(crate::Kinds::OTHER, 0);
+        report.removed(crate::Kinds::OTHER);
     }
     if b.raw.len() >= SELF_CONTAINED_DINF.len() {
         out.extend_from_slice(&SELF_CONTAINED_DINF);
@@ -300,7 +300,7 @@ pub(super) fn write_grpl(
     let mut r = b.body.clone();
     while let Some(g) = next_box(&mut r)? {
         let Some((fixed, per_entity)) = group_fields(&g.kind) else {
-            report.removed(crate::Kinds::OTHER, 0);
+            report.removed(crate::Kinds::OTHER);
             continue;
         };
         let mut body = g.body.clone();
@@ -317,12 +317,12 @@ pub(super) fn write_grpl(
             // Fields its type defines are missing: the group cannot be rewritten entity by
             // entity, and it changes no picture.
             None => {
-                report.removed(crate::Kinds::OTHER, 0);
+                report.removed(crate::Kinds::OTHER);
                 continue;
             }
         };
         if body.rest().len() > defined {
-            report.removed(crate::Kinds::OTHER, 0);
+            report.removed(crate::Kinds::OTHER);
         }
         groups.push(Group {
             kind: g.kind,

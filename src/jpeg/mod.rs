@@ -87,14 +87,11 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
     let mut walk = Walk::default();
     loop {
         let Some(found) = next_marker(&mut r) else {
-            return finish_truncated(&r, r.pos(), &walk, report, out);
+            return finish_truncated(&r, &walk, report, out);
         };
-        let kind = if found.garbage {
-            Kinds::OTHER
-        } else {
-            Kinds::empty()
-        };
-        report.removed(kind, found.skipped);
+        if found.garbage {
+            report.removed(Kinds::OTHER);
+        }
         walk.after_first_scan = std::mem::take(&mut walk.first_scan_ended);
         match found.marker {
             EOI if walk.seen_sos => {
@@ -105,11 +102,11 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
             EOI => return Err(r.malformed_at(found.offset, "EOI before the first scan")),
             SOI => return Err(r.malformed_at(found.offset, "second SOI marker")),
             // Standalone markers outside a scan mean nothing there.
-            0xD0..=0xD7 | TEM => report.removed(Kinds::OTHER, 2),
+            0xD0..=0xD7 | TEM => report.removed(Kinds::OTHER),
             marker => {
                 let seg = match read_segment(&mut r, marker, found.offset) {
                     Err(Error::Truncated { .. }) if walk.seen_sos => {
-                        return finish_truncated(&r, found.offset, &walk, report, out);
+                        return finish_truncated(&r, &walk, report, out);
                     }
                     other => other?,
                 };
@@ -156,15 +153,14 @@ fn copy_segment(
         Verdict::Keep => match fit(seg, offset, walk)? {
             Fit::Whole => out::copy(out, seg.raw),
             Fit::Cut(len) => {
-                let written = seg
-                    .body
-                    .get(..len)
-                    .map_or(0, |body| write_segment(seg.marker, body, out));
-                report.removed(Kinds::OTHER, seg.raw.len().saturating_sub(written));
+                if let Some(body) = seg.body.get(..len) {
+                    write_segment(seg.marker, body, out);
+                }
+                report.removed(Kinds::OTHER);
             }
-            Fit::Misplaced => report.removed(Kinds::OTHER, seg.raw.len()),
+            Fit::Misplaced => report.removed(Kinds::OTHER),
         },
-        Verdict::Drop(kind) => report.removed(kind, seg.raw.len()),
+        Verdict::Drop(kind) => report.removed(kind),
         Verdict::Rewrite => rewrite(seg, sig, walk, report, out),
     }
     Ok(())
@@ -232,7 +228,7 @@ fn rewrite(
         _ => (0, Kinds::EXIF),
     };
     if written < seg.raw.len() {
-        report.removed(kind, seg.raw.len().saturating_sub(written));
+        report.removed(kind);
     }
 }
 
@@ -281,12 +277,11 @@ fn write_segment(marker: u8, body: &[u8], out: &mut impl Sink) -> usize {
 }
 
 /// The input ended after the first scan began: keep what is there, leaving out the
-/// unfinished segment that starts at `cut`, and close the image with EOI when that keeps the
+/// unfinished segment, and close the image with EOI when that keeps the
 /// output no larger than the input (the input had no EOI either, so a decoder reads the
 /// output as it read the input). Before the first scan there is no image to keep.
 fn finish_truncated(
     r: &Reader<'_>,
-    cut: usize,
     walk: &Walk,
     mut report: Report,
     out: &mut impl Sink,
@@ -294,7 +289,6 @@ fn finish_truncated(
     if !walk.seen_sos {
         return Err(r.truncated(2));
     }
-    report.removed(Kinds::empty(), r.end().saturating_sub(cut));
     if out.len().saturating_add(2) <= r.end() {
         out.extend_from_slice(&[0xFF, EOI]);
     }

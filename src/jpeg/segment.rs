@@ -35,9 +35,7 @@ pub(super) struct Found {
     pub(super) marker: u8,
     /// Offset of the `FF` just before the marker byte.
     pub(super) offset: usize,
-    /// Bytes passed over before that `FF`: fill bytes and garbage.
-    pub(super) skipped: usize,
-    /// Whether any of them were not fill bytes.
+    /// Whether bytes other than fill bytes were passed over before that `FF`.
     pub(super) garbage: bool,
 }
 
@@ -70,7 +68,6 @@ pub(super) fn next_marker(r: &mut Reader<'_>) -> Option<Found> {
                 return Some(Found {
                     marker,
                     offset,
-                    skipped,
                     garbage: ff > 0 || from > 0,
                 });
             }
