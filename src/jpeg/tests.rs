@@ -231,6 +231,25 @@ fn entropy_data_cut_short_never_grows() {
 }
 
 #[test]
+fn entropy_data_cut_short_gets_eoi_exactly_when_two_bytes_were_removed() {
+    // The input ends inside the scan, after `0x56`; the fill bytes before DQT go, so the copy
+    // is as many bytes shorter than the input. Two leave room for the EOI (the output is as
+    // long as the input), one does not (the output ends where the data did).
+    let mut kept = jpeg(&[]);
+    kept.truncate(kept.len() - 4);
+    assert!(kept.ends_with(&[0xD0, 0x56]));
+    let closed = [&kept[..], &[0xFF, EOI]].concat();
+    for (fill, want, shorter) in [(2, &closed, 0), (1, &kept, 1)] {
+        let mut input = kept.clone();
+        input.splice(2..2, std::iter::repeat_n(0xFF, fill));
+        let (out, report) = strip_default(&input);
+        assert!(report.truncated, "{fill} fill byte(s)");
+        assert_eq!(&out, want, "{fill} fill byte(s)");
+        assert_eq!(out.len(), input.len() - shorter, "{fill} fill byte(s)");
+    }
+}
+
+#[test]
 fn truncated_before_sos_is_error_at_offset() {
     let input = jpeg(&[&seg(APP1, &exif_with_orientation(6))]);
     let cut = 2 + 4 + 10;
