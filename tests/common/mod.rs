@@ -181,6 +181,14 @@ pub fn walker(format: Format) -> Option<Walker> {
     }
 }
 
+/// Whether an image unit carries the picture itself (coded data, pixels, samples): an input
+/// whose units hold none tests nothing.
+pub fn carries_picture(unit: &Unit) -> bool {
+    ["data", "sample", "IDAT", "image", "VP8", "pixel array"]
+        .iter()
+        .any(|k| unit.kind.contains(k))
+}
+
 /// Compares two unit lists and says where they first differ.
 pub fn diff_units(input: &[Unit], output: &[Unit]) -> Option<String> {
     for (i, (a, b)) in input.iter().zip(output).enumerate() {

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use common::mutation::{mutate, mutation as mutation_with, Mutation};
 use common::{
     bmp as b, canary_hits, encode, gif as g, heif as h, jpeg as j, png as p, webp as w, Allow,
-    Unit, ENCODINGS,
+    ENCODINGS,
 };
 use imgstrip::{Format, Keep, Stripper};
 use proptest::collection::vec;
@@ -132,14 +132,6 @@ const EVERY_KEEP: &[(Keep, Allow)] = &[
     (Keep::DISPLAY, Allow::DISPLAY),
 ];
 
-/// Whether an image unit carries the picture itself (a case whose input has none tests
-/// nothing).
-fn carries_picture(u: &Unit) -> bool {
-    ["data", "sample", "IDAT", "image", "VP8", "pixel array"]
-        .iter()
-        .any(|k| u.kind.contains(k))
-}
-
 /// What every generated case must give, under each of `keeps`: its canaries, all in the
 /// input, gone from the output (but for those `Keep::DISPLAY` keeps); the output no larger
 /// than the input, with nothing left for the re-walker, every image unit of the input in it
@@ -189,7 +181,7 @@ fn check_case(
         prop_assert!(left.is_empty(), "left in output ({:?}): {:?}", allow, left);
         let before = units(input, allow)?;
         prop_assert!(
-            before.iter().any(carries_picture),
+            before.iter().any(common::carries_picture),
             "test bug: no image data in the input"
         );
         let diff = common::diff_units(&before, &units(&out, allow)?);
