@@ -91,16 +91,16 @@ pub(super) fn rewrite_jpeg_items(
                 None => return Ok(pieces), // a cut item: the extent checks report it
             }
         }
-        let unsupported = Error::Unsupported {
-            format: report.format,
-            offset: loc.offset,
-            what: "a JPEG item that is not a whole JPEG".into(),
-        };
         if crate::detect(&data) != Some(Format::Jpeg) {
-            return Err(unsupported);
+            return Err(Error::Unsupported {
+                format: report.format,
+                offset: loc.offset,
+                what: "a JPEG item that is not a whole JPEG".into(),
+            });
         }
         let mut bytes = Vec::with_capacity(data.len());
-        let inner = crate::jpeg::strip(&data, opts, &mut bytes).map_err(|_| unsupported)?;
+        let inner = crate::jpeg::strip(&data, opts, &mut bytes)
+            .map_err(|e| in_file(e, iloc.extents_of(&loc), report.format))?;
         if bytes == *data {
             continue;
         }
@@ -119,4 +119,52 @@ pub(super) fn rewrite_jpeg_items(
         next = next.saturating_add(length).saturating_add(1);
     }
     Ok(pieces)
+}
+
+/// The JPEG walker's error about an item, as an error of the file that holds the item: the
+/// same variant (a `LimitExceeded` stays one, so `ignore_limit_errors` applies to it), the
+/// file's format, and the offset of the byte it names in the input rather than in the
+/// item's joined bytes.
+fn in_file(mut e: Error, extents: &[items::Extent], file_format: Format) -> Error {
+    match &mut e {
+        Error::Truncated { format, offset, .. } | Error::LimitExceeded { format, offset, .. } => {
+            *format = file_format;
+            *offset = input_offset(extents, *offset);
+        }
+        Error::Malformed {
+            format,
+            offset,
+            what,
+        }
+        | Error::Unsupported {
+            format,
+            offset,
+            what,
+        } => {
+            *format = file_format;
+            *offset = input_offset(extents, *offset);
+            *what = format!("JPEG item: {what}").into();
+        }
+        Error::OutputTooSmall { format, .. } => *format = file_format,
+        Error::UnknownFormat => {}
+    }
+    e
+}
+
+/// Where byte `at` of an item's joined extents lies in the input; an offset at or past the
+/// end of the item (a unit cut by its end) is placed just past its last extent.
+fn input_offset(extents: &[items::Extent], at: usize) -> usize {
+    let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    let mut before = 0usize;
+    for e in extents {
+        let len = to_usize(e.length);
+        if let Some(inside) = at.checked_sub(before).filter(|&n| n < len) {
+            return to_usize(e.offset).saturating_add(inside);
+        }
+        before = before.saturating_add(len);
+    }
+    let end = extents
+        .last()
+        .map_or(0, |e| e.offset.saturating_add(e.length));
+    to_usize(end).saturating_add(at.saturating_sub(before))
 }
