@@ -87,38 +87,56 @@ fn write_be(slot: &mut [u8], value: u64) -> bool {
     true
 }
 
-/// Starts a box of type `kind` with a placeholder 32-bit size; returns where it starts.
-pub(crate) fn begin_box(out: &mut impl Sink, kind: [u8; 4]) -> usize {
+/// A box being written: where it starts in the output, and where the box (or field) it is
+/// rebuilt from starts in the input, which an error about it names: errors carry input
+/// offsets only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OpenBox {
+    at: usize,
+    from: usize,
+}
+
+/// Starts a box of type `kind` with a placeholder 32-bit size; `from` is the offset in the
+/// input of what it is rebuilt from.
+pub(crate) fn begin_box(out: &mut impl Sink, kind: [u8; 4], from: usize) -> OpenBox {
     let at = out.len();
     out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&kind);
-    at
+    OpenBox { at, from }
 }
 
 /// Starts a full box (ISO 14496-12 § 4.2): a box whose body opens with version and flags.
-pub(crate) fn begin_full_box(out: &mut impl Sink, kind: [u8; 4], version: u8, flags: u32) -> usize {
-    let at = begin_box(out, kind);
+pub(crate) fn begin_full_box(
+    out: &mut impl Sink,
+    kind: [u8; 4],
+    version: u8,
+    flags: u32,
+    from: usize,
+) -> OpenBox {
+    let open = begin_box(out, kind, from);
     out.push(version);
     out.extend_from_slice(flags.to_be_bytes().get(1..).unwrap_or_default());
-    at
+    open
 }
 
-/// Writes the size of the box started at `at`, now that its content is written.
+/// Writes the size of the box `open`, now that its content is written. A sink that keeps
+/// no bytes (a measuring pass, a caller's slice already overflowed) has no field to fill,
+/// and only the size is checked.
 ///
 /// # Errors
-/// [`Error::Unsupported`] when the box grew past 4 GiB, which a 32-bit size cannot say.
-pub(crate) fn end_box(out: &mut impl Sink, at: usize, format: Format) -> Result<(), Error> {
-    let size = out.len().saturating_sub(at);
-    let fits = u64::try_from(size).is_ok_and(|s| patch_uint(out.written(), at, s, 4));
-    if fits {
-        Ok(())
-    } else {
-        Err(Error::Unsupported {
+/// [`Error::Unsupported`], at the input box it was rebuilt from, when the box grew past
+/// 4 GiB, which a 32-bit size cannot say.
+pub(crate) fn end_box(out: &mut impl Sink, open: OpenBox, format: Format) -> Result<(), Error> {
+    let size = out.len().saturating_sub(open.at);
+    let Ok(size) = u32::try_from(size) else {
+        return Err(Error::Unsupported {
             format,
-            offset: at,
+            offset: open.from,
             what: "a rebuilt box is over 4 GiB".into(),
-        })
-    }
+        });
+    };
+    let _ = patch_uint(out.written(), open.at, size.into(), 4);
+    Ok(())
 }
 
 /// Bytes of one piece when [`copy`] splits a copy: under the 2112 bytes from which glibc's
@@ -195,9 +213,9 @@ mod tests {
     #[test]
     fn boxes_get_their_size_at_the_end() {
         let mut out = vec![9];
-        let at = begin_full_box(&mut out, *b"meta", 1, 0x0A0B0C);
+        let open = begin_full_box(&mut out, *b"meta", 1, 0x0A0B0C, 77);
         out.extend_from_slice(b"xy");
-        end_box(&mut out, at, Format::Heif).unwrap();
+        end_box(&mut out, open, Format::Heif).unwrap();
         assert_eq!(
             out,
             [9, 0, 0, 0, 14, b'm', b'e', b't', b'a', 1, 0x0A, 0x0B, 0x0C, b'x', b'y']

@@ -271,7 +271,7 @@ pub(super) fn strip(
     }
 
     out.extend_from_slice(ftyp.raw);
-    let at = begin_box(out, *b"mini");
+    let at = begin_box(out, *b"mini", mini.offset);
     let (mut acc, mut n) = (0u8, 0u32);
     for pos in 0..header_bits {
         if cuts

@@ -23,6 +23,8 @@ pub(super) struct Reference {
 /// `iref` (ISO 14496-12 § 8.11.12).
 #[derive(Debug, Clone)]
 pub(super) struct Iref {
+    /// Where the `iref` box starts in the input.
+    offset: usize,
     version: u8,
     pub(super) refs: Vec<Reference>,
     to: Vec<u32>,
@@ -66,7 +68,12 @@ pub(super) fn read_iref(b: &Bmff<'_>) -> Result<Iref, Error> {
             offset: child.offset,
         });
     }
-    Ok(Iref { version, refs, to })
+    Ok(Iref {
+        offset: b.offset,
+        version,
+        refs,
+        to,
+    })
 }
 
 /// Writes `iref` without references from or to dropped items; nothing when none is left.
@@ -81,9 +88,9 @@ pub(super) fn write_iref(
     if !iref.refs.iter().any(|r| live(&r)) {
         return Ok(());
     }
-    let at = begin_full_box(out, *b"iref", iref.version, 0);
+    let at = begin_full_box(out, *b"iref", iref.version, 0, iref.offset);
     for r in iref.refs.iter().filter(live) {
-        let child = begin_box(out, r.kind);
+        let child = begin_box(out, r.kind, r.offset);
         let _ = put_uint(out, r.from.into(), id_size);
         let targets = iref.targets(r).iter().filter(|&&t| keep(t));
         out.extend_from_slice(
@@ -194,7 +201,7 @@ pub(super) fn write_ipma(
     fmt: crate::Format,
 ) -> Result<(), Error> {
     // Only flag 1 (16-bit property indices) is defined (ISO 23008-12 § 9.3.3).
-    let at = begin_full_box(out, *b"ipma", ipma.version, ipma.flags & 1);
+    let at = begin_full_box(out, *b"ipma", ipma.version, ipma.flags & 1, ipma.offset);
     let id_size = if ipma.version == 0 { 2 } else { 4 };
     let wide = ipma.flags & 1 != 0;
     let kept = ipma.entries.iter().filter(|e| keep(e.item));
@@ -280,6 +287,7 @@ fn kept_entities<'a>(
 /// One entity group of `grpl`: its type, version, id, entity ids, fields after them.
 struct Group<'a> {
     kind: [u8; 4],
+    offset: usize,
     version: u8,
     group_id: u32,
     ids: &'a [u8],
@@ -326,6 +334,7 @@ pub(super) fn write_grpl(
         }
         groups.push(Group {
             kind: g.kind,
+            offset: g.offset,
             version,
             group_id,
             ids,
@@ -338,7 +347,7 @@ pub(super) fn write_grpl(
     {
         return Ok(());
     }
-    let at = begin_box(out, *b"grpl");
+    let at = begin_box(out, *b"grpl", b.offset);
     for g in &groups {
         let n = kept_entities(g.ids, &keep).count();
         if n == 0 {
@@ -346,7 +355,7 @@ pub(super) fn write_grpl(
         }
         let (fixed, per_entity) = group_fields(&g.kind).unwrap_or((0, 0));
         // No flag of an EntityToGroupBox is defined (§ 8.18.3): written as 0.
-        let start = begin_full_box(out, g.kind, g.version, 0);
+        let start = begin_full_box(out, g.kind, g.version, 0, g.offset);
         out.extend_from_slice(&g.group_id.to_be_bytes());
         out.extend_from_slice(&u32::try_from(n).unwrap_or(0).to_be_bytes());
         for (_, id) in kept_entities(g.ids, &keep) {

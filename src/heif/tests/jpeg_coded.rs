@@ -210,3 +210,37 @@ fn jpeg_items_sharing_bytes_cannot_multiply_the_work() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_rewritten_jpeg_item_in_a_base_only_iloc_points_at_its_new_bytes() {
+    // iloc version 0 without extent offsets: each item's base offset says where its one
+    // extent starts; the rewritten JPEG item's base must name its new bytes.
+    let jpeg = jpeg_with_metadata();
+    let build = |base: u32| {
+        let mut body = vec![0x04, 0x40, 0, 2];
+        for (id, start, len) in [
+            (1u16, base, PIXELS.len() as u32),
+            (2, base + PIXELS.len() as u32, jpeg.len() as u32),
+        ] {
+            body.extend_from_slice(&id.to_be_bytes());
+            body.extend_from_slice(&[0, 0]);
+            body.extend_from_slice(&start.to_be_bytes());
+            body.extend_from_slice(&[0, 1]);
+            body.extend_from_slice(&len.to_be_bytes());
+        }
+        meta(&[
+            hdlr(""),
+            pitm(1),
+            full(b"iloc", 0, 0, &body),
+            iinf(&[infe(1, b"hvc1", ""), infe(2, b"jpeg", "")]),
+        ])
+    };
+    let base = u32::try_from(ftyp().len() + build(0).len() + 8).unwrap();
+    let input = cat(&[ftyp(), build(base), bx(b"mdat", &[PIXELS, &jpeg].concat())]);
+    let out = stripped(&input);
+    assert_clean(&out);
+    let mut expected = Vec::new();
+    crate::jpeg::strip(&jpeg, &crate::options::Options::default(), &mut expected).unwrap();
+    assert_eq!(item(&out, 1).unwrap(), PIXELS);
+    assert_eq!(item(&out, 2).unwrap(), expected);
+}
