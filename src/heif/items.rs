@@ -4,13 +4,13 @@
 //!
 //! Every count is checked against the bytes that must hold it before anything is allocated.
 
-use super::boxes::{cstring, full_box, next_box, Bmff};
+use super::boxes::{begin_full_box, cstring, end_box, full_box, next_box, put_uint, Bmff};
 use super::relocate::{Layout, Place, Relocation};
-use crate::out::{begin_full_box, end_box, put_uint};
+use crate::error::Error;
+use crate::format::Format;
 use crate::reader::Reader;
 use crate::sink::Sink;
 use crate::work;
-use crate::Error;
 
 /// One `infe` entry.
 #[derive(Debug, Clone)]
@@ -120,7 +120,7 @@ pub(super) fn write_iinf(
     out: &mut impl Sink,
     iinf: &Iinf<'_>,
     keep: impl Fn(u32) -> bool,
-    fmt: crate::Format,
+    fmt: Format,
 ) -> Result<(), Error> {
     let at = begin_full_box(out, *b"iinf", iinf.version, 0, iinf.offset);
     let kept = iinf.items.iter().filter(|i| keep(i.id));
@@ -356,7 +356,7 @@ pub(super) fn write_iloc(
     iloc: &Iloc,
     keep: impl Fn(u32) -> bool,
     t: &Targets<'_>,
-    fmt: crate::Format,
+    fmt: Format,
 ) -> Result<(), Error> {
     let sizes = t.sizes;
     let at = begin_full_box(out, *b"iloc", iloc.version, 0, iloc.offset);

@@ -6,9 +6,11 @@ use std::borrow::Cow;
 
 use super::items::{self, Replaced};
 use super::meta::{Kept, Meta};
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::Options;
+use crate::report::Report;
 use crate::work;
-use crate::{Error, Format, Report};
 
 /// The JPEG items that changed: which `iloc` entries now point at which owned piece, and
 /// the pieces (each a JPEG item rewritten without its metadata), in entry order.
@@ -80,7 +82,7 @@ pub(super) fn rewrite_jpeg_items(
                 None => return Ok(rewritten), // a cut item: the extent checks report it
             }
         }
-        if crate::detect(&data) != Some(Format::Jpeg) {
+        if crate::format::detect(&data) != Some(Format::Jpeg) {
             return Err(Error::Unsupported {
                 format: report.format,
                 offset: loc.offset,

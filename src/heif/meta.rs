@@ -2,14 +2,15 @@
 //! without what the plan drops, in the input's child order.
 
 use super::allow::defined_property_len;
-use super::boxes::{full_box, next_box, Bmff};
+use super::boxes::{begin_box, begin_full_box, end_box, full_box, next_box, put_uint, Bmff};
 use super::items::{self, Iinf, Iloc, Targets};
 use super::relations::{self, Ipma, Iref};
 use super::relocate::Source;
-use crate::out::{begin_box, begin_full_box, end_box, put_uint};
+use crate::error::Error;
+use crate::format::Format;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
 use crate::work;
-use crate::{Error, Kinds, Report};
 
 /// The parsed `meta` box (ISO 14496-12 § 8.11.1).
 #[derive(Default)]
@@ -241,7 +242,7 @@ pub(super) fn write_hdlr(
 
 /// Writes `pitm` (ISO 14496-12 § 8.11.4): version 0 with a 16-bit id, or 1 with a 32-bit id,
 /// and nothing after it.
-fn write_pitm(out: &mut impl Sink, meta: &Meta<'_>, fmt: crate::Format) -> Result<(), Error> {
+fn write_pitm(out: &mut impl Sink, meta: &Meta<'_>, fmt: Format) -> Result<(), Error> {
     let Some((from, id)) = meta.pitm else {
         return Ok(());
     };
@@ -255,7 +256,7 @@ fn write_pitm(out: &mut impl Sink, meta: &Meta<'_>, fmt: crate::Format) -> Resul
 pub(super) fn write_property(
     out: &mut impl Sink,
     prop: &Bmff<'_>,
-    fmt: crate::Format,
+    fmt: Format,
 ) -> Result<(), Error> {
     let body = prop.body.rest();
     match defined_property_len(&prop.kind, body).and_then(|n| body.get(..n)) {

@@ -11,11 +11,12 @@
 //! without explicit CICP, the image is read as sRGB (the header's default when `icc_flag`
 //! is 0), as an image without any colour profile is.
 
-use super::boxes::Bmff;
+use super::boxes::{begin_box, end_box, Bmff};
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::{Keep, Options};
-use crate::out::{begin_box, end_box};
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
-use crate::{Error, Format, Kinds, Report};
 
 /// A bit cursor (most significant bit first) over the `mini` payload.
 struct Bits<'a> {

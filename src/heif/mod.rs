@@ -70,12 +70,13 @@ use meta::{emit_meta, read_meta, Kept, Meta, Plan};
 use plan::{check_decoding_inputs, check_primary_size, plan_extents, plan_properties};
 use relocate::{Layout, Measure, Relocation, Source};
 
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::Options;
 use crate::reader::Reader;
-use crate::report::Verdict;
+use crate::report::{Kinds, Report, Verdict};
 use crate::sink::Sink;
 use crate::work;
-use crate::{Error, Format, Kinds, Report};
 
 /// What a top-level box is to the walker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

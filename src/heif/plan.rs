@@ -6,9 +6,11 @@ use super::allow::{self, PropVerdict};
 use super::boxes::full_box;
 use super::items::{replaced_at, Replaced};
 use super::meta::{Kept, Meta};
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::{Keep, Options};
+use crate::report::{Kinds, Report};
 use crate::work;
-use crate::{Error, Format, Kinds, Report};
 
 /// Checks the primary item's `ispe` (ISO 23008-12 § 6.5.3; for a grid, the output size).
 pub(super) fn check_primary_size(

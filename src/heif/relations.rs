@@ -4,10 +4,11 @@
 //! § 9.3).
 
 use super::allow::{group_fields, SELF_CONTAINED_DINF};
-use super::boxes::{full_box, next_box, Bmff};
-use crate::out::{begin_box, begin_full_box, end_box, put_uint};
+use super::boxes::{begin_box, begin_full_box, end_box, full_box, next_box, put_uint, Bmff};
+use crate::error::Error;
+use crate::format::Format;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
-use crate::Error;
 
 /// One reference of `iref`; its targets are `to[first..first + count]`.
 #[derive(Debug, Clone, Copy)]
@@ -81,7 +82,7 @@ pub(super) fn write_iref(
     out: &mut impl Sink,
     iref: &Iref,
     keep: impl Fn(u32) -> bool,
-    fmt: crate::Format,
+    fmt: Format,
 ) -> Result<(), Error> {
     let id_size = if iref.version == 0 { 2 } else { 4 };
     let live = |r: &&Reference| keep(r.from) && iref.targets(r).iter().any(|&t| keep(t));
@@ -198,7 +199,7 @@ pub(super) fn write_ipma(
     ipma: &Ipma,
     keep: impl Fn(u32) -> bool,
     remap: &[u16],
-    fmt: crate::Format,
+    fmt: Format,
 ) -> Result<(), Error> {
     // Only flag 1 (16-bit property indices) is defined (ISO 23008-12 § 9.3.3).
     let at = begin_full_box(out, *b"ipma", ipma.version, ipma.flags & 1, ipma.offset);
@@ -261,11 +262,11 @@ pub(super) fn check_dinf(b: &Bmff<'_>) -> Result<(), Error> {
 pub(super) fn write_dinf(
     out: &mut impl Sink,
     b: &Bmff<'_>,
-    report: &mut crate::Report,
+    report: &mut Report,
 ) -> Result<(), Error> {
     check_dinf(b)?;
     if b.raw != SELF_CONTAINED_DINF {
-        report.removed(crate::Kinds::OTHER, 0);
+        report.removed(Kinds::OTHER, 0);
     }
     if b.raw.len() >= SELF_CONTAINED_DINF.len() {
         out.extend_from_slice(&SELF_CONTAINED_DINF);
@@ -301,14 +302,14 @@ pub(super) fn write_grpl(
     out: &mut impl Sink,
     b: &Bmff<'_>,
     keep: impl Fn(u32) -> bool,
-    report: &mut crate::Report,
+    report: &mut Report,
 ) -> Result<(), Error> {
     let fmt = report.format;
     let mut groups = Vec::new();
     let mut r = b.body.clone();
     while let Some(g) = next_box(&mut r)? {
         let Some((fixed, per_entity)) = group_fields(&g.kind) else {
-            report.removed(crate::Kinds::OTHER, 0);
+            report.removed(Kinds::OTHER, 0);
             continue;
         };
         let mut body = g.body.clone();
@@ -325,12 +326,12 @@ pub(super) fn write_grpl(
             // Fields its type defines are missing: the group cannot be rewritten entity by
             // entity, and it changes no picture.
             None => {
-                report.removed(crate::Kinds::OTHER, 0);
+                report.removed(Kinds::OTHER, 0);
                 continue;
             }
         };
         if body.rest().len() > defined {
-            report.removed(crate::Kinds::OTHER, 0);
+            report.removed(Kinds::OTHER, 0);
         }
         groups.push(Group {
             kind: g.kind,

@@ -17,16 +17,18 @@
 //! entry is rewritten to where its chunk lands in the new `mdat`.
 
 use super::allow::{self, PropVerdict};
-use super::boxes::{find_child, full_box, next_box, Bmff};
+use super::boxes::{
+    begin_box, begin_full_box, end_box, find_child, full_box, next_box, put_uint, Bmff,
+};
 use super::meta::{write_hdlr, write_property};
 use super::relations::write_dinf;
 use super::relocate::{Place, Relocation};
+use crate::error::Error;
 use crate::options::{Keep, Options};
-use crate::out::{begin_box, begin_full_box, end_box, put_uint};
 use crate::reader::Reader;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
 use crate::work;
-use crate::{Error, Kinds, Report};
 
 /// The containers walked into, innermost last. Recursion follows only this path, so its
 /// depth is bounded by the code, not by the input.
