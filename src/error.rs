@@ -104,13 +104,25 @@ impl Error {
     }
 
     /// The error of an image embedded in an `outer` file at byte `base` (a BMP's `BI_JPEG`
-    /// or `BI_PNG` pixel array, a HEIF's JPEG item), as an error of the outer file: the same
-    /// variant, so a limit stays a limit, at its absolute offset, with the `name`d inner
-    /// format in a malformed message.
+    /// or `BI_PNG` pixel array), as an error of the outer file: the same variant, so a limit
+    /// stays a limit, at its absolute offset, with the `name`d inner format in a malformed
+    /// message.
     #[must_use]
     pub(crate) fn embedded(self, outer: Format, base: usize, name: &str) -> Error {
+        self.embedded_at(outer, name, |offset| offset.saturating_add(base))
+    }
+
+    /// [`Error::embedded`] for an image whose bytes are not one run of the outer file (a
+    /// HEIF item in several extents): `at` maps an offset in the image's bytes to the
+    /// outer file's.
+    #[must_use]
+    pub(crate) fn embedded_at(
+        self,
+        outer: Format,
+        name: &str,
+        at: impl Fn(usize) -> usize,
+    ) -> Error {
         let format = outer;
-        let at = |offset: usize| offset.saturating_add(base);
         match self {
             Error::UnknownFormat => Error::UnknownFormat,
             Error::Truncated { offset, needed, .. } => Error::Truncated {

@@ -181,8 +181,11 @@
 //!   primary item of an unknown type; a visual track of an unknown coding. Sound tracks of a
 //!   known coding stay (they are content, not metadata); other non-picture tracks go.
 //! - A `jpeg` item stored in `mdat` is a whole JPEG file and goes through the JPEG walker
-//!   under the same options; one that is not a whole JPEG (or that the JPEG walker refuses)
-//!   is [`Error::Unsupported`]. A `jpeg` item stored in `idat` is copied as it is.
+//!   under the same options; the JPEG walker's error about it is the file's error, of the
+//!   same kind (a limit stays [`Error::LimitExceeded`], so
+//!   [`Stripper::ignore_limit_errors`] applies) at the offset in the file of the byte it
+//!   names, with "embedded JPEG item" in its message. A `jpeg` item stored in `idat` is
+//!   copied as it is (a known gap: such an item keeps the metadata inside it).
 //! - An image whose only `colr` was an ICC profile is left without `colr`: decoders then use
 //!   the coded stream's colour description or sRGB (libheif's defaults: BT.709 primaries,
 //!   sRGB transfer, BT.601 matrix), and the decoded samples do not change (libheif 1.23,
@@ -233,3 +236,5 @@
 //! [`Error::Truncated`]: crate::Error::Truncated
 //! [`Error::Unsupported`]: crate::Error::Unsupported
 //! [`Error::UnknownFormat`]: crate::Error::UnknownFormat
+//! [`Error::LimitExceeded`]: crate::Error::LimitExceeded
+//! [`Stripper::ignore_limit_errors`]: crate::Stripper::ignore_limit_errors

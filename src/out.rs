@@ -1,10 +1,8 @@
-//! Output helpers shared by the container walkers: a u32 size field written as a placeholder
-//! and patched once what it measures has been written (RIFF and ANMF sizes in WebP,
-//! `bfSize` in BMP), and the big-endian fields and ISO-BMFF boxes HEIF writes (a box starts
-//! with a placeholder size, [`end_box`] fills it in).
+//! Output helpers shared by the walkers: a u32 size field written as a placeholder and
+//! patched once what it measures has been written (RIFF and ANMF sizes in WebP, `bfSize` in
+//! BMP), and [`copy`], the one way a walker copies a range of the input to the output.
+//! (HEIF writes its boxes with its own writers, in `heif::boxes`.)
 
-use crate::error::Error;
-use crate::format::Format;
 use crate::sink::Sink;
 
 /// Where a 4-byte size field sits in the output. Written as zeros by
@@ -49,78 +47,12 @@ impl SizeField {
     }
 }
 
-/// Appends `value` as a big-endian integer `size` bytes wide (0 to 8). Returns false, writing
-/// nothing, when the value does not fit.
-#[must_use]
-pub(crate) fn put_uint(out: &mut impl Sink, value: u64, size: usize) -> bool {
-    let mut field = [0u8; 8];
-    let Some(slot) = field.get_mut(..size) else {
-        return false;
-    };
-    let fits = write_be(slot, value);
-    if fits {
-        out.extend_from_slice(slot);
-    }
-    fits
-}
-
-/// Overwrites the `size` bytes at `at` with `value`, big-endian. Returns false, writing
-/// nothing, when the value does not fit or the slot is not inside `out`.
-#[must_use]
-pub(crate) fn patch_uint(out: &mut [u8], at: usize, value: u64, size: usize) -> bool {
-    out.get_mut(at..)
-        .and_then(|s| s.get_mut(..size))
-        .is_some_and(|slot| write_be(slot, value))
-}
-
-/// Writes `value` big-endian into the whole of `slot` (at most 8 bytes); false, writing
-/// nothing, when it does not fit.
-fn write_be(slot: &mut [u8], value: u64) -> bool {
-    let bytes = value.to_be_bytes();
-    let Some(skip) = bytes.len().checked_sub(slot.len()) else {
-        return false;
-    };
-    let (high, low) = bytes.split_at(skip);
-    if high.iter().any(|&b| b != 0) {
-        return false;
-    }
-    slot.copy_from_slice(low);
-    true
-}
-
-/// Starts a box of type `kind` with a placeholder 32-bit size; returns where it starts.
-pub(crate) fn begin_box(out: &mut impl Sink, kind: [u8; 4]) -> usize {
-    let at = out.len();
-    out.extend_from_slice(&[0; 4]);
-    out.extend_from_slice(&kind);
-    at
-}
-
-/// Starts a full box (ISO 14496-12 § 4.2): a box whose body opens with version and flags.
-pub(crate) fn begin_full_box(out: &mut impl Sink, kind: [u8; 4], version: u8, flags: u32) -> usize {
-    let at = begin_box(out, kind);
-    out.push(version);
-    out.extend_from_slice(flags.to_be_bytes().get(1..).unwrap_or_default());
-    at
-}
-
-/// Writes the size of the box started at `at`, now that its content is written.
-///
-/// # Errors
-/// [`Error::Unsupported`] when the box grew past 4 GiB, which a 32-bit size cannot say.
-pub(crate) fn end_box(out: &mut impl Sink, at: usize, format: Format) -> Result<(), Error> {
-    let size = out.len().saturating_sub(at);
-    let fits = u64::try_from(size).is_ok_and(|s| patch_uint(out.written(), at, s, 4));
-    if fits {
-        Ok(())
-    } else {
-        Err(Error::Unsupported {
-            format,
-            offset: at,
-            what: "a rebuilt box is over 4 GiB".into(),
-        })
-    }
-}
+// ---------------------------------------------------------------------------------------
+// Copying input ranges: a workaround for one CPU family's slow `rep movsb`
+//
+// Kept apart from the size fields above because it is about the machine, not the formats:
+// if glibc or the CPUs change, this section is the one to measure again (benches/strip.rs).
+// ---------------------------------------------------------------------------------------
 
 /// Bytes of one piece when [`copy`] splits a copy: under the 2112 bytes from which glibc's
 /// `memmove` switches to `rep movsb` on CPUs with FSRM.
@@ -176,33 +108,6 @@ mod tests {
         }
         out.truncate(3);
         assert!(!size.patch_le(&mut out, 1));
-    }
-
-    #[test]
-    fn writes_fields_that_fit_only() {
-        let mut out = Vec::new();
-        assert!(put_uint(&mut out, 0x0102, 2));
-        assert!(!put_uint(&mut out, 7, 0));
-        assert!(put_uint(&mut out, 0, 0));
-        assert!(!put_uint(&mut out, 0x1_0000, 2));
-        assert!(!put_uint(&mut out, 1, 9));
-        assert_eq!(out, [1, 2]);
-        assert!(patch_uint(&mut out, 0, 0xAB, 1));
-        assert!(!patch_uint(&mut out, 1, 0xAB, 2));
-        assert!(!patch_uint(&mut out, 0, 0x1FF, 1));
-        assert_eq!(out, [0xAB, 2]);
-    }
-
-    #[test]
-    fn boxes_get_their_size_at_the_end() {
-        let mut out = vec![9];
-        let at = begin_full_box(&mut out, *b"meta", 1, 0x0A0B0C);
-        out.extend_from_slice(b"xy");
-        end_box(&mut out, at, Format::Heif).unwrap();
-        assert_eq!(
-            out,
-            [9, 0, 0, 0, 14, b'm', b'e', b't', b'a', 1, 0x0A, 0x0B, 0x0C, b'x', b'y']
-        );
     }
 
     #[test]

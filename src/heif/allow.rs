@@ -9,7 +9,7 @@
 
 use super::boxes::Bmff;
 use crate::options::Keep;
-use crate::Kinds;
+use crate::report::Kinds;
 
 /// Image items, kept with every byte of their data. Coded images: `hvc1` (HEIF Annex B),
 /// `hvt1` (HEVC tile items, Annex B), `lhv1` (layered HEVC, Annex F), `avc1` (Annex E),
@@ -55,7 +55,7 @@ pub(super) enum PropVerdict {
     /// A known property that does not describe the picture, or an ICC profile not kept.
     Drop(Kinds),
     /// A type this list does not name. It goes; a kept item that marks it essential makes
-    /// the file [`crate::Error::Unsupported`].
+    /// the file [`Error::Unsupported`](crate::error::Error::Unsupported).
     Unknown,
 }
 

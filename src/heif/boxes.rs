@@ -1,8 +1,13 @@
 //! ISO-BMFF boxes (ISO 14496-12 § 4.2): 32-bit sizes, 64-bit `largesize` (size 1), boxes
-//! that run to the end of their parent (size 0), `uuid` user types, full-box version/flags.
+//! that run to the end of their parent (size 0), `uuid` user types, full-box version/flags;
+//! read as zero-copy views, and written (a box starts with a placeholder size that
+//! [`end_box`] fills in once its content is written) with big-endian fields of the widths
+//! the tables need.
 
+use crate::error::Error;
+use crate::format::Format;
 use crate::reader::Reader;
-use crate::Error;
+use crate::sink::Sink;
 
 /// One box, as zero-copy views of the input.
 #[derive(Debug, Clone)]
@@ -130,10 +135,104 @@ pub(super) fn cstring<'a>(r: &mut Reader<'a>) -> Result<&'a [u8], Error> {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------
+
+/// Appends `value` as a big-endian integer `size` bytes wide (0 to 8). Returns false, writing
+/// nothing, when the value does not fit.
+#[must_use]
+pub(super) fn put_uint(out: &mut impl Sink, value: u64, size: usize) -> bool {
+    let mut field = [0u8; 8];
+    let Some(slot) = field.get_mut(..size) else {
+        return false;
+    };
+    let fits = write_be(slot, value);
+    if fits {
+        out.extend_from_slice(slot);
+    }
+    fits
+}
+
+/// Overwrites the `size` bytes at `at` with `value`, big-endian. Returns false, writing
+/// nothing, when the value does not fit or the slot is not inside `out`.
+#[must_use]
+fn patch_uint(out: &mut [u8], at: usize, value: u64, size: usize) -> bool {
+    out.get_mut(at..)
+        .and_then(|s| s.get_mut(..size))
+        .is_some_and(|slot| write_be(slot, value))
+}
+
+/// Writes `value` big-endian into the whole of `slot` (at most 8 bytes); false, writing
+/// nothing, when it does not fit.
+fn write_be(slot: &mut [u8], value: u64) -> bool {
+    let bytes = value.to_be_bytes();
+    let Some(skip) = bytes.len().checked_sub(slot.len()) else {
+        return false;
+    };
+    let (high, low) = bytes.split_at(skip);
+    if high.iter().any(|&b| b != 0) {
+        return false;
+    }
+    slot.copy_from_slice(low);
+    true
+}
+
+/// A box being written: where it starts in the output, and where the box (or field) it is
+/// rebuilt from starts in the input, which an error about it names: errors carry input
+/// offsets only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct OpenBox {
+    at: usize,
+    from: usize,
+}
+
+/// Starts a box of type `kind` with a placeholder 32-bit size; `from` is the offset in the
+/// input of what it is rebuilt from.
+pub(super) fn begin_box(out: &mut impl Sink, kind: [u8; 4], from: usize) -> OpenBox {
+    let at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&kind);
+    OpenBox { at, from }
+}
+
+/// Starts a full box (ISO 14496-12 § 4.2): a box whose body opens with version and flags.
+pub(super) fn begin_full_box(
+    out: &mut impl Sink,
+    kind: [u8; 4],
+    version: u8,
+    flags: u32,
+    from: usize,
+) -> OpenBox {
+    let open = begin_box(out, kind, from);
+    out.push(version);
+    out.extend_from_slice(flags.to_be_bytes().get(1..).unwrap_or_default());
+    open
+}
+
+/// Writes the size of the box `open`, now that its content is written. A sink that keeps
+/// no bytes (a measuring pass, a caller's slice already overflowed) has no field to fill,
+/// and only the size is checked.
+///
+/// # Errors
+/// [`Error::Unsupported`], at the input box it was rebuilt from, when the box grew past
+/// 4 GiB, which a 32-bit size cannot say.
+pub(super) fn end_box(out: &mut impl Sink, open: OpenBox, format: Format) -> Result<(), Error> {
+    let size = out.len().saturating_sub(open.at);
+    let Ok(size) = u32::try_from(size) else {
+        return Err(Error::Unsupported {
+            format,
+            offset: open.from,
+            what: "a rebuilt box is over 4 GiB".into(),
+        });
+    };
+    let _ = patch_uint(out.written(), open.at, size.into(), 4);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Format;
 
     fn reader(data: &[u8]) -> Reader<'_> {
         Reader::new(data, Format::Heif)
@@ -215,5 +314,32 @@ mod tests {
         assert_eq!(cstring(&mut r).unwrap(), b"a");
         assert_eq!(cstring(&mut r).unwrap(), b"b");
         assert_eq!(cstring(&mut r).unwrap(), b"");
+    }
+
+    #[test]
+    fn writes_fields_that_fit_only() {
+        let mut out = Vec::new();
+        assert!(put_uint(&mut out, 0x0102, 2));
+        assert!(!put_uint(&mut out, 7, 0));
+        assert!(put_uint(&mut out, 0, 0));
+        assert!(!put_uint(&mut out, 0x1_0000, 2));
+        assert!(!put_uint(&mut out, 1, 9));
+        assert_eq!(out, [1, 2]);
+        assert!(patch_uint(&mut out, 0, 0xAB, 1));
+        assert!(!patch_uint(&mut out, 1, 0xAB, 2));
+        assert!(!patch_uint(&mut out, 0, 0x1FF, 1));
+        assert_eq!(out, [0xAB, 2]);
+    }
+
+    #[test]
+    fn boxes_get_their_size_at_the_end() {
+        let mut out = vec![9];
+        let open = begin_full_box(&mut out, *b"meta", 1, 0x0A0B0C, 77);
+        out.extend_from_slice(b"xy");
+        end_box(&mut out, open, Format::Heif).unwrap();
+        assert_eq!(
+            out,
+            [9, 0, 0, 0, 14, b'm', b'e', b't', b'a', 1, 0x0A, 0x0B, 0x0C, b'x', b'y']
+        );
     }
 }

@@ -4,12 +4,13 @@
 //!
 //! Every count is checked against the bytes that must hold it before anything is allocated.
 
-use super::boxes::{cstring, full_box, next_box, Bmff};
-use super::relocate::{Layout, Patch};
-use crate::out::{begin_full_box, end_box, put_uint};
+use super::boxes::{begin_full_box, cstring, end_box, full_box, next_box, put_uint, Bmff};
+use super::relocate::{Layout, Place, Relocation};
+use crate::error::Error;
+use crate::format::Format;
 use crate::reader::Reader;
 use crate::sink::Sink;
-use crate::Error;
+use crate::work;
 
 /// One `infe` entry.
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub(super) struct Item<'a> {
 /// `iinf` (ISO 14496-12 § 8.11.6).
 #[derive(Debug, Clone)]
 pub(super) struct Iinf<'a> {
+    /// Where the `iinf` box starts in the input.
+    offset: usize,
     version: u8,
     pub(super) items: Vec<Item<'a>>,
 }
@@ -58,7 +61,11 @@ pub(super) fn read_iinf<'a>(b: &Bmff<'a>) -> Result<Iinf<'a>, Error> {
     if let Some((id, at)) = first_duplicate(items.iter().map(|i| (i.id, i.offset))) {
         return Err(r.malformed_at(at, format!("item {id} has two infe entries")));
     }
-    Ok(Iinf { version, items })
+    Ok(Iinf {
+        offset: b.offset,
+        version,
+        items,
+    })
 }
 
 fn read_infe<'a>(b: &Bmff<'a>) -> Result<Item<'a>, Error> {
@@ -113,21 +120,21 @@ pub(super) fn write_iinf(
     out: &mut impl Sink,
     iinf: &Iinf<'_>,
     keep: impl Fn(u32) -> bool,
-    fmt: crate::Format,
+    fmt: Format,
 ) -> Result<(), Error> {
-    let at = begin_full_box(out, *b"iinf", iinf.version, 0);
+    let at = begin_full_box(out, *b"iinf", iinf.version, 0, iinf.offset);
     let kept = iinf.items.iter().filter(|i| keep(i.id));
     let count = u64::try_from(kept.clone().count()).unwrap_or(u64::MAX);
     if !put_uint(out, count, if iinf.version == 0 { 2 } else { 4 }) {
         return Err(Error::Unsupported {
             format: fmt,
-            offset: at,
+            offset: iinf.offset,
             what: "too many items for iinf version 0".into(),
         });
     }
     for item in kept {
         // Only versions 2 and 3 survive: 0 and 1 have no item type and are dropped.
-        let infe = begin_full_box(out, *b"infe", item.version, item.flags & 1);
+        let infe = begin_full_box(out, *b"infe", item.version, item.flags & 1, item.offset);
         let ok = put_uint(out, item.id.into(), if item.version == 2 { 2 } else { 4 });
         out.extend_from_slice(&item.protection.to_be_bytes());
         out.extend_from_slice(&item.kind);
@@ -167,6 +174,8 @@ pub(super) struct Location {
 /// `iloc` (ISO 14496-12 § 8.11.3), versions 0 to 2.
 #[derive(Debug, Clone)]
 pub(super) struct Iloc {
+    /// Where the `iloc` box starts in the input.
+    offset: usize,
     version: u8,
     index_size: usize,
     /// 0 when every extent starts at its item's base offset.
@@ -272,6 +281,7 @@ pub(super) fn read_iloc(b: &Bmff<'_>) -> Result<Iloc, Error> {
         return Err(r.malformed_at(at, format!("item {id} has two iloc entries")));
     }
     Ok(Iloc {
+        offset: b.offset,
         version,
         index_size,
         offset_size,
@@ -300,25 +310,65 @@ pub(super) struct IlocSizes {
     pub(super) length: usize,
 }
 
+/// An `iloc` entry whose data the walker rewrote (a JPEG item without its metadata): it
+/// becomes one extent over the walker's owned piece `piece`, `length` bytes long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Replaced {
+    /// The entry's index in [`Iloc::locations`].
+    pub(super) location: usize,
+    pub(super) piece: usize,
+    pub(super) length: u64,
+}
+
+/// The replacement of entry `location`, if it has one (`replaced` is sorted by entry).
+pub(super) fn replaced_at(replaced: &[Replaced], location: usize) -> Option<&Replaced> {
+    let i = replaced.binary_search_by(|r| {
+        work::add(0);
+        r.location.cmp(&location)
+    });
+    replaced.get(i.ok()?)
+}
+
+/// Where the kept items' data now is: what `write_iloc` needs besides the table.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Targets<'p> {
+    pub(super) sizes: IlocSizes,
+    /// The rebuilt `idat` payload (construction method 1).
+    pub(super) idat: &'p Layout,
+    /// The new `mdat` payload (construction method 0).
+    pub(super) data: Relocation<'p>,
+    pub(super) replaced: &'p [Replaced],
+}
+
+/// One extent as written: its index field, what its offset points at, its length.
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    index: u64,
+    place: Place,
+    length: u64,
+}
+
 /// Writes `iloc` for the kept items, base offsets folded into the extent offsets (or, with
-/// `sizes.offset` 0, each item's one start written as its base offset).
-/// File offsets (construction method 0) are left as placeholders in `patches`; `idat`
-/// offsets (method 1) are mapped through `idat` at once.
+/// `sizes.offset` 0, each item's one start written as its base offset), every offset
+/// pointing where its bytes now are.
 pub(super) fn write_iloc(
     out: &mut impl Sink,
     iloc: &Iloc,
     keep: impl Fn(u32) -> bool,
-    sizes: IlocSizes,
-    idat: &Layout,
-    patches: &mut Vec<Patch>,
-    fmt: crate::Format,
+    t: &Targets<'_>,
+    fmt: Format,
 ) -> Result<(), Error> {
-    let at = begin_full_box(out, *b"iloc", iloc.version, 0);
+    let sizes = t.sizes;
+    let at = begin_full_box(out, *b"iloc", iloc.version, 0, iloc.offset);
     let size_byte = u8::try_from((sizes.offset << 4) | sizes.length).unwrap_or(0x44);
     out.push(size_byte);
     out.push(u8::try_from((sizes.base << 4) | iloc.index_size).unwrap_or(0));
     let id_size = if iloc.version == 2 { 4 } else { 2 };
-    let kept = iloc.locations.iter().filter(|l| keep(l.id));
+    let kept = iloc
+        .locations
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| keep(l.id));
     let unsupported = |offset: usize, what: &'static str| Error::Unsupported {
         format: fmt,
         offset,
@@ -329,41 +379,58 @@ pub(super) fn write_iloc(
         u64::try_from(kept.clone().count()).unwrap_or(u64::MAX),
         id_size,
     ) {
-        return Err(unsupported(at, "too many items for this iloc version"));
+        return Err(unsupported(
+            iloc.offset,
+            "too many items for this iloc version",
+        ));
     }
-    for loc in kept {
+    for (index, loc) in kept {
         let _ = put_uint(out, loc.id.into(), id_size);
         if iloc.version > 0 {
             out.extend_from_slice(&u16::from(loc.method).to_be_bytes());
         }
         out.extend_from_slice(&[0, 0]); // data_reference_index: this file
-        let extents = iloc.extents_of(loc);
+        let replaced = replaced_at(t.replaced, index);
+        let original = if replaced.is_some() {
+            &[][..]
+        } else {
+            iloc.extents_of(loc)
+        };
+        let rewritten = replaced.map(|r| Field {
+            index: 0,
+            place: Place::Owned(r.piece),
+            length: r.length,
+        });
+        let fields = rewritten.into_iter().chain(original.iter().map(|e| Field {
+            index: e.index,
+            place: Place::Input(e.offset),
+            length: e.length,
+        }));
         if sizes.base > 0 {
-            let start = extents.first().map_or(0, |e| e.offset);
-            if extents.iter().any(|e| e.offset != start) {
+            let start = fields.clone().next().map_or(Place::Input(0), |f| f.place);
+            if fields.clone().any(|f| f.place != start) {
                 return Err(unsupported(
                     loc.offset,
                     "extents that need their own offsets",
                 ));
             }
-            let field = (loc.method, start, sizes.base);
-            let value = offset_field(out.len(), field, idat, patches)
-                .map_err(|what| unsupported(loc.offset, what))?;
+            let value =
+                offset_value(loc.method, start, t).map_err(|what| unsupported(loc.offset, what))?;
             if !put_uint(out, value, sizes.base) {
                 return Err(unsupported(loc.offset, "base offset does not fit"));
             }
         }
-        out.extend_from_slice(&u16::try_from(loc.count).unwrap_or(0).to_be_bytes());
-        for e in extents {
-            let _ = put_uint(out, e.index, iloc.index_size);
+        let count = fields.clone().count();
+        out.extend_from_slice(&u16::try_from(count).unwrap_or(0).to_be_bytes());
+        for f in fields {
+            let _ = put_uint(out, f.index, iloc.index_size);
             let offset = if sizes.offset > 0 {
-                let field = (loc.method, e.offset, sizes.offset);
-                offset_field(out.len(), field, idat, patches)
+                offset_value(loc.method, f.place, t)
                     .map_err(|what| unsupported(loc.offset, what))?
             } else {
                 0
             };
-            if !put_uint(out, offset, sizes.offset) || !put_uint(out, e.length, sizes.length) {
+            if !put_uint(out, offset, sizes.offset) || !put_uint(out, f.length, sizes.length) {
                 return Err(unsupported(
                     loc.offset,
                     "extent does not fit the rebuilt iloc",
@@ -374,18 +441,16 @@ pub(super) fn write_iloc(
     end_box(out, at, fmt)
 }
 
-/// The value to write now for an offset field at output position `at`: a file offset
-/// (construction method 0) is written as 0 and patched once the new `mdat` is placed; an
-/// `idat` offset is mapped at once.
-fn offset_field(
-    at: usize,
-    (method, old, width): (u8, u64, usize),
-    idat: &Layout,
-    patches: &mut Vec<Patch>,
-) -> Result<u64, &'static str> {
+/// The value of an offset field: where the bytes at `place` now are, in the file
+/// (construction method 0) or in the rebuilt `idat` (method 1).
+fn offset_value(method: u8, place: Place, t: &Targets<'_>) -> Result<u64, &'static str> {
     if method == 0 {
-        patches.push(Patch { at, width, old });
-        return Ok(0);
+        return t
+            .data
+            .resolve(place)
+            .ok_or("a relocated offset does not fit its field");
     }
-    idat.map(old).ok_or("idat extent outside the rebuilt idat")
+    t.idat
+        .map(place)
+        .ok_or("idat extent outside the rebuilt idat")
 }

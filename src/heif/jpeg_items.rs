@@ -4,51 +4,45 @@
 
 use std::borrow::Cow;
 
-use super::items;
+use super::items::{self, Replaced};
 use super::meta::{Kept, Meta};
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::Options;
+use crate::report::Report;
 use crate::work;
-use crate::{Error, Format, Report};
 
-/// A JPEG-coded item rewritten without its metadata, and the place past the input's end
-/// it is given in the layout.
-pub(super) struct Piece {
-    pub(super) start: u64,
-    pub(super) bytes: Vec<u8>,
+/// The JPEG items that changed: which `iloc` entries now point at which owned piece, and
+/// the pieces (each a JPEG item rewritten without its metadata), in entry order.
+#[derive(Debug, Default)]
+pub(super) struct Rewritten {
+    pub(super) replaced: Vec<Replaced>,
+    pub(super) pieces: Vec<Vec<u8>>,
 }
 
 /// JPEG-coded items (`jpeg`, ISO 23008-12 Annex H; Canon's preview images) are whole JPEG
 /// files and can hold APP1 Exif, XMP, ICC or comments of their own: each kept one with its
 /// data in the file goes through the JPEG walker, under the same options. One that changes
-/// is written whole at the end of the new `mdat`: its `iloc` entry gets a single extent
-/// at an offset past the input's end and every extent (one byte apart from them and from
-/// each other, so they never merge with a real span), which the layout maps like any
-/// other. A JPEG item in `idat` is left as it is.
+/// becomes a piece the walker owns, written whole after the input's kept bytes in the new
+/// `mdat`, and its `iloc` entry gets a single extent over it. A JPEG item in `idat` is left
+/// as it is.
 pub(super) fn rewrite_jpeg_items(
     input: &[u8],
-    meta: &mut Meta<'_>,
+    meta: &Meta<'_>,
     kept: &Kept,
     opts: &Options,
     report: &mut Report,
-) -> Result<Vec<Piece>, Error> {
-    let mut pieces = Vec::new();
+) -> Result<Rewritten, Error> {
+    let mut rewritten = Rewritten::default();
     let items = meta.iinf.iter().flat_map(|i| &i.items);
     let mut ids: Vec<u32> = items
         .filter(|i| &i.kind == b"jpeg" && kept.has(i.id))
         .map(|i| i.id)
         .collect();
     ids.sort_unstable();
-    let Some(iloc) = meta.iloc.as_mut() else {
-        return Ok(pieces);
+    let Some(iloc) = meta.iloc.as_ref() else {
+        return Ok(rewritten);
     };
-    // Past the input and past every extent, so no real extent (even a bad one, which the
-    // extent checks report) starts where a piece does.
-    let ends = iloc
-        .extents
-        .iter()
-        .map(|e| e.offset.saturating_add(e.length));
-    let far = ends.fold(u64::try_from(input.len()).unwrap_or(u64::MAX), u64::max);
-    let mut next = far.saturating_add(1);
     // Items that share bytes could make the walker read (and the output hold) the same bytes
     // many times over: all JPEG items together may not be larger than the input.
     let mut budget = input.len();
@@ -58,10 +52,7 @@ pub(super) fn rewrite_jpeg_items(
         offset,
         what: "JPEG items larger than the file together".into(),
     };
-    for index in 0..iloc.locations.len() {
-        let Some(&loc) = iloc.locations.get(index) else {
-            continue;
-        };
+    for (location, loc) in iloc.locations.iter().enumerate() {
         let is_jpeg = ids.binary_search_by(|id| {
             work::add(0);
             id.cmp(&loc.id)
@@ -71,7 +62,7 @@ pub(super) fn rewrite_jpeg_items(
         }
         // One extent (the usual case) is walked where it lies; only split items are joined.
         let mut data: Cow<'_, [u8]> = Cow::Borrowed(&[]);
-        for e in iloc.extents_of(&loc) {
+        for e in iloc.extents_of(loc) {
             let end = e.offset.checked_add(e.length);
             let range = usize::try_from(e.offset)
                 .ok()
@@ -88,35 +79,49 @@ pub(super) fn rewrite_jpeg_items(
                         data.to_mut().extend_from_slice(bytes);
                     }
                 }
-                None => return Ok(pieces), // a cut item: the extent checks report it
+                None => return Ok(rewritten), // a cut item: the extent checks report it
             }
         }
-        let unsupported = Error::Unsupported {
-            format: report.format,
-            offset: loc.offset,
-            what: "a JPEG item that is not a whole JPEG".into(),
-        };
-        if crate::detect(&data) != Some(Format::Jpeg) {
-            return Err(unsupported);
+        if crate::format::detect(&data) != Some(Format::Jpeg) {
+            return Err(Error::Unsupported {
+                format: report.format,
+                offset: loc.offset,
+                what: "a JPEG item that is not a whole JPEG".into(),
+            });
         }
         let mut bytes = Vec::with_capacity(data.len());
-        let inner = crate::jpeg::strip(&data, opts, &mut bytes).map_err(|_| unsupported)?;
+        let inner = crate::jpeg::strip(&data, opts, &mut bytes).map_err(|e| {
+            let extents = iloc.extents_of(loc);
+            e.embedded_at(report.format, "JPEG item", |at| input_offset(extents, at))
+        })?;
         if bytes == *data {
             continue;
         }
         report.removed(inner.removed);
-        let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-        if let Some(loc) = iloc.locations.get_mut(index) {
-            loc.first = iloc.extents.len();
-            loc.count = 1;
-        }
-        iloc.extents.push(items::Extent {
-            index: 0,
-            offset: next,
-            length,
+        rewritten.replaced.push(Replaced {
+            location,
+            piece: rewritten.pieces.len(),
+            length: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
         });
-        pieces.push(Piece { start: next, bytes });
-        next = next.saturating_add(length).saturating_add(1);
+        rewritten.pieces.push(bytes);
     }
-    Ok(pieces)
+    Ok(rewritten)
+}
+
+/// Where byte `at` of an item's joined extents lies in the input; an offset at or past the
+/// end of the item (a unit cut by its end) is placed just past its last extent.
+fn input_offset(extents: &[items::Extent], at: usize) -> usize {
+    let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    let mut before = 0usize;
+    for e in extents {
+        let len = to_usize(e.length);
+        if let Some(inside) = at.checked_sub(before).filter(|&n| n < len) {
+            return to_usize(e.offset).saturating_add(inside);
+        }
+        before = before.saturating_add(len);
+    }
+    let end = extents
+        .last()
+        .map_or(0, |e| e.offset.saturating_add(e.length));
+    to_usize(end).saturating_add(at.saturating_sub(before))
 }

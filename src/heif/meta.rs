@@ -2,18 +2,21 @@
 //! without what the plan drops, in the input's child order.
 
 use super::allow::defined_property_len;
-use super::boxes::{full_box, next_box, Bmff};
-use super::items::{self, Iinf, Iloc, IlocSizes};
+use super::boxes::{begin_box, begin_full_box, end_box, full_box, next_box, put_uint, Bmff};
+use super::items::{self, Iinf, Iloc, Targets};
 use super::relations::{self, Ipma, Iref};
-use super::relocate::{Layout, Patch};
-use crate::out::{begin_box, begin_full_box, end_box, put_uint};
+use super::relocate::Source;
+use crate::error::Error;
+use crate::format::Format;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
 use crate::work;
-use crate::{Error, Kinds, Report};
 
 /// The parsed `meta` box (ISO 14496-12 § 8.11.1).
 #[derive(Default)]
 pub(super) struct Meta<'a> {
+    /// Where the `meta` box starts in the input.
+    pub(super) offset: usize,
     pub(super) version: u8,
     pub(super) children: Vec<Bmff<'a>>,
     /// Where the primary item's id is, and the id.
@@ -32,6 +35,7 @@ pub(super) fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
     let mut r = b.body.clone();
     let (version, _) = full_box(&mut r)?;
     let mut m = Meta {
+        offset: b.offset,
         version,
         children: Vec::new(),
         pitm: None,
@@ -138,20 +142,19 @@ pub(super) struct Plan<'p, 'a> {
     pub(super) meta: &'p Meta<'a>,
     pub(super) kept: &'p Kept,
     pub(super) remap: &'p [u16],
-    pub(super) idat: &'p Layout,
-    pub(super) sizes: IlocSizes,
+    /// Where the kept items' bytes are in the output.
+    pub(super) targets: Targets<'p>,
 }
 
 pub(super) fn emit_meta(
     p: &Plan<'_, '_>,
     out: &mut impl Sink,
-    patches: &mut Vec<Patch>,
     report: &mut Report,
 ) -> Result<(), Error> {
     let fmt = report.format;
     let keep = |id: u32| p.kept.has(id);
     // No flag of `meta` is defined (ISO 14496-12 § 8.11.1).
-    let at = begin_full_box(out, *b"meta", p.meta.version, 0);
+    let at = begin_full_box(out, *b"meta", p.meta.version, 0, p.meta.offset);
     for child in &p.meta.children {
         match &child.kind {
             b"hdlr" => write_hdlr(out, child, report)?,
@@ -164,7 +167,7 @@ pub(super) fn emit_meta(
             }
             b"iloc" => {
                 if let Some(iloc) = &p.meta.iloc {
-                    items::write_iloc(out, iloc, keep, p.sizes, p.idat, patches, fmt)?;
+                    items::write_iloc(out, iloc, keep, &p.targets, fmt)?;
                 }
             }
             b"iref" => {
@@ -173,8 +176,8 @@ pub(super) fn emit_meta(
                 }
             }
             b"iprp" => {
-                let iprp = begin_box(out, *b"iprp");
-                let ipco = begin_box(out, *b"ipco");
+                let iprp = begin_box(out, *b"iprp", child.offset);
+                let ipco = begin_box(out, *b"ipco", child.offset);
                 for (i, prop) in p.meta.props.iter().enumerate() {
                     if p.remap.get(i.saturating_add(1)).is_some_and(|&n| n != 0) {
                         write_property(out, prop, fmt)?;
@@ -186,18 +189,18 @@ pub(super) fn emit_meta(
                 }
                 end_box(out, iprp, fmt)?;
             }
-            b"idat" if p.idat.len() > 0 => {
-                let idat = begin_box(out, *b"idat");
+            b"idat" if p.targets.idat.len() > 0 => {
+                let idat = begin_box(out, *b"idat", child.offset);
                 let payload = child.body.rest();
-                for s in p.idat.spans() {
-                    let range = usize::try_from(s.start)
-                        .ok()
-                        .zip(usize::try_from(s.end).ok());
-                    out.extend_from_slice(
-                        range
-                            .and_then(|(a, b)| payload.get(a..b))
-                            .unwrap_or_default(),
-                    );
+                for source in p.targets.idat.sources() {
+                    let bytes = match source {
+                        Source::Input { start, end } => usize::try_from(start)
+                            .ok()
+                            .zip(usize::try_from(end).ok())
+                            .and_then(|(a, b)| payload.get(a..b)),
+                        Source::Owned(bytes) => Some(bytes),
+                    };
+                    out.extend_from_slice(bytes.unwrap_or_default());
                 }
                 end_box(out, idat, fmt)?;
             }
@@ -225,7 +228,7 @@ pub(super) fn write_hdlr(
     if r.rest().iter().any(|&c| c != 0) {
         report.removed(Kinds::OTHER);
     }
-    let at = begin_full_box(out, *b"hdlr", version, 0);
+    let at = begin_full_box(out, *b"hdlr", version, 0, b.offset);
     out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(handler);
     out.extend_from_slice(&[0; 12]);
@@ -239,11 +242,11 @@ pub(super) fn write_hdlr(
 
 /// Writes `pitm` (ISO 14496-12 § 8.11.4): version 0 with a 16-bit id, or 1 with a 32-bit id,
 /// and nothing after it.
-fn write_pitm(out: &mut impl Sink, meta: &Meta<'_>, fmt: crate::Format) -> Result<(), Error> {
-    let Some((_, id)) = meta.pitm else {
+fn write_pitm(out: &mut impl Sink, meta: &Meta<'_>, fmt: Format) -> Result<(), Error> {
+    let Some((from, id)) = meta.pitm else {
         return Ok(());
     };
-    let at = begin_full_box(out, *b"pitm", u8::from(meta.pitm_wide), 0);
+    let at = begin_full_box(out, *b"pitm", u8::from(meta.pitm_wide), 0, from);
     let _ = put_uint(out, id.into(), if meta.pitm_wide { 4 } else { 2 });
     end_box(out, at, fmt)
 }
@@ -253,12 +256,12 @@ fn write_pitm(out: &mut impl Sink, meta: &Meta<'_>, fmt: crate::Format) -> Resul
 pub(super) fn write_property(
     out: &mut impl Sink,
     prop: &Bmff<'_>,
-    fmt: crate::Format,
+    fmt: Format,
 ) -> Result<(), Error> {
     let body = prop.body.rest();
     match defined_property_len(&prop.kind, body).and_then(|n| body.get(..n)) {
         Some(defined) if defined.len() < body.len() => {
-            let at = begin_box(out, prop.kind);
+            let at = begin_box(out, prop.kind, prop.offset);
             out.extend_from_slice(defined);
             end_box(out, at, fmt)
         }

@@ -11,11 +11,12 @@
 //! without explicit CICP, the image is read as sRGB (the header's default when `icc_flag`
 //! is 0), as an image without any colour profile is.
 
-use super::boxes::Bmff;
+use super::boxes::{begin_box, end_box, Bmff};
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::{Keep, Options};
-use crate::out::{begin_box, end_box};
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
-use crate::{Error, Format, Kinds, Report};
 
 /// A bit cursor (most significant bit first) over the `mini` payload.
 struct Bits<'a> {
@@ -271,7 +272,7 @@ pub(super) fn strip(
     }
 
     out.extend_from_slice(ftyp.raw);
-    let at = begin_box(out, *b"mini");
+    let at = begin_box(out, *b"mini", mini.offset);
     let (mut acc, mut n) = (0u8, 0u32);
     for pos in 0..header_bits {
         if cuts

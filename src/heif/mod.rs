@@ -64,18 +64,19 @@ mod tests;
 mod track;
 
 use boxes::{next_box, read_header, Bmff};
-use items::{IlocSizes, Item};
-use jpeg_items::{rewrite_jpeg_items, Piece};
+use items::{IlocSizes, Item, Targets};
+use jpeg_items::rewrite_jpeg_items;
 use meta::{emit_meta, read_meta, Kept, Meta, Plan};
 use plan::{check_decoding_inputs, check_primary_size, plan_extents, plan_properties};
-use relocate::Layout;
+use relocate::{Layout, Measure, Relocation, Source};
 
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::Options;
 use crate::reader::Reader;
-use crate::report::Verdict;
+use crate::report::{Kinds, Report, Verdict};
 use crate::sink::Sink;
 use crate::work;
-use crate::{Error, Format, Kinds, Report};
 
 /// What a top-level box is to the walker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,7 +259,7 @@ fn strip_items(
     report: &mut Report,
 ) -> Result<(), Error> {
     let fmt = report.format;
-    let mut meta = match meta_box {
+    let meta = match meta_box {
         Some(b) => read_meta(b)?,
         None => Meta::default(),
     };
@@ -303,30 +304,15 @@ fn strip_items(
     }
     check_decoding_inputs(&meta, &kept, fmt)?;
     let remap = plan_properties(&meta, &kept, opts.keep, report)?;
-    let pieces = rewrite_jpeg_items(input, &mut meta, &kept, opts, report)?;
-    let (mut file, idat, long) = plan_extents(&meta, &kept, fmt)?;
+    let rewritten = rewrite_jpeg_items(input, &meta, &kept, opts, report)?;
+    let (mut file, idat, long) = plan_extents(&meta, &kept, &rewritten.replaced, fmt)?;
     if let Some(moov) = &top.moov {
         track::plan(moov, opts, &mut file, report)?;
     }
-    let len = u64::try_from(input.len()).unwrap_or(u64::MAX);
-    // Rewritten JPEG items sit past the input's end (see `jpeg_items`).
-    let virtual_piece = |start: u64| find_piece(&pieces, start).is_some();
-    if let Some(&(start, end)) = file
-        .iter()
-        .find(|&&(start, end)| end > len && !virtual_piece(start))
-    {
-        let needed = usize::try_from(end.saturating_sub(len)).unwrap_or(usize::MAX);
-        // An extent may start past the end: the error points at the end, where the missing
-        // bytes begin, so the offset always lies within the input or just past it.
-        return Err(Error::Truncated {
-            format: fmt,
-            offset: usize::try_from(start.min(len)).unwrap_or(usize::MAX),
-            needed,
-        });
-    }
-    check_in_mdat(&file, &top.mdats, &virtual_piece, fmt)?;
-    let file = Layout::new(file);
-    let idat = Layout::new(idat);
+    check_in_input(&file, input.len(), fmt)?;
+    check_in_mdat(&file, &top.mdats, fmt)?;
+    let data = Layout::new(file, rewritten.pieces);
+    let idat = Layout::new(idat, Vec::new());
     let wide = if input.len() > 0xFFFF_0000 { 8 } else { 4 };
     let base_only = meta.iloc.as_ref().is_some_and(|i| i.offset_size == 0);
     let sizes = IlocSizes {
@@ -334,51 +320,95 @@ fn strip_items(
         base: if base_only { wide } else { 0 },
         length: if long { 8 } else { 4 },
     };
-
-    out.extend_from_slice(top.ftyp.raw);
-    let mut patches = Vec::new();
-    let plan = Plan {
+    let mut plan = Plan {
         meta: &meta,
         kept: &kept,
         remap: &remap,
-        idat: &idat,
-        sizes,
+        targets: Targets {
+            sizes,
+            idat: &idat,
+            data: Relocation {
+                layout: &data,
+                base: 0,
+            },
+            replaced: &rewritten.replaced,
+        },
     };
-    if meta_box.is_some() {
-        emit_meta(&plan, out, &mut patches, report)?;
+    let with_meta = meta_box.is_some();
+    // The new data follows `meta` and `moov`, whose offset fields point into it: they are
+    // measured first (see `Measure`), then written with every offset final.
+    let mut head = Measure::default();
+    emit_head(
+        &plan,
+        with_meta,
+        top,
+        opts,
+        &mut head,
+        &mut Report::new(fmt),
+    )?;
+    let mdat_header = if data.len() > 0 {
+        mdat_header_len(data.len())
+    } else {
+        0
+    };
+    plan.targets.data.base = [out.len(), top.ftyp.raw.len(), head.len()]
+        .iter()
+        .fold(0u64, |sum, &n| sum.saturating_add(as_u64(n)))
+        .saturating_add(mdat_header);
+    out.extend_from_slice(top.ftyp.raw);
+    emit_head(&plan, with_meta, top, opts, out, report)?;
+    if data.len() > 0 {
+        write_mdat(input, &data, out);
+    }
+    Ok(())
+}
+
+/// Writes the rebuilt `meta` (when the file has one) and `moov` (when it has one).
+fn emit_head(
+    plan: &Plan<'_, '_>,
+    with_meta: bool,
+    top: &TopLevel<'_>,
+    opts: &Options,
+    out: &mut impl Sink,
+    report: &mut Report,
+) -> Result<(), Error> {
+    if with_meta {
+        emit_meta(plan, out, report)?;
     }
     if let Some(moov) = &top.moov {
-        track::emit(
-            moov,
-            &mut track::Emit {
-                out,
-                patches: &mut patches,
-                keep: opts.keep,
-                report,
-            },
-        )?;
+        let mut emit = track::Emit {
+            out,
+            relocation: plan.targets.data,
+            keep: opts.keep,
+            report,
+        };
+        track::emit(moov, &mut emit)?;
     }
-    if file.len() > 0 {
-        write_mdat(input, &pieces, &file, out);
+    Ok(())
+}
+
+/// Every kept item extent and sample chunk must be in the input. An extent may start past
+/// the end: the error points at the end, where the missing bytes begin, so the offset
+/// always lies within the input or just past it.
+fn check_in_input(ranges: &[(u64, u64)], len: usize, format: Format) -> Result<(), Error> {
+    let len = as_u64(len);
+    match ranges.iter().find(|&&(_, end)| end > len) {
+        Some(&(start, end)) => Err(Error::Truncated {
+            format,
+            offset: usize::try_from(start.min(len)).unwrap_or(usize::MAX),
+            needed: usize::try_from(end.saturating_sub(len)).unwrap_or(usize::MAX),
+        }),
+        None => Ok(()),
     }
-    let base = u64::try_from(out.len())
-        .unwrap_or(u64::MAX)
-        .saturating_sub(file.len());
-    relocate::apply(out.written(), &patches, &file, base, fmt)
 }
 
 /// Kept item extents and sample chunks must lie inside an `mdat`. Bytes anywhere else are
 /// boxes the walker rewrites or drops (`meta`, `moov`, `uuid` XMP, a broken trailer), so
 /// copying them as image data would carry metadata into the output and could make it larger
 /// than the input. Empty ranges copy nothing and may point anywhere.
-fn check_in_mdat(
-    ranges: &[(u64, u64)],
-    mdats: &[(u64, u64)],
-    virtual_piece: &dyn Fn(u64) -> bool,
-    format: Format,
-) -> Result<(), Error> {
+fn check_in_mdat(ranges: &[(u64, u64)], mdats: &[(u64, u64)], format: Format) -> Result<(), Error> {
     for &(start, end) in ranges {
-        if start == end || virtual_piece(start) {
+        if start == end {
             continue;
         }
         let after = mdats.partition_point(|&(s, _)| {
@@ -404,18 +434,18 @@ fn as_u64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
-/// The rewritten JPEG item placed at `start`, if one is. Pieces are made in increasing order
-/// of `start`.
-fn find_piece(pieces: &[Piece], start: u64) -> Option<&Piece> {
-    let i = pieces.binary_search_by(|p| {
-        work::add(0);
-        p.start.cmp(&start)
-    });
-    pieces.get(i.ok()?)
+/// The length of the `mdat` header for `payload` bytes: a 32-bit size, or (over 4 GiB)
+/// size 1 and a 64-bit `largesize`.
+fn mdat_header_len(payload: u64) -> u64 {
+    if u32::try_from(payload.saturating_add(8)).is_ok() {
+        8
+    } else {
+        16
+    }
 }
 
-/// Writes one `mdat` holding the kept spans back to back, with a 64-bit size if needed.
-fn write_mdat(input: &[u8], pieces: &[Piece], layout: &Layout, out: &mut impl Sink) {
+/// Writes one `mdat` holding the new data, span after span.
+fn write_mdat(input: &[u8], layout: &Layout, out: &mut impl Sink) {
     let payload = layout.len();
     match u32::try_from(payload.saturating_add(8)) {
         Ok(size) => {
@@ -428,17 +458,14 @@ fn write_mdat(input: &[u8], pieces: &[Piece], layout: &Layout, out: &mut impl Si
             out.extend_from_slice(&payload.saturating_add(16).to_be_bytes());
         }
     }
-    for s in layout.spans() {
-        if let Some(piece) = find_piece(pieces, s.start) {
-            crate::out::copy(out, &piece.bytes);
-            continue;
-        }
-        let range = usize::try_from(s.start)
-            .ok()
-            .zip(usize::try_from(s.end).ok());
-        crate::out::copy(
-            out,
-            range.and_then(|(a, b)| input.get(a..b)).unwrap_or_default(),
-        );
+    for source in layout.sources() {
+        let bytes = match source {
+            Source::Input { start, end } => usize::try_from(start)
+                .ok()
+                .zip(usize::try_from(end).ok())
+                .and_then(|(a, b)| input.get(a..b)),
+            Source::Owned(bytes) => Some(bytes),
+        };
+        crate::out::copy(out, bytes.unwrap_or_default());
     }
 }

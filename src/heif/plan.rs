@@ -4,10 +4,13 @@
 
 use super::allow::{self, PropVerdict};
 use super::boxes::full_box;
+use super::items::{replaced_at, Replaced};
 use super::meta::{Kept, Meta};
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::{Keep, Options};
+use crate::report::{Kinds, Report};
 use crate::work;
-use crate::{Error, Format, Kinds, Report};
 
 /// Checks the primary item's `ispe` (ISO 23008-12 § 6.5.3; for a grid, the output size).
 pub(super) fn check_primary_size(
@@ -154,7 +157,14 @@ pub(super) fn plan_properties(
 /// `idat` payload (method 1); and whether a length needs 64 bits.
 pub(super) type Ranges = (Vec<(u64, u64)>, Vec<(u64, u64)>, bool);
 
-pub(super) fn plan_extents(meta: &Meta<'_>, kept: &Kept, format: Format) -> Result<Ranges, Error> {
+/// The input ranges of the kept items' extents. An entry in `replaced` points at bytes the
+/// walker owns instead: only its length counts.
+pub(super) fn plan_extents(
+    meta: &Meta<'_>,
+    kept: &Kept,
+    replaced: &[Replaced],
+    format: Format,
+) -> Result<Ranges, Error> {
     let (mut file, mut idat, mut long) = (Vec::new(), Vec::new(), false);
     let Some(iloc) = &meta.iloc else {
         return Ok((file, idat, long));
@@ -163,7 +173,14 @@ pub(super) fn plan_extents(meta: &Meta<'_>, kept: &Kept, format: Format) -> Resu
         .idat
         .as_ref()
         .map(|b| u64::try_from(b.body.remaining()).unwrap_or(u64::MAX));
-    for loc in iloc.locations.iter().filter(|l| kept.has(l.id)) {
+    for (location, loc) in iloc.locations.iter().enumerate() {
+        if !kept.has(loc.id) {
+            continue;
+        }
+        if let Some(r) = replaced_at(replaced, location) {
+            long |= r.length > u64::from(u32::MAX);
+            continue;
+        }
         let err = |what: &'static str| Error::Unsupported {
             format,
             offset: loc.offset,

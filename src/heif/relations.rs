@@ -4,10 +4,11 @@
 //! § 9.3).
 
 use super::allow::{group_fields, SELF_CONTAINED_DINF};
-use super::boxes::{full_box, next_box, Bmff};
-use crate::out::{begin_box, begin_full_box, end_box, put_uint};
+use super::boxes::{begin_box, begin_full_box, end_box, full_box, next_box, put_uint, Bmff};
+use crate::error::Error;
+use crate::format::Format;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
-use crate::Error;
 
 /// One reference of `iref`; its targets are `to[first..first + count]`.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +24,8 @@ pub(super) struct Reference {
 /// `iref` (ISO 14496-12 § 8.11.12).
 #[derive(Debug, Clone)]
 pub(super) struct Iref {
+    /// Where the `iref` box starts in the input.
+    offset: usize,
     version: u8,
     pub(super) refs: Vec<Reference>,
     to: Vec<u32>,
@@ -66,7 +69,12 @@ pub(super) fn read_iref(b: &Bmff<'_>) -> Result<Iref, Error> {
             offset: child.offset,
         });
     }
-    Ok(Iref { version, refs, to })
+    Ok(Iref {
+        offset: b.offset,
+        version,
+        refs,
+        to,
+    })
 }
 
 /// Writes `iref` without references from or to dropped items; nothing when none is left.
@@ -74,16 +82,16 @@ pub(super) fn write_iref(
     out: &mut impl Sink,
     iref: &Iref,
     keep: impl Fn(u32) -> bool,
-    fmt: crate::Format,
+    fmt: Format,
 ) -> Result<(), Error> {
     let id_size = if iref.version == 0 { 2 } else { 4 };
     let live = |r: &&Reference| keep(r.from) && iref.targets(r).iter().any(|&t| keep(t));
     if !iref.refs.iter().any(|r| live(&r)) {
         return Ok(());
     }
-    let at = begin_full_box(out, *b"iref", iref.version, 0);
+    let at = begin_full_box(out, *b"iref", iref.version, 0, iref.offset);
     for r in iref.refs.iter().filter(live) {
-        let child = begin_box(out, r.kind);
+        let child = begin_box(out, r.kind, r.offset);
         let _ = put_uint(out, r.from.into(), id_size);
         let targets = iref.targets(r).iter().filter(|&&t| keep(t));
         out.extend_from_slice(
@@ -191,10 +199,10 @@ pub(super) fn write_ipma(
     ipma: &Ipma,
     keep: impl Fn(u32) -> bool,
     remap: &[u16],
-    fmt: crate::Format,
+    fmt: Format,
 ) -> Result<(), Error> {
     // Only flag 1 (16-bit property indices) is defined (ISO 23008-12 § 9.3.3).
-    let at = begin_full_box(out, *b"ipma", ipma.version, ipma.flags & 1);
+    let at = begin_full_box(out, *b"ipma", ipma.version, ipma.flags & 1, ipma.offset);
     let id_size = if ipma.version == 0 { 2 } else { 4 };
     let wide = ipma.flags & 1 != 0;
     let kept = ipma.entries.iter().filter(|e| keep(e.item));
@@ -254,11 +262,11 @@ pub(super) fn check_dinf(b: &Bmff<'_>) -> Result<(), Error> {
 pub(super) fn write_dinf(
     out: &mut impl Sink,
     b: &Bmff<'_>,
-    report: &mut crate::Report,
+    report: &mut Report,
 ) -> Result<(), Error> {
     check_dinf(b)?;
     if b.raw != SELF_CONTAINED_DINF {
-        report.removed(crate::Kinds::OTHER);
+        report.removed(Kinds::OTHER);
     }
     if b.raw.len() >= SELF_CONTAINED_DINF.len() {
         out.extend_from_slice(&SELF_CONTAINED_DINF);
@@ -280,6 +288,7 @@ fn kept_entities<'a>(
 /// One entity group of `grpl`: its type, version, id, entity ids, fields after them.
 struct Group<'a> {
     kind: [u8; 4],
+    offset: usize,
     version: u8,
     group_id: u32,
     ids: &'a [u8],
@@ -293,14 +302,14 @@ pub(super) fn write_grpl(
     out: &mut impl Sink,
     b: &Bmff<'_>,
     keep: impl Fn(u32) -> bool,
-    report: &mut crate::Report,
+    report: &mut Report,
 ) -> Result<(), Error> {
     let fmt = report.format;
     let mut groups = Vec::new();
     let mut r = b.body.clone();
     while let Some(g) = next_box(&mut r)? {
         let Some((fixed, per_entity)) = group_fields(&g.kind) else {
-            report.removed(crate::Kinds::OTHER);
+            report.removed(Kinds::OTHER);
             continue;
         };
         let mut body = g.body.clone();
@@ -317,15 +326,16 @@ pub(super) fn write_grpl(
             // Fields its type defines are missing: the group cannot be rewritten entity by
             // entity, and it changes no picture.
             None => {
-                report.removed(crate::Kinds::OTHER);
+                report.removed(Kinds::OTHER);
                 continue;
             }
         };
         if body.rest().len() > defined {
-            report.removed(crate::Kinds::OTHER);
+            report.removed(Kinds::OTHER);
         }
         groups.push(Group {
             kind: g.kind,
+            offset: g.offset,
             version,
             group_id,
             ids,
@@ -338,7 +348,7 @@ pub(super) fn write_grpl(
     {
         return Ok(());
     }
-    let at = begin_box(out, *b"grpl");
+    let at = begin_box(out, *b"grpl", b.offset);
     for g in &groups {
         let n = kept_entities(g.ids, &keep).count();
         if n == 0 {
@@ -346,7 +356,7 @@ pub(super) fn write_grpl(
         }
         let (fixed, per_entity) = group_fields(&g.kind).unwrap_or((0, 0));
         // No flag of an EntityToGroupBox is defined (§ 8.18.3): written as 0.
-        let start = begin_full_box(out, g.kind, g.version, 0);
+        let start = begin_full_box(out, g.kind, g.version, 0, g.offset);
         out.extend_from_slice(&g.group_id.to_be_bytes());
         out.extend_from_slice(&u32::try_from(n).unwrap_or(0).to_be_bytes());
         for (_, id) in kept_entities(g.ids, &keep) {

@@ -17,16 +17,18 @@
 //! entry is rewritten to where its chunk lands in the new `mdat`.
 
 use super::allow::{self, PropVerdict};
-use super::boxes::{find_child, full_box, next_box, Bmff};
+use super::boxes::{
+    begin_box, begin_full_box, end_box, find_child, full_box, next_box, put_uint, Bmff,
+};
 use super::meta::{write_hdlr, write_property};
 use super::relations::write_dinf;
-use super::relocate::Patch;
+use super::relocate::{Place, Relocation};
+use crate::error::Error;
 use crate::options::{Keep, Options};
-use crate::out::{begin_box, begin_full_box, end_box};
 use crate::reader::Reader;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
 use crate::work;
-use crate::{Error, Kinds, Report};
 
 /// The containers walked into, innermost last. Recursion follows only this path, so its
 /// depth is bounded by the code, not by the input.
@@ -311,15 +313,15 @@ fn plan_chunks(trak: &Bmff<'_>, ranges: &mut Vec<(u64, u64)>) -> Result<u32, Err
 /// What the `moov` rewrite needs from the caller.
 pub(super) struct Emit<'o, S: Sink> {
     pub(super) out: &'o mut S,
-    pub(super) patches: &'o mut Vec<Patch>,
+    pub(super) relocation: Relocation<'o>,
     pub(super) keep: Keep,
     pub(super) report: &'o mut Report,
 }
 
-/// Writes `moov` without metadata, chunk offsets as placeholders.
+/// Writes `moov` without metadata, every chunk offset pointing where its chunk now is.
 pub(super) fn emit(moov: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
     let ids = kept_track_ids(moov)?;
-    let at = begin_box(e.out, *b"moov");
+    let at = begin_box(e.out, *b"moov", moov.offset);
     container(&moov.body, Level::Moov, &ids, e)?;
     end_box(e.out, at, moov.body.format())
 }
@@ -350,7 +352,7 @@ fn container(
             _ => None,
         };
         if let Some(inner) = inner {
-            let at = begin_box(e.out, b.kind);
+            let at = begin_box(e.out, b.kind, b.offset);
             container(&b.body, inner, ids, e)?;
             end_box(e.out, at, b.body.format())?;
             continue;
@@ -382,7 +384,7 @@ fn copy_defined(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> 
     match allow::defined_track_box_len(&b.kind, body).and_then(|n| body.get(..n)) {
         Some(defined) if defined.len() < body.len() => {
             e.report.removed(Kinds::OTHER);
-            let at = begin_box(e.out, b.kind);
+            let at = begin_box(e.out, b.kind, b.offset);
             e.out.extend_from_slice(defined);
             end_box(e.out, at, b.body.format())
         }
@@ -409,7 +411,7 @@ fn zero_times(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
         e.report.removed(Kinds::OTHER);
     }
     let fields_at = times.len().saturating_add(4);
-    let at = begin_box(e.out, b.kind);
+    let at = begin_box(e.out, b.kind, b.offset);
     e.out.extend_from_slice(body.get(..4).unwrap_or_default());
     e.out.zeros(times.len());
     e.out
@@ -452,14 +454,14 @@ fn track_references(b: &Bmff<'_>, ids: &[u32], e: &mut Emit<'_, impl Sink>) -> R
         e.report.removed(Kinds::OTHER);
         return Ok(());
     }
-    let at = begin_box(e.out, *b"tref");
+    let at = begin_box(e.out, *b"tref", b.offset);
     let mut r = b.body.clone();
     while let Some(child) = next_box(&mut r)? {
         if !live(&child) {
             e.report.removed(Kinds::OTHER);
             continue;
         }
-        let child_at = begin_box(e.out, child.kind);
+        let child_at = begin_box(e.out, child.kind, child.offset);
         for id in kept_targets(&child, ids) {
             e.out.extend_from_slice(id);
         }
@@ -476,16 +478,15 @@ fn chunk_offsets(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error>
     if !r.holds(usize::try_from(count).unwrap_or(usize::MAX), width) {
         return Err(r.malformed(format!("chunk count {count} is more than its box holds")));
     }
-    let at = begin_full_box(e.out, b.kind, version, flags);
+    let at = begin_full_box(e.out, b.kind, version, flags, b.offset);
     e.out.extend_from_slice(&count.to_be_bytes());
     for _ in 0..count {
+        let entry = r.pos();
         let old = r.uint_be(width)?;
-        e.patches.push(Patch {
-            at: e.out.len(),
-            width,
-            old,
-        });
-        e.out.zeros(width);
+        let new = e.relocation.resolve(Place::Input(old));
+        if !new.is_some_and(|n| put_uint(e.out, n, width)) {
+            return Err(r.unsupported_at(entry, "a relocated offset does not fit its field"));
+        }
     }
     end_box(e.out, at, b.body.format())
 }
@@ -512,7 +513,7 @@ fn sample_descriptions(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), 
     while next_box(&mut entries)?.is_some() {
         count = count.saturating_add(1);
     }
-    let at = begin_full_box(e.out, *b"stsd", version, 0);
+    let at = begin_full_box(e.out, *b"stsd", version, 0, b.offset);
     e.out.extend_from_slice(&count.to_be_bytes());
     while let Some(entry) = next_box(&mut r)? {
         let visual = allow::is_visual_entry(&entry.kind);
@@ -528,7 +529,7 @@ fn sample_descriptions(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), 
         } else {
             AUDIO_ENTRY_LEN
         })?;
-        let entry_at = begin_box(e.out, entry.kind);
+        let entry_at = begin_box(e.out, entry.kind, entry.offset);
         e.out.extend_from_slice(&SAMPLE_ENTRY_HEAD);
         if visual {
             let name = fields.get(COMPRESSOR_NAME).unwrap_or_default();

@@ -289,8 +289,11 @@ fn reads_64_bit_sizes_size_zero_and_several_mdats() {
 
 #[test]
 fn writes_a_64_bit_mdat_only_when_needed() {
-    let layout = Layout::new(vec![(0, 4)]);
+    let layout = Layout::new(vec![(0, 4)], vec![b"ef".to_vec()]);
     let mut out = Vec::new();
-    write_mdat(b"abcd", &[], &layout, &mut out);
-    assert_eq!(out, bx(b"mdat", b"abcd"));
+    write_mdat(b"abcd", &layout, &mut out);
+    assert_eq!(out, bx(b"mdat", b"abcdef"));
+    assert_eq!(mdat_header_len(layout.len()), 8);
+    assert_eq!(mdat_header_len(u64::from(u32::MAX) - 8), 8);
+    assert_eq!(mdat_header_len(u64::from(u32::MAX) - 7), 16);
 }

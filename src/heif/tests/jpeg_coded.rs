@@ -62,6 +62,130 @@ fn jpeg_items_lose_their_own_metadata() {
     assert!(matches!(e, Error::Unsupported { .. }), "{e:?}");
 }
 
+/// The JPEG walker's own error for `jpeg`, under the default options.
+fn jpeg_error(jpeg: &[u8]) -> Error {
+    crate::jpeg::strip(jpeg, &crate::options::Options::default(), &mut Vec::new()).unwrap_err()
+}
+
+/// Where the JPEG item of [`with_jpeg_item`] starts in the file.
+fn jpeg_item_start(input: &[u8]) -> usize {
+    offset_of(input, b"mdat") + 4 + PIXELS.len()
+}
+
+#[test]
+fn a_jpeg_items_error_passes_through_at_its_offset_in_the_file() {
+    // Cut before its scan: Truncated; an APP1 of length 1: Malformed.
+    let cut = jpeg_with_metadata()[..40].to_vec();
+    let app1_length_1 = [&[0xFF, 0xD8, 0xFF, 0xE1, 0, 1][..], &[0; 16]].concat();
+    for jpeg in [cut, app1_length_1] {
+        let input = with_jpeg_item(&jpeg);
+        let inner = jpeg_error(&jpeg);
+        let shift = |offset: usize| offset + jpeg_item_start(&input);
+        let e = strip(&input).unwrap_err();
+        match (&inner, &e) {
+            (
+                Error::Truncated { offset, needed, .. },
+                Error::Truncated {
+                    format: Format::Heif,
+                    offset: at,
+                    needed: n,
+                },
+            ) => assert_eq!((shift(*offset), *needed), (*at, *n)),
+            (
+                Error::Malformed { offset, what, .. },
+                Error::Malformed {
+                    format: Format::Heif,
+                    offset: at,
+                    what: w,
+                },
+            ) => {
+                assert_eq!(shift(*offset), *at);
+                assert_eq!(*w, format!("embedded JPEG item: {what}"));
+            }
+            _ => panic!("{inner:?} became {e:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_split_jpeg_items_error_points_into_the_extent_that_holds_the_byte() {
+    // The item's first 10 bytes, the coded picture, then the rest of the item: an APP1 whose
+    // length field (1) is byte 2 of the second extent.
+    let jpeg = [
+        &[0xFF, 0xD8, 0xFF, 0xFE, 0, 6, b'a', b'b', b'c', b'd'][..],
+        &[0xFF, 0xE1, 0, 1],
+        &[0; 8],
+    ]
+    .concat();
+    let (a, b) = jpeg.split_at(10);
+    let build = |base: u32| {
+        let (a_len, b_len, pixels) = (a.len() as u32, b.len() as u32, PIXELS.len() as u32);
+        meta(&[
+            hdlr(""),
+            pitm(1),
+            iloc(
+                0,
+                &[
+                    (1, 0, &[(base + a_len, pixels)]),
+                    (2, 0, &[(base, a_len), (base + a_len + pixels, b_len)]),
+                ],
+            ),
+            iinf(&[infe(1, b"hvc1", ""), infe(2, b"jpeg", "")]),
+        ])
+    };
+    let base = u32::try_from(ftyp().len() + build(0).len() + 8).unwrap();
+    let input = cat(&[ftyp(), build(base), bx(b"mdat", &[a, PIXELS, b].concat())]);
+    let inner = jpeg_error(&jpeg);
+    assert!(
+        matches!(inner, Error::Malformed { offset: 12, .. }),
+        "{inner:?}"
+    );
+    let e = strip(&input).unwrap_err();
+    let length_field = base as usize + a.len() + PIXELS.len() + 2;
+    assert!(
+        matches!(e, Error::Malformed { format: Format::Heif, offset, .. } if offset == length_field),
+        "{e:?}, the length field at {length_field}"
+    );
+}
+
+#[test]
+fn a_jpeg_item_over_a_limit_is_a_limit_error_and_ignore_limit_errors_applies() {
+    // A 60,000 × 1 JPEG thumbnail: its SOF width is over max_dimension.
+    let mut jpeg = jpeg_with_metadata();
+    let sof = offset_of(&jpeg, &[0xFF, 0xC0]);
+    jpeg[sof + 7..sof + 9].copy_from_slice(&60_000u16.to_be_bytes());
+    let input = with_jpeg_item(&jpeg);
+    let inner = jpeg_error(&jpeg);
+    let Error::LimitExceeded { offset, .. } = inner else {
+        panic!("{inner:?}");
+    };
+    let e = strip(&input).unwrap_err();
+    assert_eq!(
+        e,
+        Error::LimitExceeded {
+            format: Format::Heif,
+            offset: offset + jpeg_item_start(&input),
+            limit: Limit::Width,
+            value: 60_000,
+            max: 50_000,
+        }
+    );
+    let out = Stripper::new()
+        .ignore_limit_errors(true)
+        .strip(&input)
+        .unwrap();
+    assert_eq!(out.data, input, "returned unchanged");
+    assert!(out.report.untouched);
+    assert_eq!(out.report.format, Format::Heif);
+    assert!(out.report.removed.is_empty());
+    // Without the limit, the item loses its metadata as any other.
+    let out = Stripper::new()
+        .limits(Limits::none())
+        .strip(&input)
+        .unwrap();
+    assert_clean(&out.data);
+}
+
 #[test]
 fn jpeg_items_sharing_bytes_cannot_multiply_the_work() {
     // JPEG items over the same bytes, 9 times in all: more than the whole file.
@@ -85,4 +209,38 @@ fn jpeg_items_sharing_bytes_cannot_multiply_the_work() {
         ),
         "{e:?}"
     );
+}
+
+#[test]
+fn a_rewritten_jpeg_item_in_a_base_only_iloc_points_at_its_new_bytes() {
+    // iloc version 0 without extent offsets: each item's base offset says where its one
+    // extent starts; the rewritten JPEG item's base must name its new bytes.
+    let jpeg = jpeg_with_metadata();
+    let build = |base: u32| {
+        let mut body = vec![0x04, 0x40, 0, 2];
+        for (id, start, len) in [
+            (1u16, base, PIXELS.len() as u32),
+            (2, base + PIXELS.len() as u32, jpeg.len() as u32),
+        ] {
+            body.extend_from_slice(&id.to_be_bytes());
+            body.extend_from_slice(&[0, 0]);
+            body.extend_from_slice(&start.to_be_bytes());
+            body.extend_from_slice(&[0, 1]);
+            body.extend_from_slice(&len.to_be_bytes());
+        }
+        meta(&[
+            hdlr(""),
+            pitm(1),
+            full(b"iloc", 0, 0, &body),
+            iinf(&[infe(1, b"hvc1", ""), infe(2, b"jpeg", "")]),
+        ])
+    };
+    let base = u32::try_from(ftyp().len() + build(0).len() + 8).unwrap();
+    let input = cat(&[ftyp(), build(base), bx(b"mdat", &[PIXELS, &jpeg].concat())]);
+    let out = stripped(&input);
+    assert_clean(&out);
+    let mut expected = Vec::new();
+    crate::jpeg::strip(&jpeg, &crate::options::Options::default(), &mut expected).unwrap();
+    assert_eq!(item(&out, 1).unwrap(), PIXELS);
+    assert_eq!(item(&out, 2).unwrap(), expected);
 }
