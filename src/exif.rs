@@ -78,6 +78,17 @@ impl<'a> Entry<'a> {
         tiff.get(at..at.checked_add(len)?)
     }
 
+    /// Where the value lies in the blob, when it is too long to sit in the entry.
+    pub(crate) fn value_at<O: ByteOrder>(&self) -> Option<usize> {
+        let len = usize::try_from(self.count)
+            .ok()?
+            .checked_mul(type_size(self.kind)?)?;
+        if len <= 4 {
+            return None;
+        }
+        usize::try_from(O::read_u32(self.field)).ok()
+    }
+
     /// The first value of a SHORT, LONG or IFD entry: an offset, for the pointer tags.
     pub(crate) fn offset<O: ByteOrder>(&self) -> Option<usize> {
         let value = match self.kind {

@@ -4,6 +4,7 @@
 use byteorder::{BigEndian, ByteOrder, LittleEndian};
 
 use super::iptc::{iptc, photoshop_irb};
+use super::maker_note;
 use super::value::{has_data, has_text};
 use super::xmp::xmp;
 use crate::exif::{first_ifd, read_ifd, Entry};
@@ -22,6 +23,7 @@ const STRIP_OFFSETS: u16 = 0x0111;
 /// Exif 2.32 § 4.6.5: UserComment starts with an 8-byte character code (`ASCII\0\0\0`, …).
 const USER_COMMENT: u16 = 0x9286;
 const MAKER_NOTE: u16 = 0x927C;
+const MAKE: u16 = 0x010F;
 /// Blocks of other kinds that TIFF files carry in IFD0: XMP (XMP part 3 § 1.1.3), IPTC-NAA
 /// and Photoshop image resources (TIFF Technical Note / Photoshop File Formats).
 const XMP_PACKET: u16 = 0x02BC;
@@ -74,6 +76,9 @@ struct Walk<'a> {
     read_xmp: bool,
     read_iptc: bool,
     read_photoshop: bool,
+    read_maker_note: bool,
+    /// IFD0's Make is Canon's, whose maker notes have no header to tell them by.
+    canon: bool,
 }
 
 impl<'a> Walk<'a> {
@@ -86,6 +91,8 @@ impl<'a> Walk<'a> {
             read_xmp: false,
             read_iptc: false,
             read_photoshop: false,
+            read_maker_note: false,
+            canon: false,
         }
     }
 
@@ -155,17 +162,37 @@ impl<'a> Walk<'a> {
         }
     }
 
+    fn maker_note<O: ByteOrder>(&mut self, entry: &Entry<'a>, note: &[u8]) {
+        let Some(at) = entry.value_at::<O>() else {
+            return;
+        };
+        if maker_note::has_serial::<O>(self.tiff, at, note, self.canon) {
+            self.found |= Found::SERIAL_NUMBER;
+        }
+    }
+
     fn tag<O: ByteOrder>(&mut self, entry: &Entry<'a>) {
         let Some(value) = entry.value::<O>(self.tiff) else {
             return;
         };
         match entry.tag {
             USER_COMMENT if value.get(8..).is_some_and(has_text) => self.found |= Found::COMMENT,
-            // A maker note is the vendor's own camera data: settings, firmware, and for many
-            // makes (Canon, Nikon, Sony, Olympus, Pentax, Fujifilm, Panasonic) the body's
-            // serial number. Its layout differs per make and model, so it is not read:
-            // it says DEVICE only, and SERIAL_NUMBER comes from tags that name one.
-            MAKER_NOTE if !value.is_empty() => self.found |= Found::DEVICE,
+            // A maker note is the vendor's own camera data (settings, firmware, often the
+            // body's serial number): DEVICE, and SERIAL_NUMBER where a layout
+            // [`maker_note`] knows names one. Read once, however many notes point where.
+            MAKER_NOTE if !value.is_empty() => {
+                self.found |= Found::DEVICE;
+                if !self.read_maker_note {
+                    self.read_maker_note = true;
+                    self.maker_note::<O>(entry, value);
+                }
+            }
+            MAKE => {
+                self.canon |= value.starts_with(b"Canon");
+                if has_text(value) {
+                    self.found |= Found::DEVICE;
+                }
+            }
             XMP_PACKET if !self.read_xmp => {
                 self.read_xmp = true;
                 self.found |= xmp(value);
@@ -196,8 +223,8 @@ fn text_tag(tag: u16) -> Option<Found> {
     Some(match tag {
         // DateTime, DateTimeOriginal, DateTimeDigitized, OffsetTime*, SubSecTime*.
         0x0132 | 0x9003 | 0x9004 | 0x9010..=0x9012 | 0x9290..=0x9292 => Found::CAPTURE_TIME,
-        // Make, Model, LensMake, LensModel.
-        0x010F | 0x0110 | 0xA433 | 0xA434 => Found::DEVICE,
+        // Model, LensMake, LensModel (Make: see `tag`).
+        0x0110 | 0xA433 | 0xA434 => Found::DEVICE,
         // BodySerialNumber, LensSerialNumber, DNG CameraSerialNumber.
         0xA431 | 0xA435 | 0xC62F => Found::SERIAL_NUMBER,
         // Artist, Copyright, CameraOwnerName, XPAuthor.

@@ -13,6 +13,7 @@
 
 mod exif;
 mod iptc;
+mod maker_note;
 mod value;
 mod xmp;
 

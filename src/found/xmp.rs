@@ -42,6 +42,7 @@ enum Ns {
     GContainerItem,
     GDepth,
     GImage,
+    Pdf,
 }
 
 /// A namespace, its URI, and the prefixes conventionally bound to it.
@@ -49,7 +50,7 @@ type Namespace = (Ns, &'static [u8], &'static [&'static [u8]]);
 
 /// Each namespace's URI and the prefixes conventionally bound to it (as exiftool and
 /// Adobe's XMP toolkit write them; Google's motion photos use two sets).
-const NAMESPACES: [Namespace; 21] = [
+const NAMESPACES: [Namespace; 22] = [
     (Ns::Exif, b"http://ns.adobe.com/exif/1.0/", &[b"exif"]),
     (Ns::ExifEx, b"http://cipa.jp/exif/1.0/", &[b"exifEX"]),
     (Ns::Tiff, b"http://ns.adobe.com/tiff/1.0/", &[b"tiff"]),
@@ -127,6 +128,7 @@ const NAMESPACES: [Namespace; 21] = [
         b"http://ns.google.com/photos/1.0/image/",
         &[b"GImage"],
     ),
+    (Ns::Pdf, b"http://ns.adobe.com/pdf/1.3/", &[b"pdf"]),
 ];
 
 impl Ns {
@@ -410,7 +412,8 @@ fn property_found(ns: Ns, local: &[u8], value: &[u8]) -> Found {
         | (Ns::IptcCore, b"CreatorContactInfo")
         | (Ns::IptcExt, b"PersonInImage")
         | (Ns::MwgRegions, b"Name")
-        | (Ns::MsRegion, b"PersonDisplayName") => Found::PERSON,
+        | (Ns::MsRegion, b"PersonDisplayName")
+        | (Ns::Pdf, b"Author") => Found::PERSON,
         (Ns::Photoshop, b"City" | b"State" | b"Country")
         | (Ns::IptcCore, b"Location" | b"CountryCode")
         | (
@@ -425,7 +428,9 @@ fn property_found(ns: Ns, local: &[u8], value: &[u8]) -> Found {
         (Ns::XmpMM, b"History") | (Ns::Photoshop, b"History") | (Ns::CameraRaw, _) => {
             Found::EDIT_HISTORY
         }
-        (Ns::Xmp, b"CreatorTool") | (Ns::Tiff, b"Software") => Found::SOFTWARE,
+        (Ns::Xmp, b"CreatorTool")
+        | (Ns::Tiff, b"Software")
+        | (Ns::Pdf, b"Producer" | b"Creator") => Found::SOFTWARE,
         (Ns::Dc, b"description") | (Ns::Exif, b"UserComment") | (Ns::Tiff, b"ImageDescription") => {
             Found::COMMENT
         }

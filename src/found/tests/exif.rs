@@ -343,3 +343,133 @@ fn a_blank_value_many_entries_point_at_is_probed_not_rescanned() {
     blob.push(b'x');
     assert_eq!(exif(&blob), Found::empty());
 }
+
+/// An Exif IFD whose MakerNote is `note`, after IFD0 with `make`. `note` may hold `@` bytes
+/// `[0x40, 0x40, 0x40, 0x40]` where the offset of the note in the blob belongs (filled in).
+fn with_maker_note(big: bool, make: &str, note: &[u8]) -> Vec<u8> {
+    let blob = tiff(
+        big,
+        &[
+            ifd(vec![ascii(0x010F, make), ifd_ptr(0x8769, 1)]),
+            ifd(vec![undefined(0x927C, note)]),
+        ],
+    );
+    // The note is the last value in the blob.
+    let at = blob.len() - note.len() - note.len() % 2;
+    let at_bytes = if big {
+        u32::try_from(at).unwrap().to_be_bytes()
+    } else {
+        u32::try_from(at).unwrap().to_le_bytes()
+    };
+    let mut blob = blob;
+    let note_part = &mut blob[at..at + note.len()];
+    for i in 0..note.len().saturating_sub(3) {
+        if note_part[i..i + 4] == [0x40; 4] {
+            note_part[i..i + 4].copy_from_slice(&at_bytes);
+        }
+    }
+    blob
+}
+
+/// One IFD with `entries` (all values inline), in byte order `big`, whose out-of-line
+/// values would be relative to wherever the caller puts its base.
+fn inline_ifd(big: bool, entries: &[(u16, u16, u32, [u8; 4])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    put16(&mut out, big, u16::try_from(entries.len()).unwrap());
+    for &(tag, kind, count, field) in entries {
+        put16(&mut out, big, tag);
+        put16(&mut out, big, kind);
+        put32(&mut out, big, count);
+        out.extend_from_slice(&field);
+    }
+    put32(&mut out, big, 0);
+    out
+}
+
+#[test]
+fn maker_note_serial_numbers_of_known_layouts() {
+    let device = Found::DEVICE;
+    let serial = Found::DEVICE | Found::SERIAL_NUMBER;
+    for big in [false, true] {
+        // Panasonic: header, then an IFD; InternalSerialNumber (0x0025) inline.
+        let mut note = b"Panasonic\0\0\0".to_vec();
+        note.extend_from_slice(&inline_ifd(big, &[(0x0025, 7, 4, *b"K02 ")]));
+        assert_eq!(exif(&with_maker_note(big, "Panasonic", &note)), serial);
+        let mut blank = b"Panasonic\0\0\0".to_vec();
+        blank.extend_from_slice(&inline_ifd(big, &[(0x0025, 7, 4, [0; 4])]));
+        assert_eq!(exif(&with_maker_note(big, "Panasonic", &blank)), device);
+        // Canon: an IFD at the note's start; SerialNumber (0x000C) a LONG.
+        let note = inline_ifd(
+            big,
+            &[
+                (0x0001, 3, 1, [0, 1, 0, 0]),
+                (0x000C, 4, 1, [0, 0, 0x30, 0x39]),
+            ],
+        );
+        assert_eq!(exif(&with_maker_note(big, "Canon", &note)), serial);
+        // The same IFD under another make is not read as Canon's.
+        assert_eq!(exif(&with_maker_note(big, "Nikkon", &note)), device);
+    }
+    // Nikon type 3: its own TIFF header, offsets from it; SerialNumber (0x001D) ASCII,
+    // out of line.
+    for (order, big) in [
+        (&b"MM\0\x2A\0\0\0\x08"[..], true),
+        (&b"II\x2A\0\x08\0\0\0"[..], false),
+    ] {
+        let mut inner = order.to_vec();
+        let value_at = 8 + 2 + 12 + 4;
+        let mut field = [0; 4];
+        field.copy_from_slice(&if big {
+            26u32.to_be_bytes()
+        } else {
+            26u32.to_le_bytes()
+        });
+        inner.extend_from_slice(&inline_ifd(big, &[(0x001D, 2, 8, field)]));
+        assert_eq!(inner.len(), value_at);
+        inner.extend_from_slice(b"1234567\0");
+        let note = [&b"Nikon\0\x02\x10\0\0"[..], &inner].concat();
+        assert_eq!(exif(&with_maker_note(!big, "NIKON", &note)), serial);
+        let cut = &note[..note.len() - 8];
+        assert_eq!(exif(&with_maker_note(big, "NIKON", cut)), device);
+    }
+    // Fujifilm: little-endian, the IFD's offset from the note's start after the header.
+    let mut note = b"FUJIFILM\x0C\0\0\0".to_vec();
+    note.extend_from_slice(&inline_ifd(false, &[(0x0010, 2, 4, *b"FF0\0")]));
+    assert_eq!(exif(&with_maker_note(true, "FUJIFILM", &note)), serial);
+    note[8] = 0xF0; // the IFD past the note's end
+    assert_eq!(exif(&with_maker_note(true, "FUJIFILM", &note)), device);
+    // Sony's enciphered notes and unknown layouts: DEVICE only.
+    let sony = [
+        &b"SONY DSC \0\0\0"[..],
+        &inline_ifd(false, &[(0x0025, 7, 4, *b"K02 ")]),
+    ]
+    .concat();
+    assert_eq!(exif(&with_maker_note(false, "SONY", &sony)), device);
+}
+
+#[test]
+fn a_maker_note_pointing_at_itself_ends() {
+    // A Canon note whose IFD is the Exif IFD itself (the note's offset written as its own
+    // IFD's): one IFD read, no loop.
+    for big in [false, true] {
+        let blob = tiff(
+            big,
+            &[
+                ifd(vec![ascii(0x010F, "Canon"), ifd_ptr(0x8769, 1)]),
+                ifd(vec![E {
+                    tag: 0x927C,
+                    val: Val::Ifd(1),
+                }]),
+            ],
+        );
+        // The LONG count 1 sits inline, so it is not a note with an offset: DEVICE only.
+        assert_eq!(exif(&blob), Found::DEVICE);
+    }
+    let at = [0x40; 4];
+    let mut note = inline_ifd(true, &[(0x927C, 7, 64, at), (0x000C, 4, 1, [0, 0, 0, 1])]);
+    note.resize(64, 0);
+    assert_eq!(
+        exif(&with_maker_note(true, "Canon", &note)),
+        Found::DEVICE | Found::SERIAL_NUMBER
+    );
+}

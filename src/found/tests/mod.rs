@@ -86,7 +86,7 @@ pub(super) fn ifd(entries: Vec<E>) -> Ifd {
     }
 }
 
-fn put16(out: &mut Vec<u8>, big: bool, v: u16) {
+pub(super) fn put16(out: &mut Vec<u8>, big: bool, v: u16) {
     out.extend_from_slice(&if big {
         v.to_be_bytes()
     } else {
@@ -94,7 +94,7 @@ fn put16(out: &mut Vec<u8>, big: bool, v: u16) {
     });
 }
 
-fn put32(out: &mut Vec<u8>, big: bool, v: u32) {
+pub(super) fn put32(out: &mut Vec<u8>, big: bool, v: u32) {
     out.extend_from_slice(&if big {
         v.to_be_bytes()
     } else {

@@ -68,6 +68,8 @@ fn simple_properties() {
         ("crs:Exposure2012", "+0.50", Found::EDIT_HISTORY),
         ("xmp:CreatorTool", "Adobe Photoshop 25.0", Found::SOFTWARE),
         ("tiff:Software", "GIMP", Found::SOFTWARE),
+        ("pdf:Producer", "ExifTool", Found::SOFTWARE),
+        ("pdf:Author", "Eve", Found::PERSON),
         ("exif:UserComment", "hi", Found::COMMENT),
         ("tiff:ImageDescription", "at the beach", Found::COMMENT),
         ("GCamera:MicroVideo", "1", Found::EMBEDDED_MEDIA),
