@@ -78,6 +78,13 @@ impl<'a> Entry<'a> {
         tiff.get(at..at.checked_add(len)?)
     }
 
+    /// The value's bytes as [`Entry::value`] gives them or, for a value that runs past the
+    /// end of `tiff` (an EXIF blob split over two JPEG segments), the part that is there.
+    pub(crate) fn value_part<O: ByteOrder>(&self, tiff: &'a [u8]) -> Option<&'a [u8]> {
+        self.value::<O>(tiff)
+            .or_else(|| tiff.get(self.value_at::<O>()?..))
+    }
+
     /// Where the value lies in the blob, when it is too long to sit in the entry.
     pub(crate) fn value_at<O: ByteOrder>(&self) -> Option<usize> {
         let len = usize::try_from(self.count)

@@ -149,7 +149,7 @@ impl<'a> Walk<'a> {
     /// Any GPS tag but the version with a non-zero value is a position, a time or a
     /// direction taken by the GPS receiver.
     fn gps_tag<O: ByteOrder>(&mut self, tag: u16, entry: &Entry<'a>) {
-        if tag != GPS_VERSION && entry.value::<O>(self.tiff).is_some_and(has_data) {
+        if tag != GPS_VERSION && entry.value_part::<O>(self.tiff).is_some_and(has_data) {
             self.found |= Found::GPS;
         }
     }
@@ -172,7 +172,7 @@ impl<'a> Walk<'a> {
     }
 
     fn tag<O: ByteOrder>(&mut self, entry: &Entry<'a>) {
-        let Some(value) = entry.value::<O>(self.tiff) else {
+        let Some(value) = entry.value_part::<O>(self.tiff) else {
             return;
         };
         match entry.tag {

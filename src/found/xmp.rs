@@ -8,6 +8,10 @@
 //! to be the one conventionally used for the namespace ([`Ns::from_prefix`]). Declarations
 //! are not scoped to their element: the last one of a prefix wins, which is what real
 //! packets (one namespace per prefix) need.
+//!
+//! Packets in UTF-16 or UTF-32 (which XMP part 3 allows outside JPEG; exiftool writes one
+//! as a test) are not read: their ASCII bytes are interleaved with NULs, so no name
+//! matches, and reading them would mean decoding into a buffer. They give nothing.
 
 use crate::report::Found;
 use crate::work;
@@ -149,7 +153,9 @@ impl Ns {
 
 /// What the XMP packet `packet` holds (the bytes after a JPEG APP1's XMP signature, a PNG
 /// iTXt's text, a WebP `XMP ` chunk, a HEIF `mime` item). A packet cut short gives what its
-/// first part names.
+/// first part names; so a JPEG extended-XMP chunk (after its 40-byte header: signature
+/// aside, GUID, full length, offset) can be read on its own, missing only a property cut
+/// at the chunk's edge.
 pub(crate) fn xmp(packet: &[u8]) -> Found {
     let mut scan = Scan {
         bytes: packet,

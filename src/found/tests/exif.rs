@@ -315,7 +315,7 @@ fn offsets_past_the_end_name_nothing() {
         );
         let len = blob.len();
         let offset_field = 8 + 2 + 8; // first entry's value offset
-        let past = u32::try_from(len - 4).unwrap();
+        let past = u32::try_from(len).unwrap();
         blob[offset_field..offset_field + 4].copy_from_slice(&if big {
             past.to_be_bytes()
         } else {
@@ -323,13 +323,28 @@ fn offsets_past_the_end_name_nothing() {
         });
         assert_eq!(exif(&blob), Found::empty());
     }
-    // A count whose values would take 32 GiB.
+    // A count whose values would take 32 GiB, past the end: nothing; inside the blob: the
+    // part that is there, as for a value cut short.
     let mut blob = b"MM\0\x2A\0\0\0\x08\0\x01".to_vec();
-    blob.extend_from_slice(&[0x01, 0x3B, 0, 5, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 8]);
+    blob.extend_from_slice(&[0x01, 0x3B, 0, 5, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 22]);
     assert_eq!(exif(&blob), Found::empty());
+    blob.extend_from_slice(b"Eve");
+    assert_eq!(exif(&blob), Found::PERSON);
     // An unknown type cannot be sized.
     let mut blob = b"MM\0\x2A\0\0\0\x08\0\x01".to_vec();
     blob.extend_from_slice(&[0x01, 0x3B, 0, 99, 0, 0, 0, 1, b'E', 0, 0, 0]);
+    assert_eq!(exif(&blob), Found::empty());
+}
+
+#[test]
+fn a_value_cut_by_the_end_of_the_blob_gives_its_part() {
+    // Pillow's test file: "firstsecond" split over two APP1 segments; the first blob ends
+    // after "first".
+    let mut blob = tiff(true, &[ifd(vec![ascii(0x010E, "firstsecond")])]);
+    blob.truncate(blob.len() - 7);
+    assert!(blob.ends_with(b"first"));
+    assert_eq!(exif(&blob), Found::COMMENT);
+    blob.truncate(blob.len() - 5);
     assert_eq!(exif(&blob), Found::empty());
 }
 
