@@ -35,9 +35,14 @@ const PHOTOSHOP: u16 = 0x8649;
 /// here, and no count from the blob sizes anything.
 const MAX_IFDS: usize = 8;
 
-/// What the EXIF (TIFF) blob `tiff` holds: the bytes after `Exif\0\0` in a JPEG APP1 or
-/// WebP/PNG EXIF chunk, starting with `II*\0` or `MM\0*`. Anything else gives nothing.
+/// What the EXIF (TIFF) blob `tiff` holds: the bytes after `Exif\0\0` in a JPEG APP1, a
+/// PNG `eXIf` or a WebP `EXIF` chunk, starting with `II*\0` or `MM\0*`. The `Exif\0` and
+/// pad byte may be left on (WebP writers disagree about them). Anything else gives nothing.
 pub(crate) fn exif(tiff: &[u8]) -> Found {
+    let tiff = match tiff.strip_prefix(b"Exif\0") {
+        Some(rest) => rest.get(1..).unwrap_or_default(),
+        None => tiff,
+    };
     match tiff.get(0..2) {
         Some(b"II") => walk::<LittleEndian>(tiff),
         Some(b"MM") => walk::<BigEndian>(tiff),

@@ -153,9 +153,9 @@ impl Ns {
 
 /// What the XMP packet `packet` holds (the bytes after a JPEG APP1's XMP signature, a PNG
 /// iTXt's text, a WebP `XMP ` chunk, a HEIF `mime` item). A packet cut short gives what its
-/// first part names; so a JPEG extended-XMP chunk (after its 40-byte header: signature
-/// aside, GUID, full length, offset) can be read on its own, missing only a property cut
-/// at the chunk's edge.
+/// first part names; so a JPEG extended-XMP chunk (the bytes after its signature and the
+/// 40 bytes of GUID, full length and offset) can be read on its own, missing only a
+/// property cut at the chunk's edge.
 pub(crate) fn xmp(packet: &[u8]) -> Found {
     let mut scan = Scan {
         bytes: packet,

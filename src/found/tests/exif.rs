@@ -223,9 +223,19 @@ fn embedded_xmp_iptc_and_photoshop_blocks_are_read() {
 }
 
 #[test]
+fn an_exif_signature_in_front_is_stepped_over() {
+    let blob = tiff(true, &[ifd(vec![ascii(0x010F, "Canon")])]);
+    for prefix in [&b"Exif\0\0"[..], b"Exif\0\xFF", b""] {
+        assert_eq!(exif(&[prefix, &blob].concat()), Found::DEVICE);
+    }
+    assert_eq!(exif(b"Exif\0"), Found::empty());
+}
+
+#[test]
 fn not_a_tiff_blob_names_nothing() {
     assert_eq!(exif(b""), Found::empty());
     assert_eq!(exif(b"Exif\0\0MM\0\x2A"), Found::empty());
+    assert_eq!(exif(b"Exif\0\0II"), Found::empty());
     // A right byte-order mark with a wrong magic number.
     let mut blob = tiff(true, &[ifd(vec![ascii(0x010F, "Canon")])]);
     blob[3] = 43;
