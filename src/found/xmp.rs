@@ -309,8 +309,13 @@ impl<'a> Scan<'a> {
         let quote = self.peek().filter(|q| matches!(q, b'"' | b'\''))?;
         self.advance(1);
         let start = self.pos;
-        self.skip_past_byte(quote);
-        let end = self.pos.saturating_sub(1).max(start);
+        // An unclosed value runs to the end of the packet.
+        let closed = self.skip_past_byte(quote);
+        let end = if closed {
+            self.pos.saturating_sub(1)
+        } else {
+            self.pos
+        };
         Some((name, self.bytes.get(start..end).unwrap_or_default()))
     }
 

@@ -216,6 +216,9 @@ fn truncated_packets_give_what_their_first_part_names() {
     };
     assert_eq!(cut(b"exif:GPSLatitude"), Found::DEVICE);
     assert_eq!(cut(b"<dc:creator>"), Found::DEVICE | Found::GPS);
+    // Cut inside an attribute's value: the part that is there counts.
+    assert_eq!(cut(b"anon\""), Found::DEVICE);
+    assert_eq!(cut(b"Canon\""), Found::empty());
     for len in 0..full.len() {
         let _ = xmp(&full[..len]);
     }
