@@ -68,14 +68,11 @@ impl<'a> Entry<'a> {
     /// The value's bytes, inline or at their offset, or `None` when the type is unknown or
     /// the value lies (even in part) outside `tiff`.
     pub(crate) fn value<O: ByteOrder>(&self, tiff: &'a [u8]) -> Option<&'a [u8]> {
-        let len = usize::try_from(self.count)
-            .ok()?
-            .checked_mul(type_size(self.kind)?)?;
-        if len <= 4 {
-            return self.field.get(..len);
+        let len = self.len()?;
+        match self.value_at::<O>() {
+            Some(at) => tiff.get(at..at.checked_add(len)?),
+            None => self.field.get(..len),
         }
-        let at = usize::try_from(O::read_u32(self.field)).ok()?;
-        tiff.get(at..at.checked_add(len)?)
     }
 
     /// The value's bytes as [`Entry::value`] gives them or, for a value that runs past the
@@ -87,13 +84,17 @@ impl<'a> Entry<'a> {
 
     /// Where the value lies in the blob, when it is too long to sit in the entry.
     pub(crate) fn value_at<O: ByteOrder>(&self) -> Option<usize> {
-        let len = usize::try_from(self.count)
-            .ok()?
-            .checked_mul(type_size(self.kind)?)?;
-        if len <= 4 {
+        if self.len()? <= 4 {
             return None;
         }
         usize::try_from(O::read_u32(self.field)).ok()
+    }
+
+    /// The value's length in bytes: count × the type's size.
+    fn len(&self) -> Option<usize> {
+        usize::try_from(self.count)
+            .ok()?
+            .checked_mul(type_size(self.kind)?)
     }
 
     /// The first value of a SHORT, LONG or IFD entry: an offset, for the pointer tags.

@@ -137,6 +137,29 @@ fn tiff_looping_ifds(n: usize) -> Vec<u8> {
     tiff(true, &[ifd0, big])
 }
 
+/// A Canon EXIF whose Exif IFD holds as many MakerNote entries as fit in about `n` bytes,
+/// each a note at the Exif IFD itself: read as Canon's IFD, each note is the whole table.
+fn tiff_maker_notes_at_one_big_ifd(n: usize) -> Vec<u8> {
+    let exif_at = 8 + 2 + 2 * 12 + 4 + 6;
+    let count = ((n - exif_at - 6) / 12).min(usize::from(u16::MAX));
+    let le32 = |v: usize| u32::try_from(v).unwrap().to_le_bytes();
+    let mut out = b"II\x2A\0\x08\0\0\0\x02\0".to_vec();
+    out.extend_from_slice(&[0x0F, 0x01, 2, 0, 6, 0, 0, 0]); // Make, ASCII, 6 bytes at…
+    out.extend_from_slice(&le32(exif_at - 6));
+    out.extend_from_slice(&[0x69, 0x87, 4, 0, 1, 0, 0, 0]); // Exif IFD pointer
+    out.extend_from_slice(&le32(exif_at));
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(b"Canon\0");
+    assert_eq!(out.len(), exif_at);
+    out.extend_from_slice(&u16::try_from(count).unwrap().to_le_bytes());
+    for _ in 0..count {
+        out.extend_from_slice(&[0x7C, 0x92, 7, 0, 64, 0, 0, 0]); // MakerNote, 64 bytes at…
+        out.extend_from_slice(&le32(exif_at));
+    }
+    out.extend_from_slice(&[0; 4]);
+    out
+}
+
 /// Builds an input of about the given size.
 type Build = fn(usize) -> Vec<u8>;
 
@@ -175,6 +198,10 @@ fn growing() -> Vec<(&'static str, Build)> {
             tiff_entries_at_one_blank_value,
         ),
         ("exif: looping IFDs with many entries", tiff_looping_ifds),
+        (
+            "exif: maker notes at one big IFD",
+            tiff_maker_notes_at_one_big_ifd,
+        ),
         ("iptc: many datasets", |n| {
             repeat(b"", &dataset(2, 80, b"Eve Example"), n)
         }),
@@ -227,4 +254,5 @@ fn work_grows_linearly_with_the_input() {
 fn looping_ifds_read_what_they_hold() {
     assert_eq!(exif(&tiff_looping_ifds(4096)), Found::DEVICE);
     assert_eq!(exif(&tiff_entries_at_one_blank_value(8192)), Found::empty());
+    assert_eq!(exif(&tiff_maker_notes_at_one_big_ifd(8192)), Found::DEVICE);
 }
