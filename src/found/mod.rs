@@ -1,6 +1,6 @@
-//! What a metadata block holds, as [`Found`] flags: bounded readers of EXIF (TIFF) IFDs,
-//! XMP packets, IPTC-IIM datasets and Photoshop image resources. The walkers hand each
-//! metadata unit they remove to the reader of its kind; nothing here writes output.
+//! What a metadata block holds, as [`Found`](crate::Found) flags: bounded readers of EXIF
+//! (TIFF) IFDs, XMP packets, IPTC-IIM datasets and Photoshop image resources. The walkers
+//! hand each metadata unit they remove to the reader of its kind; nothing here writes output.
 //!
 //! Every reader takes any bytes: it never panics, never allocates from a count in the
 //! input, and does work linear in its input (counted by [`crate::work`] and checked in the
