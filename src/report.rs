@@ -214,3 +214,27 @@ impl Report {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_found_flag_has_its_name_and_phrase() {
+        let names: Vec<_> = Found::all().names().collect();
+        assert_eq!(names.len(), Found::all().iter().count());
+        assert_eq!(Found::all().phrases().count(), names.len());
+        // The JSON name is the flag's own name in snake_case.
+        for ((flag_name, _), name) in Found::all().iter_names().zip(&names) {
+            assert_eq!(flag_name.to_lowercase(), *name);
+        }
+        assert_eq!(Found::empty().names().count(), 0);
+        assert_eq!(
+            (Found::CAPTURE_TIME | Found::THUMBNAIL)
+                .phrases()
+                .collect::<Vec<_>>(),
+            ["capture time", "thumbnail"]
+        );
+        assert_eq!(Report::new(Format::Png).found, Found::empty());
+    }
+}
