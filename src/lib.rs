@@ -134,6 +134,7 @@ mod error;
 mod exif;
 mod format;
 pub mod formats;
+mod found;
 mod gif;
 mod heif;
 mod jpeg;
@@ -155,7 +156,7 @@ pub use error::{Error, Limit};
 pub use format::{detect, Format};
 pub use limits::Limits;
 pub use options::{Keep, ParseKeepError};
-pub use report::{Kinds, Report};
+pub use report::{Found, Kinds, Report};
 pub use sink::max_output_len;
 pub use stripper::{Stripped, Stripper};
 

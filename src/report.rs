@@ -1,4 +1,4 @@
-//! What a strip removed, and the per-unit verdict every format walker returns.
+//! What a strip removed and found, and the per-unit verdict every format walker returns.
 
 use bitflags::bitflags;
 
@@ -28,6 +28,97 @@ bitflags! {
         const TRAILER = 1 << 8;
         /// Anything else that is not image data: vendor segments, unknown chunks, padding.
         const OTHER = 1 << 9;
+    }
+}
+
+bitflags! {
+    /// What the metadata a strip removed (or [`inspect`](crate::Stripper::inspect) saw) told
+    /// about the picture and its author: the privacy-relevant contents, where [`Kinds`] names
+    /// only the containers. A flag is set when a block holds a non-empty value for it.
+    ///
+    /// [`Found::names`] gives the snake_case names a JSON report uses, and [`Found::phrases`]
+    /// the words a person reads:
+    /// ```
+    /// use imgstrip::Found;
+    /// let found = Found::GPS | Found::SERIAL_NUMBER;
+    /// assert_eq!(found.names().collect::<Vec<_>>(), ["gps", "serial_number"]);
+    /// assert_eq!(found.phrases().collect::<Vec<_>>(), ["GPS position", "camera serial number"]);
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Found: u32 {
+        /// A GPS position, altitude, direction or GPS time (EXIF GPS IFD, XMP `exif:GPS…`).
+        const GPS = 1 << 0;
+        /// When the photo was taken or digitised (EXIF DateTimeOriginal and friends, XMP
+        /// `xmp:CreateDate`, IPTC Date Created).
+        const CAPTURE_TIME = 1 << 1;
+        /// The camera or lens make and model, or a maker note (vendor camera data).
+        const DEVICE = 1 << 2;
+        /// A camera body or lens serial number.
+        const SERIAL_NUMBER = 1 << 3;
+        /// A person's name: artist, camera owner, creator, copyright holder, credit.
+        const PERSON = 1 << 4;
+        /// Face or people regions (MWG, Microsoft Photo, Apple).
+        const FACES = 1 << 5;
+        /// A place named in words: city, state, country, sublocation (IPTC, XMP).
+        const LOCATION_TEXT = 1 << 6;
+        /// A preview image (EXIF IFD1, Photoshop thumbnail resources).
+        const THUMBNAIL = 1 << 7;
+        /// The edit history or editor settings (XMP `xmpMM:History`, Camera Raw settings).
+        const EDIT_HISTORY = 1 << 8;
+        /// The software that wrote or edited the file.
+        const SOFTWARE = 1 << 9;
+        /// A caption, description or comment.
+        const COMMENT = 1 << 10;
+        /// Other images or video inside the file: motion-photo video, depth maps, gain maps
+        /// and other secondary images.
+        const EMBEDDED_MEDIA = 1 << 11;
+    }
+}
+
+/// Each [`Found`] flag with its JSON name and its phrase, in the flags' order.
+const FOUND_WORDS: [(Found, &str, &str); 12] = [
+    (Found::GPS, "gps", "GPS position"),
+    (Found::CAPTURE_TIME, "capture_time", "capture time"),
+    (Found::DEVICE, "device", "camera make and model"),
+    (
+        Found::SERIAL_NUMBER,
+        "serial_number",
+        "camera serial number",
+    ),
+    (Found::PERSON, "person", "person's name"),
+    (Found::FACES, "faces", "face regions"),
+    (Found::LOCATION_TEXT, "location_text", "place name"),
+    (Found::THUMBNAIL, "thumbnail", "thumbnail"),
+    (Found::EDIT_HISTORY, "edit_history", "edit history"),
+    (Found::SOFTWARE, "software", "software name"),
+    (Found::COMMENT, "comment", "comment"),
+    (
+        Found::EMBEDDED_MEDIA,
+        "embedded_media",
+        "embedded image or video",
+    ),
+];
+
+impl Found {
+    /// The snake_case name of each flag set, in declaration order: `gps`, `capture_time`,
+    /// `device`, `serial_number`, `person`, `faces`, `location_text`, `thumbnail`,
+    /// `edit_history`, `software`, `comment`, `embedded_media` (the names of a JSON report).
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        self.words().map(|(name, _)| name)
+    }
+
+    /// A short English phrase for each flag set, in declaration order ("GPS position",
+    /// "capture time", "camera serial number", …), for messages such as
+    /// "removed: GPS position, capture time".
+    pub fn phrases(self) -> impl Iterator<Item = &'static str> {
+        self.words().map(|(_, phrase)| phrase)
+    }
+
+    fn words(self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        FOUND_WORDS
+            .into_iter()
+            .filter(move |(flag, _, _)| self.contains(*flag))
+            .map(|(_, name, phrase)| (name, phrase))
     }
 }
 
@@ -67,6 +158,9 @@ pub struct Report {
     /// True when the input ended early and imgstrip closed the image itself (a JPEG cut in
     /// its entropy-coded data gets an EOI marker).
     pub truncated: bool,
+    /// What the removed metadata held: GPS position, serial numbers, names, … (empty when
+    /// nothing was read).
+    pub found: Found,
 }
 
 impl Report {
@@ -80,6 +174,7 @@ impl Report {
             frames: 1,
             untouched: false,
             truncated: false,
+            found: Found::empty(),
         }
     }
 
@@ -117,5 +212,29 @@ impl Report {
         if len > 0 {
             self.removed(Kinds::TRAILER);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_found_flag_has_its_name_and_phrase() {
+        let names: Vec<_> = Found::all().names().collect();
+        assert_eq!(names.len(), Found::all().iter().count());
+        assert_eq!(Found::all().phrases().count(), names.len());
+        // The JSON name is the flag's own name in snake_case.
+        for ((flag_name, _), name) in Found::all().iter_names().zip(&names) {
+            assert_eq!(flag_name.to_lowercase(), *name);
+        }
+        assert_eq!(Found::empty().names().count(), 0);
+        assert_eq!(
+            (Found::CAPTURE_TIME | Found::THUMBNAIL)
+                .phrases()
+                .collect::<Vec<_>>(),
+            ["capture time", "thumbnail"]
+        );
+        assert_eq!(Report::new(Format::Png).found, Found::empty());
     }
 }
