@@ -32,11 +32,11 @@
 
 use crate::error::Error;
 use crate::format::Format;
+use crate::found;
 use crate::options::{Keep, Options};
 use crate::out;
 use crate::reader::Reader;
-use crate::report::Verdict;
-use crate::report::{Kinds, Report};
+use crate::report::{Found, Kinds, Report, Verdict};
 use crate::sink::Sink;
 use crate::work;
 
@@ -275,6 +275,13 @@ fn copy_extension(
     report: &mut Report,
     out: &mut impl Sink,
 ) -> Result<(), Error> {
+    report.found |= match ext.ext {
+        Ext::Comment => Found::COMMENT,
+        // The sub-block lengths lie among the packet's bytes; the XMP reader skips what it
+        // cannot parse, and a length byte splits at most one property.
+        Ext::Xmp => found::xmp(ext.chain),
+        _ => Found::empty(),
+    };
     match verdict(ext.ext, ext.first, keep) {
         Verdict::Keep => out::copy(out, ext.raw),
         Verdict::Drop(kind) => report.removed(kind),

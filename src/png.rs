@@ -36,11 +36,11 @@ use crate::crc32::Crc32;
 use crate::error::Error;
 use crate::exif;
 use crate::format::Format;
+use crate::found;
 use crate::options::{Keep, Options};
 use crate::out;
 use crate::reader::Reader;
-use crate::report::Verdict;
-use crate::report::{Kinds, Report};
+use crate::report::{Found, Kinds, Report, Verdict};
 use crate::sink::Sink;
 
 /// Largest chunk length PNG allows (PNG § 5.3): 2^31 − 1.
@@ -255,6 +255,31 @@ fn text_kind(body: &[u8]) -> Kinds {
     }
 }
 
+/// What a chunk holds that a report names: EXIF, an uncompressed XMP packet, and the text
+/// keywords of PNG § 11.3.4.2 that name a person, a device, a time or a program. Compressed
+/// text (`zTXt`, compressed `iTXt`, `zxIf`) is not inflated: no decoder runs here.
+fn holds(chunk: &Chunk<'_>) -> Found {
+    match &chunk.kind {
+        b"eXIf" => return found::exif(chunk.body),
+        b"tEXt" | b"zTXt" | b"iTXt" => {}
+        _ => return Found::empty(),
+    }
+    let mut parts = chunk.body.splitn(2, |&b| b == 0);
+    let keyword = parts.next().unwrap_or_default();
+    let rest = parts.next().unwrap_or_default();
+    match keyword {
+        b"XML:com.adobe.xmp" if &chunk.kind == b"iTXt" && rest.first() == Some(&0) => {
+            found::xmp(rest)
+        }
+        b"Author" | b"Copyright" => Found::PERSON,
+        b"Creation Time" => Found::CAPTURE_TIME,
+        b"Software" => Found::SOFTWARE,
+        b"Source" => Found::DEVICE,
+        b"Comment" | b"Description" => Found::COMMENT,
+        _ => Found::empty(),
+    }
+}
+
 /// State that outlives one chunk.
 #[derive(Default)]
 struct Walk {
@@ -291,6 +316,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
                 format!("unknown critical chunk \"{}\"", chunk.kind.escape_ascii()),
             ));
         }
+        report.found |= holds(&chunk);
         match verdict(chunk.kind, opts.keep) {
             Verdict::Keep => keep(&chunk, opts, &mut walk, &mut report, out)?,
             Verdict::Drop(Kinds::TEXT) => report.removed(text_kind(chunk.body)),

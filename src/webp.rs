@@ -43,11 +43,11 @@
 use crate::error::Error;
 use crate::exif;
 use crate::format::Format;
+use crate::found;
 use crate::options::{Keep, Options};
 use crate::out::{self, SizeField};
 use crate::reader::Reader;
-use crate::report::Verdict;
-use crate::report::{Kinds, Report};
+use crate::report::{Found, Kinds, Report, Verdict};
 use crate::sink::Sink;
 
 /// Bytes of a chunk header: FourCC and size.
@@ -111,6 +111,19 @@ fn frame_verdict(kind: [u8; 4]) -> Verdict {
     match &kind {
         b"ALPH" | b"VP8 " | b"VP8L" => Verdict::Keep,
         _ => Verdict::Drop(kind_of(kind)),
+    }
+}
+
+/// What a chunk holds that a report names (only metadata chunks hold any).
+fn holds(chunk: &Chunk<'_>) -> Found {
+    match &chunk.kind {
+        b"EXIF" => found::exif(chunk.data()),
+        b"XMP " | b"XMP\0" => found::xmp(chunk.data()),
+        b"ICMT" => Found::COMMENT,
+        b"IART" | b"ICOP" => Found::PERSON,
+        b"ICRD" => Found::CAPTURE_TIME,
+        b"ISFT" => Found::SOFTWARE,
+        _ => Found::empty(),
     }
 }
 
@@ -338,6 +351,7 @@ fn simple<'a>(
     let mut wrote_exif = false;
     let mut icc: Option<&[u8]> = None;
     while let Some(chunk) = next_chunk(r)? {
+        report.found |= holds(&chunk);
         let raw = chunk.disk_len();
         match &chunk.kind {
             b"EXIF" if opts.keep.contains(Keep::ORIENTATION) && !wrote_exif => {
@@ -422,6 +436,7 @@ fn extended<'a>(
         has_image: false,
     };
     while let Some(chunk) = next_chunk(r)? {
+        report.found |= holds(&chunk);
         match verdict(chunk.kind, opts.keep) {
             Verdict::Keep if &chunk.kind == b"ICCP" => {
                 if walk.flags & ICC_FLAG == 0 {

@@ -228,7 +228,8 @@ impl Progress {
     }
 }
 
-/// `JPEG 640x480, 1 frame; removes exif, comment (1234 bytes)`; `done` says `removed`.
+/// `JPEG 640x480, 1 frame; removes exif, comment (1234 bytes): GPS position, capture time`;
+/// `done` says `removed`. What follows the colon is what the removed metadata held.
 pub fn describe(r: &Report, done: bool) -> String {
     let verb = if done { "removed" } else { "removes" };
     let frames = if r.frames == 1 {
@@ -254,6 +255,10 @@ pub fn describe(r: &Report, done: bool) -> String {
             kinds.join(", "),
             r.bytes_removed
         ));
+        if !r.found.is_empty() {
+            let held: Vec<&str> = r.found.phrases().collect();
+            line.push_str(&format!(": {}", held.join(", ")));
+        }
     }
     if r.truncated {
         line.push_str("; input was truncated");
@@ -270,13 +275,15 @@ pub fn report_json(input: &Path, out: Option<&Path>, r: &Report, sizes: (u64, u6
         .iter_names()
         .map(|(name, _)| json_string(&name.to_ascii_lowercase()))
         .collect();
+    let found: Vec<String> = r.found.names().map(json_string).collect();
     format!(
-        "{{\"path\":{},\"output\":{output},\"format\":{},\"removed\":[{}],\
+        "{{\"path\":{},\"output\":{output},\"format\":{},\"removed\":[{}],\"found\":[{}],\
          \"bytes_before\":{},\"bytes_after\":{},\"bytes_removed\":{},\"width\":{},\
          \"height\":{},\"frames\":{},\"untouched\":{},\"truncated\":{}}}",
         json_path(input),
         json_string(r.format.name()),
         kinds.join(","),
+        found.join(","),
         sizes.0,
         sizes.1,
         r.bytes_removed,

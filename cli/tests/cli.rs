@@ -101,7 +101,7 @@ fn report_prints_one_json_line_per_file() {
     let (before, after) = (jpeg().len(), stripped_jpeg().len());
     let removed = before - after;
     let expected = format!(
-        r#"{{"path":"a.jpg","output":"out/a.jpg","format":"JPEG","removed":["exif","comment"],"bytes_before":{before},"bytes_after":{after},"bytes_removed":{removed},"width":1,"height":1,"frames":1,"untouched":false,"truncated":false}}"#
+        r#"{{"path":"a.jpg","output":"out/a.jpg","format":"JPEG","removed":["exif","comment"],"found":["comment"],"bytes_before":{before},"bytes_after":{after},"bytes_removed":{removed},"width":1,"height":1,"frames":1,"untouched":false,"truncated":false}}"#
     );
     assert_eq!(lines[0], expected);
     let png_fields = r#""output":"out/b.png","format":"PNG","removed":["text"]"#;
@@ -254,7 +254,8 @@ fn inspect_prints_report_and_writes_nothing() {
     let removed = jpeg().len() - stripped_jpeg().len();
     let text = stdout(&o);
     let lines: Vec<&str> = text.lines().collect();
-    let jpeg_line = format!("a.jpg: JPEG 1x1, 1 frame; removes exif, comment ({removed} bytes)");
+    let jpeg_line =
+        format!("a.jpg: JPEG 1x1, 1 frame; removes exif, comment ({removed} bytes): comment");
     assert_eq!(lines[0], jpeg_line);
     assert!(
         lines[1].starts_with("b.png: PNG 1x1, 1 frame; removes text ("),

@@ -7,10 +7,6 @@
 //! tests). A malformed block gives what its well-formed part says, so a report is a
 //! summary of what the strip removed, never a reason to fail a strip.
 
-// The walkers hand their units over once the HEIF work lands (issue 16, part 3); until
-// then only the tests call in here.
-#![cfg_attr(not(test), allow(dead_code))]
-
 mod exif;
 mod iptc;
 mod maker_note;
@@ -20,9 +16,28 @@ mod xmp;
 #[cfg(test)]
 mod tests;
 
-#[cfg_attr(not(test), allow(unused_imports))]
 pub(crate) use exif::exif;
-#[cfg_attr(not(test), allow(unused_imports))]
-pub(crate) use iptc::{iptc, photoshop_irb};
-#[cfg_attr(not(test), allow(unused_imports))]
+// IPTC-IIM is read inside Photoshop resources; no format carries it bare.
+#[cfg(test)]
+pub(crate) use iptc::iptc;
+pub(crate) use iptc::photoshop_irb;
 pub(crate) use xmp::xmp;
+
+use crate::report::Found;
+use crate::work;
+
+/// What bytes after an image's end hold: [`Found::EMBEDDED_MEDIA`] when another picture or
+/// a video is among them (a JPEG's SOI, a PNG signature, an ISO BMFF `ftyp` box: MPF
+/// secondary images, motion-photo videos), else nothing that can be named.
+pub(crate) fn appended(bytes: &[u8]) -> Found {
+    const STARTS: [&[u8]; 3] = [b"\xFF\xD8\xFF", b"\x89PNG", b"ftyp"];
+    work::add(bytes.len());
+    let media = bytes
+        .windows(4)
+        .any(|w| STARTS.iter().any(|s| w.starts_with(s)));
+    if media {
+        Found::EMBEDDED_MEDIA
+    } else {
+        Found::empty()
+    }
+}

@@ -8,11 +8,12 @@
 use crate::error::Error;
 use crate::exif;
 use crate::format::Format;
+use crate::found;
 use crate::options::{Keep, Options};
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
-use crate::report::{Kinds, Report};
+use crate::report::{Found as HoldsFound, Kinds, Report};
 use crate::sink::Sink;
 use entropy::copy_entropy_data;
 use fit::{fit, frame_len, has_differential_frame, length_error, Fit, Walk};
@@ -97,6 +98,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
             EOI if walk.seen_sos => {
                 out.extend_from_slice(&[0xFF, EOI]);
                 report.trailer(r.remaining());
+                report.found |= found::appended(r.rest());
                 return Ok(report);
             }
             EOI => return Err(r.malformed_at(found.offset, "EOI before the first scan")),
@@ -149,6 +151,7 @@ fn copy_segment(
         walk.scans_in_frame = walk.scans_in_frame.saturating_add(1);
     }
     let sig = signature(seg.marker, seg.body);
+    report.found |= holds(seg.marker, sig, seg.body);
     match verdict(seg.marker, sig, opts.keep) {
         Verdict::Keep => match fit(seg, offset, walk)? {
             Fit::Whole => out::copy(out, seg.raw),
@@ -164,6 +167,20 @@ fn copy_segment(
         Verdict::Rewrite => rewrite(seg, sig, walk, report, out),
     }
     Ok(())
+}
+
+/// What a segment holds that a report names: read from the metadata segments a strip
+/// removes or rewrites (a kept ICC profile or frame header holds none of it).
+fn holds(marker: u8, sig: Signature, body: &[u8]) -> HoldsFound {
+    match sig {
+        Signature::Exif => found::exif(body),
+        Signature::Xmp => found::xmp(body),
+        Signature::Photoshop => found::photoshop_irb(body),
+        Signature::Jfif if body.get(12..14).is_some_and(|t| t != [0, 0]) => HoldsFound::THUMBNAIL,
+        Signature::Jfxx => HoldsFound::THUMBNAIL,
+        _ if marker == COM => HoldsFound::COMMENT,
+        _ => HoldsFound::empty(),
+    }
 }
 
 fn is_sof(marker: u8) -> bool {
