@@ -241,8 +241,84 @@ pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
 }
 
 /// Every metadata unit (and structural fault) left in a stripped output, one line each.
+/// With `allow.gain_map`, an Ultra HDR structure is clean: in the primary an MPF APP2, an
+/// XMP holding only gain-map properties ([`is_gain_map_xmp`]) and an ISO 21496-1 APP2, and
+/// after its EOI exactly the one JPEG its MPF's second entry points at, clean itself with the
+/// same XMP and ISO segments allowed but no MPF and nothing after its EOI.
 pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
+    leftovers_in(data, allow, false)
+}
+
+const MPF_SIG: &[u8] = b"MPF\0";
+const ISO_SIG: &[u8] = b"urn:iso:std:iso:ts:21496:-1\0";
+const XMP_SIG: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+
+/// Whether an XMP packet uses no namespace prefix but those of a gain map's description:
+/// `x`, `rdf`, `hdrgm` and the GContainer's `Container` and `Item` (quoted values aside).
+pub fn is_gain_map_xmp(packet: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(packet);
+    let allowed = ["x", "rdf", "hdrgm", "Container", "Item", "xmlns"];
+    let names = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '/' | '='))
+        .filter(|t| !t.starts_with('"') && !t.starts_with('\''));
+    let mut prefixes = names.filter_map(|t| t.split_once(':').map(|(p, _)| p.to_owned()));
+    let xmlns_ok = text.match_indices("xmlns:").all(|(i, _)| {
+        ["x=", "rdf=", "hdrgm=", "Container=", "Item="]
+            .iter()
+            .any(|a| text[i + 6..].starts_with(a))
+    });
+    text.contains("hdrgm:") && xmlns_ok && prefixes.all(|p| allowed.contains(&p.as_str()))
+}
+
+/// The second MP Entry (size, offset from the TIFF header) of the first MPF APP2 in `items`,
+/// and where that TIFF header is. Big-endian only: the layout imgstrip writes.
+fn mpf_second_entry(data: &[u8], items: &[Item]) -> Option<(usize, usize, usize)> {
+    let body = items.iter().find_map(|item| match item {
+        Item::Segment {
+            marker: 0xE2, body, ..
+        } if data[body.clone()].starts_with(MPF_SIG) => Some(body.clone()),
+        _ => None,
+    })?;
+    let tiff_at = body.start + 4;
+    let tiff = data.get(tiff_at..body.end)?;
+    let be32 = |at: usize| {
+        tiff.get(at..at + 4)
+            .map(|b| u32::from_be_bytes(b.try_into().unwrap()) as usize)
+    };
+    if !tiff.starts_with(b"MM\0*") {
+        return None;
+    }
+    let ifd = be32(4)?;
+    let count = usize::from(u16::from_be_bytes(
+        tiff.get(ifd..ifd + 2)?.try_into().unwrap(),
+    ));
+    let entries = (0..count).find_map(|i| {
+        let e = ifd + 2 + 12 * i;
+        (tiff.get(e..e + 2)? == [0xB0, 0x02])
+            .then(|| be32(e + 8))
+            .flatten()
+    })?;
+    Some((tiff_at, be32(entries + 16 + 4)?, be32(entries + 16 + 8)?))
+}
+
+/// Whether the bytes from `tail` to the end are the clean gain map the primary's MPF names.
+fn is_kept_gain_map(data: &[u8], items: &[Item], tail: usize, allow: Allow) -> bool {
+    let Some((tiff_at, size, offset)) = mpf_second_entry(data, items) else {
+        return false;
+    };
+    tiff_at + offset == tail
+        && tail + size == data.len()
+        && leftovers_in(&data[tail..], allow, true).is_empty()
+}
+
+fn leftovers_in(data: &[u8], allow: Allow, in_gain_map: bool) -> Vec<String> {
     let w = walk(data);
+    let gain_map_tail = match w.items.last() {
+        Some(Item::Trailer { start, .. }) if allow.gain_map && !in_gain_map => {
+            is_kept_gain_map(data, &w.items, *start, allow)
+        }
+        _ => false,
+    };
     rewalk::leftovers(&w.items, w.problem.as_deref(), |item, left| match item {
         Item::Segment {
             marker,
@@ -260,6 +336,14 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
                 0xEE if b.starts_with(b"Adobe") && b.len() == 12 => return,
                 0xEE if b.starts_with(b"Adobe") => "APP14 Adobe with extra bytes",
                 0xE2 if allow.icc && b.starts_with(b"ICC_PROFILE\0") => return,
+                0xE2 if allow.gain_map && !in_gain_map && b.starts_with(MPF_SIG) => return,
+                0xE2 if allow.gain_map && b.starts_with(ISO_SIG) => return,
+                0xE1 if allow.gain_map
+                    && b.starts_with(XMP_SIG)
+                    && is_gain_map_xmp(&b[XMP_SIG.len()..]) =>
+                {
+                    return
+                }
                 0xE1 if allow.orientation
                     && b.starts_with(b"Exif\0\0")
                     && is_minimal_orientation_tiff(&b[6..]) =>
@@ -284,6 +368,7 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
             left.push(format!("stray marker FF{marker:02X} at {start}"))
         }
         Item::Stray { start, end } => left.push(format!("{} stray bytes at {start}", end - start)),
+        Item::Trailer { .. } if gain_map_tail => {}
         Item::Trailer { start, end } => {
             left.push(format!("{} bytes after EOI at {start}", end - start))
         }
