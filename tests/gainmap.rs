@@ -315,3 +315,53 @@ fn rewalker_accepts_exactly_the_kept_gain_map_structure() {
         assert!(!leftovers(&bad, Allow::DISPLAY).is_empty(), "{what}");
     }
 }
+
+/// Mutated real gain-map files (bytes flipped in the MPF, the XMP and elsewhere) strip to a
+/// typed error or an output that fits [`imgstrip::max_output_len`], re-walks with nothing
+/// but a kept gain map's structure, and strips to itself.
+#[test]
+fn mutated_corpus_gain_maps_strip_cleanly_or_fail_typed() {
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
+    let display = Stripper::new().keep(Keep::DISPLAY);
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move |below: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % below as u64) as usize
+    };
+    let mut files = 0;
+    for path in jpeg_files(&dir) {
+        let input = std::fs::read(&path).unwrap();
+        let kept = display.strip(&input).map(|s| s.data).unwrap_or_default();
+        if input.len() > 200_000 || !kept.windows(4).any(|w| w == b"MPF\0") {
+            continue;
+        }
+        files += 1;
+        let mpf = input.windows(4).position(|w| w == b"MPF\0").unwrap();
+        for i in 0..300 {
+            let at = if i % 2 == 0 {
+                mpf + next(100)
+            } else {
+                next(input.len())
+            };
+            let mut bytes = input.clone();
+            bytes[at] ^= 1 << next(8);
+            let mut buf = vec![0; imgstrip::max_output_len(bytes.len())];
+            let Ok((len, _)) = display.strip_to_slice(&bytes, &mut buf) else {
+                continue;
+            };
+            let out = &buf[..len];
+            let name = format!("{} flipped at {at}", path.display());
+            assert_eq!(
+                common::jpeg::leftovers(out, common::Allow::DISPLAY),
+                Vec::<String>::new(),
+                "{name}"
+            );
+            assert_eq!(display.strip(out).unwrap().data, out, "{name}");
+        }
+    }
+    assert!(files > 0, "no small corpus JPEG with a gain map");
+}
