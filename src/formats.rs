@@ -39,7 +39,7 @@
 //!
 //! | format | [`Keep::ORIENTATION`] | [`Keep::ICC`] | [`Keep::GAIN_MAP`] |
 //! |---|---|---|---|
-//! | JPEG | the first APP1 Exif whose Orientation is not 1 is replaced, where it stood, by a minimal EXIF holding only that tag | every APP2 segment whose signature is `ICC_PROFILE\0`, in order (chosen by signature, never by marker number: APP2 also carries MPF) | the gain-map JPEG of an Ultra HDR / ISO 21496-1 file, after the primary's EOI, stripped by these rules with nothing of its own kept but a fresh XMP holding only its `hdrgm:` fields (Version, BaseRenditionIsHDR, HDRCapacityMin/Max, GainMapMin/Max, Gamma, OffsetSDR/HDR, values copied when they are plain numbers or booleans) and its ISO 21496-1 APP2 byte for byte; the primary gets, before its frame header, a fresh XMP (`hdrgm:Version` and, when the input's XMP had one, a GContainer directory with the new gain-map length; only when the input declared the gain map in XMP), its version-only ISO 21496-1 APP2, and a fresh MPF index of the two images (see [JPEG](#jpeg)) |
+//! | JPEG | the first APP1 Exif whose Orientation is not 1 is replaced, where it stood, by a minimal EXIF holding only that tag | every APP2 segment whose signature is `ICC_PROFILE\0`, in order (chosen by signature, never by marker number: APP2 also carries MPF) | the gain-map JPEG of an Ultra HDR / ISO 21496-1 file, after the primary's EOI, stripped by these rules with nothing of its own kept but a fresh XMP holding only its `hdrgm:` fields (Version, BaseRenditionIsHDR, HDRCapacityMin/Max, GainMapMin/Max, Gamma, OffsetSDR/HDR, values copied when they are plain numbers or booleans) and its ISO 21496-1 APP2 byte for byte; the primary gets, before its frame header, a fresh XMP (`hdrgm:Version` and, when the input's XMP had one, a GContainer directory with the new gain-map length; only when the gain map has `hdrgm:` fields and the input declared it in XMP or has no ISO 21496-1 pair), its version-only ISO 21496-1 APP2, and a fresh MPF index of the two images (see [JPEG](#jpeg)) |
 //! | PNG / APNG | the first eXIf (with or without an `Exif\0\0` prefix) whose Orientation is not 1 is replaced, where it stood, by a minimal eXIf; zxIf still goes | the first iCCP, its profile name (free text) replaced by `ICC profile`, with a new CRC; later ones go | nothing to keep |
 //! | GIF | nothing to keep | the `ICCRGBG1012` application extension, as it is | nothing to keep |
 //! | WebP | the first EXIF whose Orientation is not 1 is replaced by a minimal EXIF, without the `Exif\0\0` prefix (as libwebp writes it) | the first ICCP | nothing to keep |
@@ -105,8 +105,9 @@
 //!   21496-1 APP2 and a big-endian MPF of two MP Entries (the primary: baseline primary
 //!   image, its size, offset 0; the gain map: its stripped size and its offset from the MPF
 //!   TIFF header), as libultrahdr writes it; in the gain map its XMP and ISO APP2. The
-//!   primary gets a fresh XMP only when the input declared the gain map in XMP and the gain
-//!   map has `hdrgm:` fields, and that XMP holds a GContainer directory only when the
+//!   primary gets a fresh XMP only when the gain map has `hdrgm:` fields and the input
+//!   declared the gain map in XMP (or the gain map has no ISO 21496-1 APP2 that could
+//!   declare it instead), and that XMP holds a GContainer directory only when the
 //!   input's did: the output declares its gain map the way the input did (Ultra HDR,
 //!   Adobe's `hdrgm:Version` alone, or ISO 21496-1 alone).
 //! - The fresh XMP and MPF segments must be no longer than the input's XMP (standard and

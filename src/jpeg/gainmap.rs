@@ -44,7 +44,8 @@ pub(super) struct GainMap<'a> {
     /// Its `hdrgm:` fields, when its XMP has them: then it gets a fresh XMP.
     fields: Option<Fields<'a>>,
     /// Whether the primary gets a fresh XMP: when the gain map has `hdrgm:` fields and the
-    /// primary declared it in XMP (a primary that declared it only by ISO 21496-1 gets none).
+    /// primary declared it in XMP, or the gain map has no ISO 21496-1 APP2 (a primary that
+    /// declared it only by ISO 21496-1, with a gain map that has one, gets none).
     primary_xmp: bool,
     /// Whether that XMP holds a GContainer directory: when the input's did. (An Adobe-style
     /// primary declares its gain map by `hdrgm:Version` alone; adding a directory it did not
@@ -104,22 +105,27 @@ pub(super) fn find(input: &[u8]) -> Option<GainMap<'_>> {
     }
     let own = scan(image)?;
     let fields = own.xmp.and_then(Fields::read);
+    // The gain map's ISO APP2 must hold the metadata, not only the versions a primary has.
+    let gain_map_iso = own
+        .iso
+        .filter(|iso| iso.len() > ISO_SIG.len().saturating_add(4));
     let declared_in_xmp = version.is_some() || directory != Directory::None;
     // [`Fields::read`] requires a version, so there is one whenever an XMP is written.
     let version = version
         .or_else(|| fields.as_ref().and_then(Fields::version))
         .unwrap_or_default();
-    if fields.is_none() && own.iso.is_none() {
+    if fields.is_none() && gain_map_iso.is_none() {
         return None;
     }
     Some(GainMap {
         image,
-        primary_xmp: fields.is_some() && declared_in_xmp,
+        // Without the ISO APP2 pair, only an XMP can declare the gain map.
+        primary_xmp: fields.is_some() && (declared_in_xmp || gain_map_iso.is_none()),
         directory: matches!(directory, Directory::GainMap(_)),
         fields,
         version,
-        primary_iso: primary.iso.filter(|_| own.iso.is_some()),
-        gain_map_iso: own.iso,
+        primary_iso: primary.iso.filter(|_| gain_map_iso.is_some()),
+        gain_map_iso,
         replaced: primary.replaced.saturating_add(own.replaced),
         out_len: 0,
     })

@@ -361,7 +361,20 @@ fn an_inconsistent_gain_map_goes_as_without_the_flag() {
         v.extend(image_units(GAIN_MAP_ENTROPY));
         v
     };
+    let versions_only = {
+        let mut v = vec![0xFF, SOI];
+        v.extend(app(APP2, ISO_SIG, &[0, 0, 0, 0]));
+        v.extend(image_units(GAIN_MAP_ENTROPY));
+        v
+    };
     let cases = [
+        (
+            "an ISO APP2 holding only versions, and no XMP",
+            Spec {
+                gain_map: versions_only,
+                ..Spec::default()
+            },
+        ),
         (
             "offset past the end",
             Spec {

@@ -32,6 +32,9 @@ const FIELDS: [(&str, Kind); 9] = [
     ("OffsetHDR", Kind::PerChannel),
 ];
 
+/// The [`FIELDS`] the Adobe specification requires: Version, HDRCapacityMax, GainMapMax.
+const REQUIRED: [usize; 3] = [0, 3, 5];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Number,
@@ -67,7 +70,7 @@ impl<'a> Fields<'a> {
                 None => None,
             };
         }
-        let required = [0, 3, 5]
+        let required = REQUIRED
             .iter()
             .all(|&i| fields.values.get(i).is_some_and(Option::is_some));
         required.then_some(fields)
