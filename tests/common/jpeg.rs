@@ -30,6 +30,65 @@ pub fn com(text: &[u8]) -> Vec<u8> {
     segment(0xFE, text)
 }
 
+/// The entropy-coded data of [`ultra_hdr`]'s gain map.
+pub const GAIN_MAP_SCAN: &[u8] = &[0x55, 0x66, 0xFF, 0x00, 0x77];
+
+/// A small Ultra HDR JPEG: a primary (`primary_meta` right after SOI, then XMP with
+/// `hdrgm:Version` and a GContainer directory, and an MPF of two images) and a gain map
+/// (`gain_map_meta` right after SOI, then `hdrgm:` XMP) whose scan data is
+/// [`GAIN_MAP_SCAN`], then `trailer`; built from T.81 and the Ultra HDR layout.
+pub fn ultra_hdr(primary_meta: &[u8], gain_map_meta: &[u8], trailer: &[u8]) -> Vec<u8> {
+    let image = |entropy: &[u8]| {
+        let mut v = segment(0xDB, &[0; 65]);
+        v.extend(segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
+        v.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        v.extend_from_slice(entropy);
+        v.extend_from_slice(&EOI);
+        v
+    };
+    let xmp = |props: &str| {
+        format!(
+            r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:hdrgm="http://ns.adobe.com/hdr-gain-map/1.0/" xmlns:Container="http://ns.google.com/photos/1.0/container/" xmlns:Item="http://ns.google.com/photos/1.0/container/item/" {props}/></rdf:RDF></x:xmpmeta>"#
+        )
+    };
+    let sig = b"http://ns.adobe.com/xap/1.0/\0";
+    let mut gain_map = SOI.to_vec();
+    let fields = r#"hdrgm:Version="1.0" hdrgm:GainMapMax="2" hdrgm:HDRCapacityMax="2""#;
+    gain_map.extend_from_slice(gain_map_meta);
+    gain_map.extend(app(1, sig, xmp(fields).as_bytes()));
+    gain_map.extend(image(GAIN_MAP_SCAN));
+    let mpf = |primary: u32, offset: u32| {
+        let mut t = b"MM\0\x2A\0\0\0\x08\0\x02".to_vec();
+        t.extend_from_slice(&[0xB0, 0x01, 0, 4, 0, 0, 0, 1, 0, 0, 0, 2]);
+        t.extend_from_slice(&[0xB0, 0x02, 0, 7, 0, 0, 0, 32, 0, 0, 0, 38]);
+        t.extend_from_slice(&[0; 4]);
+        for (attribute, size, offset) in [
+            (0x0003_0000u32, primary, 0u32),
+            (0, gain_map.len() as u32, offset),
+        ] {
+            for v in [attribute, size, offset, 0] {
+                t.extend_from_slice(&v.to_be_bytes());
+            }
+        }
+        app(2, b"MPF\0", &t)
+    };
+    let build = |mpf: Vec<u8>| {
+        let mut v = SOI.to_vec();
+        v.extend_from_slice(primary_meta);
+        v.extend(app(1, sig, xmp(r#"hdrgm:Version="1.0""#).as_bytes()));
+        v.extend(mpf);
+        v.extend(image(&[0x11, 0x22]));
+        v
+    };
+    let len = build(mpf(0, 0)).len() as u32;
+    let xmp_len = 4 + sig.len() + xmp(r#"hdrgm:Version="1.0""#).len();
+    let tiff_at = (2 + primary_meta.len() + xmp_len + 8) as u32;
+    let mut file = build(mpf(len, len - tiff_at));
+    file.extend(gain_map);
+    file.extend_from_slice(trailer);
+    file
+}
+
 /// One item of a walk, as ranges into the walked bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
