@@ -19,7 +19,7 @@
 //!
 //! | format | stays | goes |
 //! |---|---|---|
-//! | JPEG | SOI; SOFn, SOS and DRI with exactly their defined length (8 + 3·Nf, 6 + 2·Ns, 4 bytes); DQT, DHT and DAC holding whole tables or entries; every scan's entropy-coded data (with RSTn); a DNL right after its frame's first scan, cut to 4 bytes; in a hierarchical file (a DHP before the first frame, differential SOF5–7/SOF13–15 frames after it) its DHP cut to 8 + 3·Nf bytes and one EXP before each later frame cut to 3 bytes; JPEG-LS SOF55/LSE; EOI; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes | APP1 (Exif, XMP, extended XMP), APP2 (ICC, MPF, FlashPix), APP3–APP13 (APP13 holds Photoshop resources and IPTC), APP15, every other APP0 (JFXX thumbnails, AVI1, …) and the JFIF thumbnail, APP14 other than `Adobe` and an Adobe APP14's bytes after its 12, COM, the reserved JPGn and RES markers, RSTn and TEM outside a scan, fill bytes and any other bytes between segments; a DNL anywhere but right after a frame's first scan, DHP and EXP in a file that is not hierarchical (and repeated or misplaced ones), bytes after the defined fields of DNL, DHP and EXP; everything after the first EOI (MPF secondary images with their own EXIF, gain maps, vendor trailers, motion-photo video) |
+//! | JPEG | SOI; SOFn, SOS and DRI with exactly their defined length (8 + 3·Nf, 6 + 2·Ns, 4 bytes); DQT, DHT and DAC holding whole tables or entries; every scan's entropy-coded data (with RSTn); a DNL right after its frame's first scan, cut to 4 bytes; in a hierarchical file (a DHP before the first frame, differential SOF5–7/SOF13–15 frames after it) its DHP cut to 8 + 3·Nf bytes and one EXP before each later frame cut to 3 bytes; JPEG-LS SOF55/LSE; EOI; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes | APP1 (Exif, XMP, extended XMP), APP2 (ICC, MPF, FlashPix), APP3–APP13 (APP13 holds Photoshop resources and IPTC), APP15, every other APP0 (JFXX thumbnails, AVI1, …) and the JFIF thumbnail, APP14 other than `Adobe` and an Adobe APP14's bytes after its 12, COM, the reserved JPGn and RES markers, RSTn and TEM outside a scan, fill bytes and any other bytes between segments; a DNL anywhere but right after a frame's first scan, DHP and EXP in a file that is not hierarchical (and repeated or misplaced ones), bytes after the defined fields of DNL, DHP and EXP; everything after the first EOI (MPF secondary images with their own EXIF, gain maps unless [`Keep::GAIN_MAP`] keeps one, vendor trailers, motion-photo video) |
 //! | PNG / APNG | IHDR, PLTE (a palette image's first 2^bit-depth entries; a truecolour image's suggested palette as it is), IDAT, IEND (without data); tRNS, gAMA, cHRM, sRGB, cICP, mDCV/mDCv, cLLI/cLLi, sBIT, bKGD, hIST, pHYs, acTL, fcTL, fdAT, each only where, once and as long as PNG defines it (a greyscale or truecolour tRNS cut to its 2 or 6 bytes); Apple's `CgBI` chunk before IHDR | tEXt, zTXt, iTXt (any keyword: XMP, `Raw profile type …` hex dumps, AI prompts), eXIf, zxIf, iCCP, tIME, sPLT (its name is free text), dSIG, caBX and every other ancillary chunk; a listed chunk of another length, a second copy or one out of place; palette entries past 2^bit-depth, the PLTE of a greyscale image, and a repeated, misplaced or broken PLTE of a truecolour image; data inside IEND; everything after IEND (where a cropped screenshot's original pixels can sit: the "acropalypse" leak) |
 //! | GIF (87a, 89a, animated) | header, logical screen descriptor, global and local colour tables, image descriptors with their LZW data; graphic control extensions rewritten to their 4 data bytes; NETSCAPE2.0 / ANIMEXTS1.0 (exactly 11-byte header) cut to the loop sub-block `01 lo hi` | comment and plain-text extensions, every other application extension (XMP `XMP DataXMP`, ICC `ICCRGBG1012`, `MGK8BIM0000`, `MGKIPTC0000`, `ImageMagick`, `C2PA_GIF`, unknown, or a loop header that is not exactly 11 bytes), unknown extension labels, extra graphic control and loop sub-blocks and bytes (such as NETSCAPE buffering), a loop extension without a loop sub-block, everything after the trailer |
 //! | WebP | VP8, VP8L, ALPH; VP8X cut to its 10 bytes, flags rewritten; the first ANIM cut to its 6 defined bytes; ANMF frames (16-byte header with the reserved flag bits cleared, and inside only ALPH and the one VP8/VP8L image, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, a second VP8/VP8L image chunk and every chunk after a frame's image, every chunk after the image of a simple file, a second ANIM, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
@@ -31,19 +31,20 @@
 //!
 //! # Keep flags
 //! By default nothing is kept. Each [`Keep`] flag keeps what it names, in the least that
-//! still does its job; [`Keep::DISPLAY`] is [`Keep::ORIENTATION`] `|` [`Keep::ICC`]: what a
-//! viewer needs to show the picture as its author saw it, and nothing that identifies the
-//! author. It is the choice for photos: a photo that comes out rotated or with dull colours
-//! is the usual reason people turn stripping off.
+//! still does its job; [`Keep::DISPLAY`] is [`Keep::ORIENTATION`] `|` [`Keep::ICC`] `|`
+//! [`Keep::GAIN_MAP`]: what a viewer needs to show the picture as its author saw it, and
+//! nothing that identifies the author. It is the choice for photos: a photo that comes out
+//! rotated, with dull colours or without its HDR is the usual reason people turn stripping
+//! off.
 //!
-//! | format | [`Keep::ORIENTATION`] | [`Keep::ICC`] |
-//! |---|---|---|
-//! | JPEG | the first APP1 Exif whose Orientation is not 1 is replaced, where it stood, by a minimal EXIF holding only that tag | every APP2 segment whose signature is `ICC_PROFILE\0`, in order (chosen by signature, never by marker number: APP2 also carries MPF) |
-//! | PNG / APNG | the first eXIf (with or without an `Exif\0\0` prefix) whose Orientation is not 1 is replaced, where it stood, by a minimal eXIf; zxIf still goes | the first iCCP, its profile name (free text) replaced by `ICC profile`, with a new CRC; later ones go |
-//! | GIF | nothing to keep | the `ICCRGBG1012` application extension, as it is |
-//! | WebP | the first EXIF whose Orientation is not 1 is replaced by a minimal EXIF, without the `Exif\0\0` prefix (as libwebp writes it) | the first ICCP |
-//! | BMP | nothing to keep | a V5 embedded profile, moved to just after the pixel array (its offset rewritten); a linked profile (a path on the author's disk) always goes |
-//! | HEIF / HEIC / AVIF | nothing to keep: `irot` and `imir` carry the orientation and stay whatever the flags | ICC `colr` properties (`prof`, `rICC`), ICC `colr` boxes in sequence sample entries, the `mini` box's ICC and tone-map ICC chunks |
+//! | format | [`Keep::ORIENTATION`] | [`Keep::ICC`] | [`Keep::GAIN_MAP`] |
+//! |---|---|---|---|
+//! | JPEG | the first APP1 Exif whose Orientation is not 1 is replaced, where it stood, by a minimal EXIF holding only that tag | every APP2 segment whose signature is `ICC_PROFILE\0`, in order (chosen by signature, never by marker number: APP2 also carries MPF) | the gain-map JPEG of an Ultra HDR / ISO 21496-1 file, after the primary's EOI, stripped by these rules with nothing of its own kept but a fresh XMP holding only its `hdrgm:` fields (Version, BaseRenditionIsHDR, HDRCapacityMin/Max, GainMapMin/Max, Gamma, OffsetSDR/HDR, values copied when they are plain numbers or booleans) and its ISO 21496-1 APP2 byte for byte; the primary gets, before its frame header, a fresh XMP (`hdrgm:Version` and, when the input's XMP had one, a GContainer directory with the new gain-map length; only when the gain map has `hdrgm:` fields and the input declared it in XMP or has no ISO 21496-1 pair), its version-only ISO 21496-1 APP2, and a fresh MPF index of the two images (see [JPEG](#jpeg)) |
+//! | PNG / APNG | the first eXIf (with or without an `Exif\0\0` prefix) whose Orientation is not 1 is replaced, where it stood, by a minimal eXIf; zxIf still goes | the first iCCP, its profile name (free text) replaced by `ICC profile`, with a new CRC; later ones go | nothing to keep |
+//! | GIF | nothing to keep | the `ICCRGBG1012` application extension, as it is | nothing to keep |
+//! | WebP | the first EXIF whose Orientation is not 1 is replaced by a minimal EXIF, without the `Exif\0\0` prefix (as libwebp writes it) | the first ICCP | nothing to keep |
+//! | BMP | nothing to keep | a V5 embedded profile, moved to just after the pixel array (its offset rewritten); a linked profile (a path on the author's disk) always goes | nothing to keep |
+//! | HEIF / HEIC / AVIF | nothing to keep: `irot` and `imir` carry the orientation and stay whatever the flags | ICC `colr` properties (`prof`, `rICC`), ICC `colr` boxes in sequence sample entries, the `mini` box's ICC and tone-map ICC chunks | nothing more to keep: gain-map (`tmap`) and auxiliary images stay whatever the flags |
 //!
 //! An input whose EXIF holds no orientation, or orientation 1, gets no EXIF at all. A simple
 //! WebP file that keeps an EXIF or ICCP becomes an extended one (see [WebP](#webp)). Only
@@ -77,6 +78,43 @@
 //!   output never grows (the input had no EOI either, so decoders read both alike). One that
 //!   ends before its first scan is [`Error::Truncated`]. A second SOI, an EOI before the
 //!   first scan, or a scan before any frame header is [`Error::Malformed`].
+//!
+//! - With [`Keep::GAIN_MAP`], a gain map is kept only when the primary declares it and
+//!   every description agrees. Declared: the primary's first MPF APP2 has an MP Index whose
+//!   second MP Entry is a JPEG (image data format 0), and its first standard XMP has
+//!   `hdrgm:Version` or a GContainer `Container:Item` with `Item:Semantic="GainMap"` (read in
+//!   the attribute form every writer uses), or it carries a well-formed ISO 21496-1 APP2.
+//!   Agreeing: that entry's offset (from the MPF TIFF header) and size lie inside the input,
+//!   after the primary's EOI, at an SOI; a GContainer `Item:Length` equals the entry's size;
+//!   the gain map reaches its EOI, strips without error under the same limits, and carries
+//!   gain-map metadata: an XMP binding `hdrgm` to `http://ns.adobe.com/hdr-gain-map/1.0/`
+//!   with Version, GainMapMax and HDRCapacityMax, every `hdrgm:` field a plain decimal
+//!   number (per-channel fields: one, or an `rdf:Seq` of three) or `True`/`False`, and/or
+//!   an ISO 21496-1 APP2 whose payload is exactly as long as its flags say (minimum version
+//!   0; libultrahdr `gainmapmetadata.cpp`). Otherwise the gain map goes, as without the
+//!   flag: an XMP field that is not a plain value makes the whole XMP unusable, a malformed
+//!   ISO APP2 is left out (the gain map stays if its XMP carries it), and the primary's
+//!   ISO APP2 stays only when the gain map has one.
+//! - The kept gain map is the one MP Entry names, from its SOI up to its size (bytes after
+//!   its EOI go); every other MPF image, trailer and byte after the primary goes
+//!   ([`Kinds::TRAILER`]). Its own EXIF, ICC, MPF attributes, comments and XMP go like any
+//!   metadata (its XMP replaced by the fresh `hdrgm:` packet); keep flags apply to the
+//!   primary only.
+//! - The fresh segments go where libultrahdr puts them, before the first segment that is
+//!   not APPn or COM (after SOI, JFIF, a kept EXIF and ICC): in the primary its XMP, its ISO
+//!   21496-1 APP2 and a big-endian MPF of two MP Entries (the primary: baseline primary
+//!   image, its size, offset 0; the gain map: its stripped size and its offset from the MPF
+//!   TIFF header), as libultrahdr writes it; in the gain map its XMP and ISO APP2. The
+//!   primary gets a fresh XMP only when the gain map has `hdrgm:` fields and the input
+//!   declared the gain map in XMP (or the gain map has no ISO 21496-1 APP2 that could
+//!   declare it instead), and that XMP holds a GContainer directory only when the
+//!   input's did: the output declares its gain map the way the input did (Ultra HDR,
+//!   Adobe's `hdrgm:Version` alone, or ISO 21496-1 alone).
+//! - The fresh XMP and MPF segments must be no longer than the input's XMP (standard and
+//!   extended) and MPF segments of both images that they replace, so a kept gain map never
+//!   grows the output past the 64 bytes of [`max_output_len`]; when they would be longer,
+//!   the gain map goes. Apple's HDR JPEGs, which describe their gain map only in Apple's XMP
+//!   and maker notes, are not recognised: their gain map goes.
 //!
 //! ## PNG / APNG
 //! - A listed ancillary chunk stays only as libpng reads it: the first of its kind, in its
@@ -228,6 +266,8 @@
 //! [`Keep::ORIENTATION`]: crate::Keep::ORIENTATION
 //! [`Keep::ICC`]: crate::Keep::ICC
 //! [`Keep::DISPLAY`]: crate::Keep::DISPLAY
+//! [`Keep::GAIN_MAP`]: crate::Keep::GAIN_MAP
+//! [`Kinds::TRAILER`]: crate::Kinds::TRAILER
 //! [`strip`]: crate::strip
 //! [`Stripper`]: crate::Stripper
 //! [`max_output_len`]: crate::max_output_len

@@ -41,9 +41,10 @@
 //! # Example: keep what a viewer needs
 //! [`Stripper`] takes options: what to [`Keep`], other [`Limits`], and whether an input over
 //! a limit comes back unchanged instead of as an error. [`Keep::DISPLAY`] keeps the
-//! orientation and the colour profile, so photos show as their author saw them, and nothing
-//! that identifies the author: a minimal EXIF holding only the Orientation tag (when it is
-//! not 1) replaces the original.
+//! orientation, the colour profile and an HDR photo's gain map, so photos show as their
+//! author saw them, and nothing that identifies the author: a minimal EXIF holding only the
+//! Orientation tag (when it is not 1) replaces the original, and an Ultra HDR JPEG's gain
+//! map stays with only the metadata that applies it ([`Keep::GAIN_MAP`]).
 //! ```
 //! use imgstrip::{Keep, Kinds, Stripper};
 //! # let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x2E];

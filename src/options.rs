@@ -16,8 +16,9 @@ bitflags! {
     ///
     /// ```
     /// use imgstrip::Keep;
-    /// assert_eq!("orientation,icc".parse::<Keep>()?, Keep::DISPLAY);
-    /// assert_eq!("Display".parse::<Keep>()?, Keep::ORIENTATION | Keep::ICC);
+    /// assert_eq!("orientation,icc,gain-map".parse::<Keep>()?, Keep::DISPLAY);
+    /// assert_eq!("Display".parse::<Keep>()?, Keep::ORIENTATION | Keep::ICC | Keep::GAIN_MAP);
+    /// assert_eq!("gain_map".parse::<Keep>()?, Keep::GAIN_MAP);
     /// assert_eq!("".parse::<Keep>()?, Keep::empty());
     /// assert!("gps".parse::<Keep>().is_err());
     /// # Ok::<(), imgstrip::ParseKeepError>(())
@@ -32,15 +33,36 @@ bitflags! {
         /// neutral name, the GIF `ICCRGBG1012` application extension, the first WebP `ICCP`,
         /// a BMP V5 embedded profile; never a BMP linked profile, which is a path).
         const ICC = 1 << 1;
-        /// `ORIENTATION | ICC`: what a viewer needs to show the picture as its author saw it,
-        /// and nothing that identifies the author. Recommended for photos.
-        const DISPLAY = Self::ORIENTATION.bits() | Self::ICC.bits();
+        /// Keep an HDR photo's gain map, stripped of everything else it carried.
+        ///
+        /// JPEG: an Ultra HDR / ISO 21496-1 file (the primary declares its gain map by an MPF
+        /// index with a second image, and `hdrgm:Version` or a GContainer `GainMap` item in
+        /// its XMP, or an ISO 21496-1 APP2) keeps the gain-map JPEG after its EOI, stripped by
+        /// the JPEG rules with nothing kept but a fresh XMP holding only its `hdrgm:` fields
+        /// and its ISO 21496-1 APP2 byte for byte. The primary gets a fresh minimal XMP
+        /// (`hdrgm:Version`, and a GContainer directory with the new length when the input
+        /// had one) and a fresh MPF index pointing at the new gain map, before its frame
+        /// header. No other MPF image,
+        /// trailer or metadata stays. When the descriptions disagree (an MP Entry outside the
+        /// file or inside the primary, a second image that is not a JPEG or carries no
+        /// gain-map metadata, a GContainer length other than the MP Entry size, a gain map
+        /// that does not strip whole) or the fresh segments would be longer than the input's
+        /// XMP and MPF they replace, the gain map goes, as without this flag. Apple's HDR
+        /// JPEGs (a gain map described only by Apple's own XMP and maker notes) are not
+        /// recognised yet: their gain map goes.
+        ///
+        /// HEIF/AVIF keep gain-map (`tmap`) and auxiliary images whatever the flags; PNG,
+        /// GIF, WebP and BMP carry no gain maps, and ignore this flag.
+        const GAIN_MAP = 1 << 2;
+        /// `ORIENTATION | ICC | GAIN_MAP`: what a viewer needs to show the picture as its
+        /// author saw it, and nothing that identifies the author. Recommended for photos.
+        const DISPLAY = Self::ORIENTATION.bits() | Self::ICC.bits() | Self::GAIN_MAP.bits();
     }
 }
 
 impl Keep {
     /// The names [`Keep::from_str`] accepts, lower case, in declaration order
-    /// (`orientation`, `icc`, `display`).
+    /// (`orientation`, `icc`, `gain_map`, `display`).
     pub fn names() -> impl Iterator<Item = String> {
         Keep::FLAGS.iter().map(|f| f.name().to_ascii_lowercase())
     }
@@ -49,7 +71,7 @@ impl Keep {
 impl FromStr for Keep {
     type Err = ParseKeepError;
 
-    /// Parses `orientation,icc`; blanks around names and empty items are ignored.
+    /// Parses `orientation,icc,gain-map`; blanks around names and empty items are ignored.
     fn from_str(list: &str) -> Result<Self, Self::Err> {
         let mut keep = Keep::empty();
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -114,7 +136,12 @@ mod tests {
     fn parses_every_flag_name_in_any_case() {
         assert_eq!("orientation".parse(), Ok(Keep::ORIENTATION));
         assert_eq!("ICC".parse(), Ok(Keep::ICC));
-        assert_eq!(" icc , Orientation ".parse(), Ok(Keep::DISPLAY));
+        assert_eq!(
+            " icc , Orientation ".parse(),
+            Ok(Keep::ORIENTATION | Keep::ICC)
+        );
+        assert_eq!("gain-map".parse(), Ok(Keep::GAIN_MAP));
+        assert_eq!("Gain_Map,icc,orientation".parse(), Ok(Keep::DISPLAY));
         assert_eq!("display,icc".parse(), Ok(Keep::DISPLAY));
         assert_eq!(",,".parse(), Ok(Keep::empty()));
         for name in Keep::names() {
@@ -129,7 +156,7 @@ mod tests {
         assert_eq!(err.name(), "gps");
         assert_eq!(
             err.to_string(),
-            "unknown keep flag \"gps\" (known: orientation, icc, display)"
+            "unknown keep flag \"gps\" (known: orientation, icc, gain_map, display)"
         );
         assert!("orientation icc".parse::<Keep>().is_err());
     }

@@ -1,6 +1,8 @@
 //! Output helpers shared by the walkers: a u32 size field written as a placeholder and
 //! patched once what it measures has been written (RIFF and ANMF sizes in WebP, `bfSize` in
-//! BMP), and [`copy`], the one way a walker copies a range of the input to the output.
+//! BMP), [`copy`], the one way a walker copies a range of the input to the output, and
+//! [`patch_uint`] for big-endian fields written before their value is known (HEIF box sizes,
+//! JPEG MPF offsets).
 //! (HEIF writes its boxes with its own writers, in `heif::boxes`.)
 
 use crate::sink::Sink;
@@ -78,6 +80,30 @@ pub(crate) fn copy(out: &mut impl Sink, bytes: &[u8]) {
             out.extend_from_slice(piece);
         }
     }
+}
+
+/// Overwrites the `size` bytes at `at` with `value`, big-endian. Returns false, writing
+/// nothing, when the value does not fit or the slot is not inside `out`.
+#[must_use]
+pub(crate) fn patch_uint(out: &mut [u8], at: usize, value: u64, size: usize) -> bool {
+    out.get_mut(at..)
+        .and_then(|s| s.get_mut(..size))
+        .is_some_and(|slot| write_be(slot, value))
+}
+
+/// Writes `value` big-endian into the whole of `slot` (at most 8 bytes); false, writing
+/// nothing, when it does not fit.
+pub(crate) fn write_be(slot: &mut [u8], value: u64) -> bool {
+    let bytes = value.to_be_bytes();
+    let Some(skip) = bytes.len().checked_sub(slot.len()) else {
+        return false;
+    };
+    let (high, low) = bytes.split_at(skip);
+    if high.iter().any(|&b| b != 0) {
+        return false;
+    }
+    slot.copy_from_slice(low);
+    true
 }
 
 #[cfg(test)]

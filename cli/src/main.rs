@@ -126,7 +126,8 @@ pub struct StripArgs {
 #[derive(Debug, Args)]
 pub struct StripOptions {
     /// Keep what LIST names (comma-separated, repeatable): `orientation` (a minimal EXIF
-    /// holding only the Orientation tag), `icc` (the colour profile), `display` (both:
+    /// holding only the Orientation tag), `icc` (the colour profile), `gain-map` (an Ultra
+    /// HDR JPEG's gain map, with only the metadata that applies it), `display` (all three:
     /// recommended for photos).
     #[arg(short, long, value_name = "LIST")]
     keep: Vec<Keep>,

@@ -235,6 +235,8 @@ fn keep_names_are_accepted() {
         "ICC",
         "orientation",
         "icc,display",
+        "gain-map",
+        "Gain_Map,icc",
     ] {
         let o = strip(&dir, &["a.jpg", "-o", "out.jpg", "--keep", keep]);
         assert!(o.status.success(), "{keep}: {}", stderr(&o));

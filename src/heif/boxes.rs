@@ -6,6 +6,7 @@
 
 use crate::error::Error;
 use crate::format::Format;
+use crate::out::{patch_uint, write_be};
 use crate::reader::Reader;
 use crate::sink::Sink;
 
@@ -152,30 +153,6 @@ pub(super) fn put_uint(out: &mut impl Sink, value: u64, size: usize) -> bool {
         out.extend_from_slice(slot);
     }
     fits
-}
-
-/// Overwrites the `size` bytes at `at` with `value`, big-endian. Returns false, writing
-/// nothing, when the value does not fit or the slot is not inside `out`.
-#[must_use]
-fn patch_uint(out: &mut [u8], at: usize, value: u64, size: usize) -> bool {
-    out.get_mut(at..)
-        .and_then(|s| s.get_mut(..size))
-        .is_some_and(|slot| write_be(slot, value))
-}
-
-/// Writes `value` big-endian into the whole of `slot` (at most 8 bytes); false, writing
-/// nothing, when it does not fit.
-fn write_be(slot: &mut [u8], value: u64) -> bool {
-    let bytes = value.to_be_bytes();
-    let Some(skip) = bytes.len().checked_sub(slot.len()) else {
-        return false;
-    };
-    let (high, low) = bytes.split_at(skip);
-    if high.iter().any(|&b| b != 0) {
-        return false;
-    }
-    slot.copy_from_slice(low);
-    true
 }
 
 /// A box being written: where it starts in the output, and where the box (or field) it is

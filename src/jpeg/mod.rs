@@ -14,9 +14,10 @@ use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::report::{Found as HoldsFound, Kinds, Report};
-use crate::sink::Sink;
+use crate::sink::{Sink, SliceSink};
 use entropy::copy_entropy_data;
 use fit::{fit, frame_len, has_differential_frame, length_error, Fit, Walk};
+use gainmap::GainMap;
 use segment::*;
 
 /// Length of a JFIF APP0 body without thumbnail: `JFIF\0`, version, units, densities and
@@ -82,10 +83,70 @@ fn verdict(marker: u8, sig: Signature, keep: Keep) -> Verdict {
 }
 
 pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
+    let gain_map = if opts.keep.contains(Keep::GAIN_MAP) {
+        find_gain_map(input, opts)
+    } else {
+        None
+    };
+    walk(input, opts, Role::Primary(gain_map.as_ref()), out)
+}
+
+/// Which image of a file a walk strips.
+#[derive(Clone, Copy)]
+enum Role<'g, 'a> {
+    /// The file's image; with a gain map to keep, it gets the fresh XMP and MPF that point
+    /// at it, and the stripped gain map follows its EOI.
+    Primary(Option<&'g GainMap<'a>>),
+    /// A gain map after its primary: stripped of everything (keep flags apply to the primary)
+    /// and given back its gain-map metadata.
+    GainMap(&'g GainMap<'a>),
+}
+
+/// The gain map to keep, when the primary declares one, every description of it agrees
+/// ([`gainmap::find`]), and it strips whole. The gain map is stripped once here into a sink
+/// that only counts, as the new MPF and XMP, written before the primary's frame header, give
+/// its stripped length.
+fn find_gain_map<'a>(input: &'a [u8], opts: &Options) -> Option<GainMap<'a>> {
+    let found = gainmap::find(input)?;
+    let mut counter = SliceSink::new(&mut []);
+    let report = walk(
+        found.image,
+        &gain_map_options(opts),
+        Role::GainMap(&found),
+        &mut counter,
+    )
+    .ok()?;
+    if report.truncated {
+        return None;
+    }
+    found.measured(counter.len())
+}
+
+/// A gain map keeps nothing of its own metadata but what [`GainMap`] writes back; the limits
+/// are the file's.
+fn gain_map_options(opts: &Options) -> Options {
+    Options {
+        keep: Keep::empty(),
+        limits: opts.limits,
+    }
+}
+
+fn walk(
+    input: &[u8],
+    opts: &Options,
+    role: Role<'_, '_>,
+    out: &mut impl Sink,
+) -> Result<Report, Error> {
+    let start = out.len();
     let mut r = Reader::new(input, Format::Jpeg);
     out.extend_from_slice(r.bytes(2)?); // SOI, checked by detect
     let mut report = Report::new(Format::Jpeg);
     let mut walk = Walk::default();
+    // Where the fresh segments go: before the first segment that is not APPn or COM, which
+    // is after SOI, JFIF, EXIF and ICC, where Ultra HDR writers put them. For the primary,
+    // where its new MPF's TIFF header is.
+    let mut inserted = false;
+    let mut mpf_at = None;
     loop {
         let Some(found) = next_marker(&mut r) else {
             return finish_truncated(&r, &walk, report, out);
@@ -97,9 +158,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
         match found.marker {
             EOI if walk.seen_sos => {
                 out.extend_from_slice(&[0xFF, EOI]);
-                report.trailer(r.remaining());
-                report.found |= found::appended(r.rest());
-                return Ok(report);
+                return finish(&r, opts, role, (start, mpf_at), report, out);
             }
             EOI => return Err(r.malformed_at(found.offset, "EOI before the first scan")),
             SOI => return Err(r.malformed_at(found.offset, "second SOI marker")),
@@ -112,6 +171,10 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
                     }
                     other => other?,
                 };
+                if !inserted && !matches!(marker, 0xE0..=0xEF | COM) {
+                    inserted = true;
+                    mpf_at = insert_gain_map_segments(role, out);
+                }
                 if marker == DHP && !walk.seen_sof && walk.hierarchical.is_none() {
                     // Whether this file is hierarchical is decided once, by looking ahead.
                     walk.hierarchical = Some(has_differential_frame(r.clone()));
@@ -124,6 +187,57 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
             }
         }
     }
+}
+
+/// Writes the segments that describe a kept gain map into the image `role` names; for the
+/// primary, returns where its MPF's TIFF header is.
+fn insert_gain_map_segments(role: Role<'_, '_>, out: &mut impl Sink) -> Option<usize> {
+    match role {
+        Role::Primary(None) => None,
+        Role::Primary(Some(gain_map)) => Some(gain_map.write_primary_segments(out)),
+        Role::GainMap(gain_map) => {
+            gain_map.write_gain_map_segments(out);
+            None
+        }
+    }
+}
+
+/// After the EOI of an image written from `start`: a primary with a kept gain map gets its
+/// MPF completed and the stripped gain map after it; every other byte after the EOI goes.
+fn finish(
+    r: &Reader<'_>,
+    opts: &Options,
+    role: Role<'_, '_>,
+    (start, mpf_at): (usize, Option<usize>),
+    mut report: Report,
+    out: &mut impl Sink,
+) -> Result<Report, Error> {
+    let (Role::Primary(Some(gain_map)), Some(mpf_at)) = (role, mpf_at) else {
+        report.trailer(r.remaining());
+        report.found |= found::appended(r.rest());
+        return Ok(report);
+    };
+    // A failed patch means the output is over 4 GiB or `out` is a slice already too small
+    // for it: neither is an output anyone gets.
+    let _patched = gain_map.patch_mpf(start, mpf_at, out);
+    let own = walk(
+        gain_map.image,
+        &gain_map_options(opts),
+        Role::GainMap(gain_map),
+        out,
+    )?;
+    report.removed(own.removed);
+    report.found |= own.found;
+    if r.remaining() != gain_map.image.len() {
+        // Other MPF images, vendor trailers, bytes between the images.
+        report.removed(Kinds::TRAILER);
+        let rest = r.rest();
+        let gap = gain_map.at.saturating_sub(r.pos());
+        let after = gap.saturating_add(gain_map.image.len());
+        report.found |= found::appended(rest.get(..gap).unwrap_or_default())
+            | found::appended(rest.get(after..).unwrap_or_default());
+    }
+    Ok(report)
 }
 
 fn copy_segment(
@@ -278,21 +392,6 @@ fn write_orientation(body: &[u8], out: &mut impl Sink) -> usize {
     write_segment(APP1, &exif, out)
 }
 
-/// Writes `FF marker length body` and returns its length (0 if `body` cannot fit a segment).
-fn write_segment(marker: u8, body: &[u8], out: &mut impl Sink) -> usize {
-    let Some(len) = body
-        .len()
-        .checked_add(2)
-        .and_then(|n| u16::try_from(n).ok())
-    else {
-        return 0;
-    };
-    out.extend_from_slice(&[0xFF, marker]);
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(body);
-    body.len().saturating_add(4)
-}
-
 /// The input ended after the first scan began: keep what is there, leaving out the
 /// unfinished segment, and close the image with EOI when that keeps the
 /// output no larger than the input (the input had no EOI either, so a decoder reads the
@@ -315,6 +414,10 @@ fn finish_truncated(
 
 mod entropy;
 mod fit;
+mod gainmap;
+#[cfg(test)]
+mod gainmap_tests;
+mod hdrgm;
 mod segment;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::reader::Reader;
+use crate::sink::Sink;
 use crate::work;
 
 pub(super) const SOI: u8 = 0xD8;
@@ -91,4 +92,19 @@ pub(super) fn read_segment<'a>(
     let body = r.bytes(body_len)?;
     let raw = r.at(offset).bytes(len.saturating_add(2))?;
     Ok(Segment { marker, raw, body })
+}
+
+/// Writes `FF marker length body` and returns its length (0 if `body` cannot fit a segment).
+pub(super) fn write_segment(marker: u8, body: &[u8], out: &mut impl Sink) -> usize {
+    let Some(len) = body
+        .len()
+        .checked_add(2)
+        .and_then(|n| u16::try_from(n).ok())
+    else {
+        return 0;
+    };
+    out.extend_from_slice(&[0xFF, marker]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(body);
+    body.len().saturating_add(4)
 }

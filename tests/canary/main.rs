@@ -126,6 +126,7 @@ fn assert_strips_clean(
     let allow = Allow {
         orientation: keep.contains(Keep::ORIENTATION),
         icc: keep.contains(Keep::ICC),
+        gain_map: keep.contains(Keep::GAIN_MAP),
     };
     assert_image_intact(format, input, &out, clean, allow);
     assert!(

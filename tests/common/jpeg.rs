@@ -30,6 +30,65 @@ pub fn com(text: &[u8]) -> Vec<u8> {
     segment(0xFE, text)
 }
 
+/// The entropy-coded data of [`ultra_hdr`]'s gain map.
+pub const GAIN_MAP_SCAN: &[u8] = &[0x55, 0x66, 0xFF, 0x00, 0x77];
+
+/// A small Ultra HDR JPEG: a primary (`primary_meta` right after SOI, then XMP with
+/// `hdrgm:Version` and a GContainer directory, and an MPF of two images) and a gain map
+/// (`gain_map_meta` right after SOI, then `hdrgm:` XMP) whose scan data is
+/// [`GAIN_MAP_SCAN`], then `trailer`; built from T.81 and the Ultra HDR layout.
+pub fn ultra_hdr(primary_meta: &[u8], gain_map_meta: &[u8], trailer: &[u8]) -> Vec<u8> {
+    let image = |entropy: &[u8]| {
+        let mut v = segment(0xDB, &[0; 65]);
+        v.extend(segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
+        v.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        v.extend_from_slice(entropy);
+        v.extend_from_slice(&EOI);
+        v
+    };
+    let xmp = |props: &str| {
+        format!(
+            r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:hdrgm="http://ns.adobe.com/hdr-gain-map/1.0/" xmlns:Container="http://ns.google.com/photos/1.0/container/" xmlns:Item="http://ns.google.com/photos/1.0/container/item/" {props}/></rdf:RDF></x:xmpmeta>"#
+        )
+    };
+    let sig = b"http://ns.adobe.com/xap/1.0/\0";
+    let mut gain_map = SOI.to_vec();
+    let fields = r#"hdrgm:Version="1.0" hdrgm:GainMapMax="2" hdrgm:HDRCapacityMax="2""#;
+    gain_map.extend_from_slice(gain_map_meta);
+    gain_map.extend(app(1, sig, xmp(fields).as_bytes()));
+    gain_map.extend(image(GAIN_MAP_SCAN));
+    let mpf = |primary: u32, offset: u32| {
+        let mut t = b"MM\0\x2A\0\0\0\x08\0\x02".to_vec();
+        t.extend_from_slice(&[0xB0, 0x01, 0, 4, 0, 0, 0, 1, 0, 0, 0, 2]);
+        t.extend_from_slice(&[0xB0, 0x02, 0, 7, 0, 0, 0, 32, 0, 0, 0, 38]);
+        t.extend_from_slice(&[0; 4]);
+        for (attribute, size, offset) in [
+            (0x0003_0000u32, primary, 0u32),
+            (0, gain_map.len() as u32, offset),
+        ] {
+            for v in [attribute, size, offset, 0] {
+                t.extend_from_slice(&v.to_be_bytes());
+            }
+        }
+        app(2, b"MPF\0", &t)
+    };
+    let build = |mpf: Vec<u8>| {
+        let mut v = SOI.to_vec();
+        v.extend_from_slice(primary_meta);
+        v.extend(app(1, sig, xmp(r#"hdrgm:Version="1.0""#).as_bytes()));
+        v.extend(mpf);
+        v.extend(image(&[0x11, 0x22]));
+        v
+    };
+    let len = build(mpf(0, 0)).len() as u32;
+    let xmp_len = 4 + sig.len() + xmp(r#"hdrgm:Version="1.0""#).len();
+    let tiff_at = (2 + primary_meta.len() + xmp_len + 8) as u32;
+    let mut file = build(mpf(len, len - tiff_at));
+    file.extend(gain_map);
+    file.extend_from_slice(trailer);
+    file
+}
+
 /// One item of a walk, as ranges into the walked bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
@@ -241,8 +300,84 @@ pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
 }
 
 /// Every metadata unit (and structural fault) left in a stripped output, one line each.
+/// With `allow.gain_map`, an Ultra HDR structure is clean: in the primary an MPF APP2, an
+/// XMP holding only gain-map properties ([`is_gain_map_xmp`]) and an ISO 21496-1 APP2, and
+/// after its EOI exactly the one JPEG its MPF's second entry points at, clean itself with the
+/// same XMP and ISO segments allowed but no MPF and nothing after its EOI.
 pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
+    leftovers_in(data, allow, false)
+}
+
+const MPF_SIG: &[u8] = b"MPF\0";
+const ISO_SIG: &[u8] = b"urn:iso:std:iso:ts:21496:-1\0";
+const XMP_SIG: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+
+/// Whether an XMP packet uses no namespace prefix but those of a gain map's description:
+/// `x`, `rdf`, `hdrgm` and the GContainer's `Container` and `Item` (quoted values aside).
+pub fn is_gain_map_xmp(packet: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(packet);
+    let allowed = ["x", "rdf", "hdrgm", "Container", "Item", "xmlns"];
+    let names = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '/' | '='))
+        .filter(|t| !t.starts_with('"') && !t.starts_with('\''));
+    let mut prefixes = names.filter_map(|t| t.split_once(':').map(|(p, _)| p.to_owned()));
+    let xmlns_ok = text.match_indices("xmlns:").all(|(i, _)| {
+        ["x=", "rdf=", "hdrgm=", "Container=", "Item="]
+            .iter()
+            .any(|a| text[i + 6..].starts_with(a))
+    });
+    text.contains("hdrgm:") && xmlns_ok && prefixes.all(|p| allowed.contains(&p.as_str()))
+}
+
+/// The second MP Entry (size, offset from the TIFF header) of the first MPF APP2 in `items`,
+/// and where that TIFF header is. Big-endian only: the layout imgstrip writes.
+fn mpf_second_entry(data: &[u8], items: &[Item]) -> Option<(usize, usize, usize)> {
+    let body = items.iter().find_map(|item| match item {
+        Item::Segment {
+            marker: 0xE2, body, ..
+        } if data[body.clone()].starts_with(MPF_SIG) => Some(body.clone()),
+        _ => None,
+    })?;
+    let tiff_at = body.start + 4;
+    let tiff = data.get(tiff_at..body.end)?;
+    let be32 = |at: usize| {
+        tiff.get(at..at + 4)
+            .map(|b| u32::from_be_bytes(b.try_into().unwrap()) as usize)
+    };
+    if !tiff.starts_with(b"MM\0*") {
+        return None;
+    }
+    let ifd = be32(4)?;
+    let count = usize::from(u16::from_be_bytes(
+        tiff.get(ifd..ifd + 2)?.try_into().unwrap(),
+    ));
+    let entries = (0..count).find_map(|i| {
+        let e = ifd + 2 + 12 * i;
+        (tiff.get(e..e + 2)? == [0xB0, 0x02])
+            .then(|| be32(e + 8))
+            .flatten()
+    })?;
+    Some((tiff_at, be32(entries + 16 + 4)?, be32(entries + 16 + 8)?))
+}
+
+/// Whether the bytes from `tail` to the end are the clean gain map the primary's MPF names.
+fn is_kept_gain_map(data: &[u8], items: &[Item], tail: usize, allow: Allow) -> bool {
+    let Some((tiff_at, size, offset)) = mpf_second_entry(data, items) else {
+        return false;
+    };
+    tiff_at + offset == tail
+        && tail + size == data.len()
+        && leftovers_in(&data[tail..], allow, true).is_empty()
+}
+
+fn leftovers_in(data: &[u8], allow: Allow, in_gain_map: bool) -> Vec<String> {
     let w = walk(data);
+    let gain_map_tail = match w.items.last() {
+        Some(Item::Trailer { start, .. }) if allow.gain_map && !in_gain_map => {
+            is_kept_gain_map(data, &w.items, *start, allow)
+        }
+        _ => false,
+    };
     rewalk::leftovers(&w.items, w.problem.as_deref(), |item, left| match item {
         Item::Segment {
             marker,
@@ -260,6 +395,14 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
                 0xEE if b.starts_with(b"Adobe") && b.len() == 12 => return,
                 0xEE if b.starts_with(b"Adobe") => "APP14 Adobe with extra bytes",
                 0xE2 if allow.icc && b.starts_with(b"ICC_PROFILE\0") => return,
+                0xE2 if allow.gain_map && !in_gain_map && b.starts_with(MPF_SIG) => return,
+                0xE2 if allow.gain_map && b.starts_with(ISO_SIG) => return,
+                0xE1 if allow.gain_map
+                    && b.starts_with(XMP_SIG)
+                    && is_gain_map_xmp(&b[XMP_SIG.len()..]) =>
+                {
+                    return
+                }
                 0xE1 if allow.orientation
                     && b.starts_with(b"Exif\0\0")
                     && is_minimal_orientation_tiff(&b[6..]) =>
@@ -284,6 +427,7 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
             left.push(format!("stray marker FF{marker:02X} at {start}"))
         }
         Item::Stray { start, end } => left.push(format!("{} stray bytes at {start}", end - start)),
+        Item::Trailer { .. } if gain_map_tail => {}
         Item::Trailer { start, end } => {
             left.push(format!("{} bytes after EOI at {start}", end - start))
         }

@@ -110,6 +110,9 @@ pub struct Allow {
     pub orientation: bool,
     /// The ICC profile may stay.
     pub icc: bool,
+    /// A JPEG gain map may stay: an MPF and a gain-map-only XMP (and ISO 21496-1 APP2) in the
+    /// primary, and after its EOI exactly the one gain-map JPEG the MPF points at.
+    pub gain_map: bool,
 }
 
 impl Allow {
@@ -117,11 +120,13 @@ impl Allow {
     pub const NONE: Allow = Allow {
         orientation: false,
         icc: false,
+        gain_map: false,
     };
     /// `Keep::DISPLAY`.
     pub const DISPLAY: Allow = Allow {
         orientation: true,
         icc: true,
+        gain_map: true,
     };
 }
 

@@ -1,6 +1,7 @@
 //! JPEG: the image crate's baseline files and hand-built multi-scan (baseline and
 //! progressive, with restart intervals) files, with metadata segments anywhere between SOI
-//! and EOI and bytes after it.
+//! and EOI and bytes after it; and Ultra HDR files with metadata in both images, stripped
+//! with `Keep::GAIN_MAP`.
 
 use super::*;
 
@@ -179,8 +180,75 @@ fn jpeg_case() -> impl Strategy<Value = Case> {
         })
 }
 
+/// Whether a metadata unit would hide a gain map's declaration from the library: an XMP
+/// APP1 or an MPF APP2 before the real ones (the library reads the first of each).
+fn shadows(meta: &Meta, sig: &[u8], marker: u8) -> bool {
+    meta.bytes[1] == marker && meta.bytes[4..].starts_with(sig)
+}
+
+/// Checks an Ultra HDR file with random metadata in both images and a trailer, stripped
+/// with `Keep::GAIN_MAP`: every canary goes, the output re-walks clean (the gain map, when
+/// kept, exactly where the MPF points), the gain map stays when nothing shadows its
+/// declarations, and the output strips to itself.
+fn check_gain_map_case(
+    primary: &[Meta],
+    gain_map: &[Meta],
+    trailer: &Canary,
+) -> Result<(), TestCaseError> {
+    let join = |metas: &[Meta]| {
+        metas
+            .iter()
+            .flat_map(|m| m.bytes.clone())
+            .collect::<Vec<u8>>()
+    };
+    let input = j::ultra_hdr(&join(primary), &join(gain_map), &trailer.bytes());
+    let stripper = Stripper::new().keep(Keep::GAIN_MAP);
+    let out = stripper
+        .strip(&input)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?
+        .data;
+    for canary in primary
+        .iter()
+        .chain(gain_map)
+        .filter_map(|m| m.canary.as_ref())
+        .chain([trailer])
+    {
+        prop_assert!(
+            canary_hits(&out, &canary.text).is_empty(),
+            "{} survived",
+            canary.text
+        );
+    }
+    let allow = Allow {
+        gain_map: true,
+        ..Allow::NONE
+    };
+    prop_assert_eq!(j::leftovers(&out, allow), Vec::<String>::new());
+    let xmp: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+    let hidden = primary
+        .iter()
+        .any(|m| shadows(m, xmp, 0xE1) || shadows(m, b"MPF\0", 0xE2))
+        || gain_map.iter().any(|m| shadows(m, xmp, 0xE1));
+    let scan_kept = out
+        .windows(j::GAIN_MAP_SCAN.len())
+        .any(|w| w == j::GAIN_MAP_SCAN);
+    prop_assert_eq!(scan_kept, !hidden);
+    prop_assert!(out.len() <= input.len());
+    prop_assert_eq!(stripper.strip(&out).unwrap().data, out);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn gain_map_canaries_never_survive_and_the_gain_map_stays(
+        primary in vec(jpeg_meta(), 0..5),
+        gain_map in vec(jpeg_meta(), 0..5),
+        trailer in canary(),
+    ) {
+        check_gain_map_case(&primary, &gain_map, &trailer)?;
+    }
 
     #[test]
     fn jpeg_canaries_never_survive_and_image_units_stay((input, expected, metas, trailer) in jpeg_case()) {

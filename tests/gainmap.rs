@@ -1,0 +1,316 @@
+//! `Keep::GAIN_MAP` on the Ultra HDR JPEGs of `../shared/corpus`, checked with readers that
+//! share no code with imgstrip: exiftool extracts each gain map (`-b -MPImage2`, which
+//! follows the MPF offsets) and reads its `hdrgm:` fields, and Pillow decodes it.
+//!
+//! A corpus JPEG has a gain map when exiftool finds a second MPF image carrying
+//! `hdrgm:Version` or an ISO 21496-1 APP2. Under `Keep::DISPLAY` its output must keep that
+//! gain map with the same pixels and the same `hdrgm:` fields, and `exiftool -a -G1 -s`
+//! must show nothing but the picture's description (no GPS, camera, serial, dates, software,
+//! names). Without the corpus, exiftool or Pillow the test is skipped, or fails under
+//! `CI=true`.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use imgstrip::{Keep, Stripper};
+
+/// Runs `program args…` with `input` on standard input; its standard output, or `None` when
+/// it cannot run or fails.
+fn run(program: &str, args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data));
+    let output = child.wait_with_output().ok()?;
+    let _ = writer.join();
+    output.status.success().then_some(output.stdout)
+}
+
+fn exiftool(args: &[&str], file: &[u8]) -> Vec<u8> {
+    let mut all = vec!["-m", "-q"];
+    all.extend_from_slice(args);
+    all.push("-");
+    run("exiftool", &all, file).unwrap_or_default()
+}
+
+/// The second MPF image, as exiftool extracts it.
+fn mp_image2(file: &[u8]) -> Vec<u8> {
+    exiftool(&["-b", "-MPImage2"], file)
+}
+
+/// The `hdrgm:` fields exiftool reads, one `Name: value` line each, sorted.
+fn hdrgm_fields(jpeg: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(&exiftool(&["-s", "-XMP-hdrgm:all"], jpeg)).into_owned();
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    lines.sort();
+    lines
+}
+
+const DECODE: &str = "import sys, io, hashlib\n\
+from PIL import Image\n\
+im = Image.open(io.BytesIO(sys.stdin.buffer.read()))\n\
+im.load()\n\
+print(im.mode, im.size, hashlib.sha256(im.tobytes()).hexdigest())";
+
+/// Pillow's decoding of `jpeg`: mode, size and a hash of the pixels.
+fn pillow_pixels(jpeg: &[u8]) -> Option<String> {
+    run("python3", &["-c", DECODE], jpeg).map(|o| String::from_utf8_lossy(&o).trim().to_owned())
+}
+
+/// Whether the corpus and the outside readers are here; `None` skips (or fails under CI).
+fn ready() -> Option<std::path::PathBuf> {
+    let dir = common::corpus_dir()?;
+    let tools = run("exiftool", &["-ver"], b"").is_some()
+        && run("python3", &["-c", "import PIL"], b"").is_some();
+    if !tools {
+        assert!(
+            !common::is_ci(),
+            "exiftool and Pillow are required under CI=true"
+        );
+        common::say("skipping gain-map corpus test: exiftool or Pillow (python3) not found");
+        return None;
+    }
+    Some(dir)
+}
+
+/// Groups `exiftool -a -G1 -s` may show for a kept gain map's output: the file's own
+/// properties, JFIF, Adobe APP14, the ICC profile, MPF, and the gain map's XMP.
+const ALLOWED_GROUPS: &[&str] = &[
+    "[ExifTool]",
+    "[System]",
+    "[File]",
+    "[JFIF]",
+    "[Adobe]",
+    "[ICC-header]",
+    "[ICC_Profile]",
+    "[ICC-view]",
+    "[ICC-meas]",
+    "[ICC-chrm]",
+    "[MPF0]",
+    "[MPImage1]",
+    "[MPImage2]",
+    "[XMP-hdrgm]",
+    "[XMP-Container]",
+    "[Composite]",
+];
+
+/// Every line of `exiftool -a -G1 -s` of `file` outside [`ALLOWED_GROUPS`] (an EXIF IFD0
+/// holding only the Orientation, as `Keep::ORIENTATION` writes it, is allowed too), and
+/// every line naming GPS, a camera, a serial number or software whatever its group.
+fn residue(file: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(&exiftool(&["-a", "-G1", "-s"], file)).into_owned();
+    let identifying = [
+        "GPS", "Make", "Model", "Serial", "Software", "Artist", "Owner",
+    ];
+    text.lines()
+        .filter(|line| {
+            let group = line.split_whitespace().next().unwrap_or("");
+            let tag = line.split_whitespace().nth(1).unwrap_or("");
+            let allowed =
+                ALLOWED_GROUPS.contains(&group) || (group == "[IFD0]" && tag == "Orientation");
+            let profile = group.starts_with("[ICC");
+            !allowed || (!profile && identifying.iter().any(|w| tag.contains(w)))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether exiftool sees a gain map in `input`: a second MPF image with `hdrgm:` XMP or an
+/// ISO 21496-1 APP2.
+fn has_gain_map(input: &[u8]) -> bool {
+    let gm = mp_image2(input);
+    let iso = b"urn:iso:std:iso:ts:21496:-1\0";
+    !gm.is_empty() && (!hdrgm_fields(&gm).is_empty() || gm.windows(iso.len()).any(|w| w == iso))
+}
+
+fn jpeg_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    common::image_files(&dir.join("jpeg"))
+        .into_iter()
+        .filter(|p| common::format_from_extension(p) == Some(imgstrip::Format::Jpeg))
+        .collect()
+}
+
+/// Every problem with the kept gain map of one input.
+fn check(input: &[u8]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let display = Stripper::new().keep(Keep::DISPLAY);
+    let out = match display.strip(input) {
+        Ok(stripped) => stripped.data,
+        Err(e) => return vec![format!("strip failed: {e}")],
+    };
+    let (gm_in, gm_out) = (mp_image2(input), mp_image2(&out));
+    if gm_out.is_empty() {
+        return vec!["the output has no gain map exiftool can extract".into()];
+    }
+    if !out.ends_with(&gm_out) {
+        problems.push("the extracted gain map is not the end of the output".into());
+    }
+    match (pillow_pixels(&gm_in), pillow_pixels(&gm_out)) {
+        (Some(a), Some(b)) if a == b => {}
+        (a, b) => problems.push(format!("gain-map pixels differ: {a:?} → {b:?}")),
+    }
+    let (fields_in, fields_out) = (hdrgm_fields(&gm_in), hdrgm_fields(&gm_out));
+    if fields_in != fields_out {
+        problems.push(format!(
+            "hdrgm fields differ: {fields_in:?} → {fields_out:?}"
+        ));
+    }
+    for (what, file) in [("output", &out), ("gain map", &gm_out)] {
+        for line in residue(file) {
+            problems.push(format!("{what} still shows: {line}"));
+        }
+    }
+    // The default strip keeps no gain map.
+    match imgstrip::strip(input, imgstrip::Limits::default()) {
+        Ok(plain) if mp_image2(&plain).is_empty() => {}
+        Ok(_) => problems.push("the default strip kept a second image".into()),
+        Err(e) => problems.push(format!("default strip failed: {e}")),
+    }
+    problems
+}
+
+#[test]
+fn corpus_gain_maps_survive_display_with_their_pixels_and_fields_only() {
+    let Some(dir) = ready() else {
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut checked = Vec::new();
+    for path in jpeg_files(&dir) {
+        let input = std::fs::read(&path).unwrap();
+        if !has_gain_map(&input) {
+            continue;
+        }
+        let name = path.strip_prefix(&dir).unwrap().display().to_string();
+        for problem in check(&input) {
+            failures.push(format!("{name}: {problem}"));
+        }
+        checked.push(name);
+    }
+    common::say(&format!(
+        "gain maps: {} corpus files checked ({})",
+        checked.len(),
+        checked.join(", ")
+    ));
+    assert!(
+        !checked.is_empty(),
+        "no corpus JPEG with a gain map in {}",
+        dir.display()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn rewalker_accepts_exactly_the_kept_gain_map_structure() {
+    use common::jpeg::leftovers;
+    use common::Allow;
+    let input = common::jpeg::ultra_hdr(&[], &[], b"");
+    let out = Stripper::new()
+        .keep(Keep::DISPLAY)
+        .strip(&input)
+        .unwrap()
+        .data;
+    assert!(out.len() > 400, "the gain map was not kept");
+    assert_eq!(leftovers(&out, Allow::DISPLAY), Vec::<String>::new());
+    assert!(!leftovers(&out, Allow::NONE).is_empty());
+
+    let mpf = out.windows(4).position(|w| w == b"MPF\0").unwrap() + 4;
+    let patched = |at: usize, delta: i64| {
+        let mut o = out.clone();
+        let v = u32::from_be_bytes(o[at..at + 4].try_into().unwrap()) as i64 + delta;
+        o[at..at + 4].copy_from_slice(&(v as u32).to_be_bytes());
+        o
+    };
+    let mut trailer = out.clone();
+    trailer.extend_from_slice(b"more");
+    let renamed = String::from_utf8_lossy(&out).contains("hdrgm:Version=");
+    assert!(renamed);
+    let mut creator = out.clone();
+    let at = creator
+        .windows(14)
+        .position(|w| w == b"hdrgm:Version=")
+        .unwrap();
+    creator[at..at + 5].copy_from_slice(b"dccrx");
+    // A comment inside the gain map, its MP Entry size grown to match.
+    let gm_at = out.len()
+        - u32::from_be_bytes(out[mpf + 54 + 16..mpf + 58 + 16].try_into().unwrap()) as usize;
+    let mut comment = patched(mpf + 50 + 16 + 4, 8);
+    comment.splice(gm_at + 2..gm_at + 2, common::jpeg::com(b"note"));
+    for (what, bad) in [
+        ("bytes after the gain map", trailer),
+        (
+            "MP Entry offset one byte off",
+            patched(mpf + 50 + 16 + 8, 1),
+        ),
+        (
+            "MP Entry size one byte short",
+            patched(mpf + 50 + 16 + 4, -1),
+        ),
+        ("a property outside the gain-map namespaces", creator),
+        ("a comment in the gain map", comment),
+    ] {
+        assert!(!leftovers(&bad, Allow::DISPLAY).is_empty(), "{what}");
+    }
+}
+
+/// Mutated real gain-map files (bytes flipped in the MPF, the XMP and elsewhere) strip to a
+/// typed error or an output that fits [`imgstrip::max_output_len`], re-walks with nothing
+/// but a kept gain map's structure, and strips to itself.
+#[test]
+fn mutated_corpus_gain_maps_strip_cleanly_or_fail_typed() {
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
+    let display = Stripper::new().keep(Keep::DISPLAY);
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move |below: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % below as u64) as usize
+    };
+    let mut files = 0;
+    for path in jpeg_files(&dir) {
+        let input = std::fs::read(&path).unwrap();
+        let kept = display.strip(&input).map(|s| s.data).unwrap_or_default();
+        if input.len() > 200_000 || !kept.windows(4).any(|w| w == b"MPF\0") {
+            continue;
+        }
+        files += 1;
+        let mpf = input.windows(4).position(|w| w == b"MPF\0").unwrap();
+        for i in 0..300 {
+            let at = if i % 2 == 0 {
+                mpf + next(100)
+            } else {
+                next(input.len())
+            };
+            let mut bytes = input.clone();
+            bytes[at] ^= 1 << next(8);
+            let mut buf = vec![0; imgstrip::max_output_len(bytes.len())];
+            let Ok((len, _)) = display.strip_to_slice(&bytes, &mut buf) else {
+                continue;
+            };
+            let out = &buf[..len];
+            let name = format!("{} flipped at {at}", path.display());
+            assert_eq!(
+                common::jpeg::leftovers(out, common::Allow::DISPLAY),
+                Vec::<String>::new(),
+                "{name}"
+            );
+            assert_eq!(display.strip(out).unwrap().data, out, "{name}");
+        }
+    }
+    assert!(files > 0, "no small corpus JPEG with a gain map");
+}
