@@ -162,3 +162,18 @@ fn camera_photos_in_the_corpus_name_gps_serial_number_and_capture_time() {
         );
     }
 }
+
+/// A gain map kept under `Keep::DISPLAY` is not media found and removed; under the default
+/// strip it goes, and the report says an embedded image went.
+#[test]
+fn a_kept_gain_map_is_not_reported_as_removed_media() {
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let input = std::fs::read(corpus.join("jpeg/libavif_seine_sdr_gainmap_srgb.jpg")).unwrap();
+    let removed = Stripper::new().inspect(&input).unwrap().found;
+    assert!(removed.contains(Found::EMBEDDED_MEDIA), "{removed:?}");
+    let kept = Stripper::new().keep(Keep::DISPLAY).inspect(&input).unwrap().found;
+    assert!(!kept.contains(Found::EMBEDDED_MEDIA), "{kept:?}");
+    assert!(kept.contains(Found::GPS | Found::CAPTURE_TIME), "{kept:?}");
+}
