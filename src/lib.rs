@@ -147,6 +147,7 @@ mod reader;
 mod report;
 mod sink;
 mod stripper;
+mod verify;
 mod webp;
 mod work;
 
@@ -160,6 +161,7 @@ pub use options::{Keep, ParseKeepError};
 pub use report::{Found, Kinds, Report};
 pub use sink::max_output_len;
 pub use stripper::{Stripped, Stripper};
+pub use verify::Leftovers;
 
 /// Strips every piece of metadata from `input`, keeping nothing, under `limits`.
 ///

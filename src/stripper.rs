@@ -7,6 +7,7 @@ use crate::options::{Keep, Options};
 use crate::report::Report;
 use crate::sink::max_output_len;
 use crate::sink::{Sink, SliceSink};
+use crate::verify::{first_difference, Leftovers};
 
 /// The stripped image and what was removed from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +174,28 @@ impl Stripper {
     /// As [`Stripper::strip`].
     pub fn inspect(&self, input: &[u8]) -> Result<Report, Error> {
         self.strip(input).map(|s| s.report)
+    }
+
+    /// Checks that `input` is clean: that a strip with these options would give it back
+    /// byte for byte. An output of [`Stripper::strip`] verifies clean under the same options
+    /// (strips are idempotent), so this proves an output before it is stored, or audits any
+    /// file. Limits apply as in a strip; [`ignore_limit_errors`](Self::ignore_limit_errors)
+    /// does not: a file over a limit is not walked, so it cannot be called clean.
+    ///
+    /// # Errors
+    /// [`Leftovers::Metadata`] with the report of the strip that would change the file and
+    /// where the first change is; [`Leftovers::Unreadable`] with the error that stopped the
+    /// walk.
+    pub fn verify(&self, input: &[u8]) -> Result<(), Leftovers> {
+        let mut out = Vec::new();
+        let report = self.walk(input, &mut out)?;
+        match first_difference(input, &out) {
+            None => Ok(()),
+            Some(first_difference) => Err(Leftovers::Metadata {
+                report,
+                first_difference,
+            }),
+        }
     }
 
     fn walk(&self, input: &[u8], out: &mut impl Sink) -> Result<Report, Error> {

@@ -1,4 +1,5 @@
-//! `imgstrip inspect IN...`: what a strip would remove from each file, writing nothing.
+//! `imgstrip inspect IN...`: what a strip would remove from each file, writing nothing;
+//! `imgstrip verify IN...`: whether each file is clean.
 //!
 //! One line per file on stdout:
 //!
@@ -45,6 +46,46 @@ pub fn run(args: &InspectArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `imgstrip verify`: 0 when every file is clean, 1 when any holds metadata or cannot be
+/// read (a file over a limit is not walked, so it is not called clean).
+pub fn verify(args: &InspectArgs) -> ExitCode {
+    let mut clean = true;
+    let mut buffer = InputBuffer::default();
+    for path in &args.inputs {
+        match verify_file(args, path, &mut buffer) {
+            Ok(()) => println!("{}: clean", path.display()),
+            Err(message) => {
+                println!("{}: {message}", path.display());
+                clean = false;
+            }
+        }
+    }
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn verify_file(args: &InspectArgs, path: &Path, buffer: &mut InputBuffer) -> Result<(), String> {
+    let (mut source, meta) = Source::open(path, false).map_err(|e| format!("cannot read: {e}"))?;
+    let limit = args.options.limits.limits().max_input_bytes;
+    let size = meta.filter(|m| m.is_file()).map(|m| m.len());
+    let read = buffer.read(&mut source, size, limit);
+    match read.map_err(|e| format!("cannot read: {e}"))? {
+        Input::Whole(data) => args
+            .options
+            .stripper()
+            .verify(data)
+            .map_err(|left| left.to_string()),
+        Input::NotImage => Err(format!("cannot verify: {}", Error::UnknownFormat)),
+        Input::Over { format, size, .. } => Err(format!(
+            "cannot verify: {}",
+            crate::run::over_limit(format, size, limit)
+        )),
     }
 }
 

@@ -32,7 +32,8 @@ Examples:
   imgstrip -r Photos/ --out-dir Clean/
   imgstrip --in-place -r Uploads/
   imgstrip - -o - < photo.jpg > clean.jpg
-  imgstrip inspect photo.jpg";
+  imgstrip inspect photo.jpg
+  imgstrip verify clean/*.jpg";
 
 /// Remove metadata (GPS position, camera serial numbers, names, thumbnails, edit history,
 /// comments) from JPEG, PNG, GIF, WebP, BMP, HEIF/HEIC and AVIF files without decoding or
@@ -66,6 +67,15 @@ enum Command {
         after_help = "Exit status: 0 every file could be read, 1 some failed, 2 usage error"
     )]
     Inspect(inspect::InspectArgs),
+    /// Check that files hold nothing a strip would remove, writing nothing.
+    ///
+    /// Prints `PATH: clean` or `PATH: FORMAT still holds KINDS (…): what they hold` on
+    /// stdout. (A file named `verify` is given as `./verify`.)
+    #[command(
+        after_help = "Exit status: 0 every file is clean, 1 some file holds metadata or could not \
+                      be read, 2 usage error"
+    )]
+    Verify(inspect::InspectArgs),
 }
 
 /// Strip files: `imgstrip IN -o OUT`, `imgstrip IN... --out-dir DIR`, `imgstrip --in-place
@@ -107,6 +117,11 @@ pub struct StripArgs {
     /// Write nothing; print the --report lines (-o/--out-dir may be left out).
     #[arg(long)]
     dry_run: bool,
+
+    /// Re-walk each output before writing it and write it only if a strip would leave it
+    /// as it is (a failure names what is left).
+    #[arg(long)]
+    verify: bool,
 
     /// Strip N files at a time [default: one per core].
     #[arg(short, long, value_name = "N")]
@@ -223,6 +238,7 @@ pub struct Settings {
     pub ignore_limits: bool,
     pub report: bool,
     pub dry_run: bool,
+    pub verify: bool,
     pub recursive: bool,
     pub jobs: usize,
     /// `Some(true)`: summary even off a terminal; `Some(false)`: never (`--quiet`).
@@ -234,6 +250,7 @@ fn main() -> ExitCode {
     write::init();
     match cli.command {
         Some(Command::Inspect(args)) => inspect::run(&args),
+        Some(Command::Verify(args)) => inspect::verify(&args),
         None => match settings(cli.strip) {
             Ok(settings) => strip(&settings),
             Err(message) => Cli::command()
@@ -297,6 +314,7 @@ fn settings(args: StripArgs) -> Result<Settings, String> {
         ignore_limits: args.options.ignore_limits,
         report,
         dry_run: args.dry_run,
+        verify: args.verify,
         recursive: args.recursive,
         jobs,
         summary: match (args.summary, args.quiet) {

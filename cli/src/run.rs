@@ -176,6 +176,12 @@ fn strip_file(
         Ok(done) => done,
     };
     let out = out.get(..len).unwrap_or_default();
+    if settings.verify {
+        settings
+            .stripper
+            .verify(out)
+            .map_err(|left| format!("the output did not verify: {left}"))?;
+    }
     let written = write_out(settings, target, meta.as_ref(), |w| w.write_all(out))?;
     let sizes = (data.len() as u64, out.len() as u64);
     Ok(finish(job, written, &report, sizes))

@@ -564,3 +564,40 @@ fn the_readmes_first_command_prints_what_the_readme_shows() {
         assert!(!contains(&clean, secret.as_bytes()), "{secret}");
     }
 }
+
+#[test]
+fn verify_exits_1_while_metadata_is_left_and_0_on_the_outputs() {
+    let dir = scratch("verify");
+    put(&dir, &[("a.jpg", &jpeg()), ("b.png", &png().0)]);
+    let verify = |args: &[&str]| {
+        Command::new(bin())
+            .arg("verify")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let o = verify(&["a.jpg", "b.png"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("a.jpg: JPEG still holds exif, comment ("),
+        "{text}"
+    );
+    assert!(text.contains("\nb.png: PNG still holds text ("), "{text}");
+
+    let o = strip(&dir, &["a.jpg", "b.png", "--out-dir", "out", "--verify"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = verify(&["out/a.jpg", "out/b.png"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "out/a.jpg: clean\nout/b.png: clean\n");
+    // Not an image: it cannot be called clean.
+    put(&dir, &[("c.txt", b"text")]);
+    let o = verify(&["out/a.jpg", "c.txt"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("c.txt: cannot verify: unknown format"),
+        "{}",
+        stdout(&o)
+    );
+}

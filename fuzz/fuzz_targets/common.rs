@@ -75,6 +75,9 @@ fn check_with(stripper: &Stripper, input: &[u8], strict: bool) {
         .strip(&out.data)
         .unwrap_or_else(|e| panic!("output does not strip again: {e}"));
     assert!(again.data == out.data, "not idempotent");
+    if let Err(left) = stripper.verify(&out.data) {
+        panic!("the output does not verify: {left}");
+    }
     // The same, into a slice exactly as long as the output.
     let mut exact = vec![0; after];
     let (len, _) = stripper

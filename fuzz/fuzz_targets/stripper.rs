@@ -60,4 +60,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(detect(&out.data), detect(input), "format changed");
     let again = stripper.strip(&out.data).expect("output must strip again");
     assert!(again.data == out.data, "not idempotent");
+    if let Err(left) = stripper.verify(&out.data) {
+        panic!("the output does not verify: {left}");
+    }
 });

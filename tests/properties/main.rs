@@ -204,6 +204,12 @@ fn check_case(
             "not idempotent: {:?}",
             again.err()
         );
+        let verified = stripper.verify(&out);
+        prop_assert!(
+            verified.is_ok(),
+            "the output does not verify: {:?}",
+            verified
+        );
     }
     Ok(())
 }
