@@ -34,7 +34,8 @@ use crate::report::Report;
 #[non_exhaustive]
 pub enum Leftovers {
     /// A strip would change the file. `report` is that strip's report: the kinds of
-    /// metadata it would remove ([`Report::removed`]), what they hold ([`Report::found`]),
+    /// metadata it would remove ([`removed`](Report#structfield.removed)), what they hold
+    /// ([`found`](Report#structfield.found)),
     /// how many bytes shorter the file would be. `first_difference` is the offset of the
     /// first byte where the strip's output and the file part: at or just inside the start
     /// of the first unit the strip removes or rewrites.
