@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::Format;
+use crate::format::Format;
 
 /// Why an input could not be stripped.
 ///
@@ -90,16 +90,75 @@ impl Error {
         }
     }
 
-    /// The byte offset in the input where the error was seen (0 for an unknown format and
-    /// for an output buffer too small).
+    /// The byte offset in the input where the error was seen; `None` for
+    /// [`Error::UnknownFormat`] and [`Error::OutputTooSmall`], which are about no one byte.
     #[must_use]
-    pub fn offset(&self) -> usize {
+    pub fn offset(&self) -> Option<usize> {
         match self {
-            Error::UnknownFormat | Error::OutputTooSmall { .. } => 0,
+            Error::UnknownFormat | Error::OutputTooSmall { .. } => None,
             Error::Truncated { offset, .. }
             | Error::Malformed { offset, .. }
             | Error::Unsupported { offset, .. }
-            | Error::LimitExceeded { offset, .. } => *offset,
+            | Error::LimitExceeded { offset, .. } => Some(*offset),
+        }
+    }
+
+    /// The error of an image embedded in an `outer` file at byte `base` (a BMP's `BI_JPEG`
+    /// or `BI_PNG` pixel array), as an error of the outer file: the same variant, so a limit
+    /// stays a limit, at its absolute offset, with the `name`d inner format in a malformed
+    /// message.
+    #[must_use]
+    pub(crate) fn embedded(self, outer: Format, base: usize, name: &str) -> Error {
+        self.embedded_at(outer, name, |offset| offset.saturating_add(base))
+    }
+
+    /// [`Error::embedded`] for an image whose bytes are not one run of the outer file (a
+    /// HEIF item in several extents): `at` maps an offset in the image's bytes to the
+    /// outer file's.
+    #[must_use]
+    pub(crate) fn embedded_at(
+        self,
+        outer: Format,
+        name: &str,
+        at: impl Fn(usize) -> usize,
+    ) -> Error {
+        let format = outer;
+        match self {
+            Error::UnknownFormat => Error::UnknownFormat,
+            Error::Truncated { offset, needed, .. } => Error::Truncated {
+                format,
+                offset: at(offset),
+                needed,
+            },
+            Error::Malformed { offset, what, .. } => Error::Malformed {
+                format,
+                offset: at(offset),
+                what: format!("embedded {name}: {what}").into(),
+            },
+            Error::Unsupported { offset, what, .. } => Error::Unsupported {
+                format,
+                offset: at(offset),
+                what: format!("embedded {name}: {what}").into(),
+            },
+            Error::LimitExceeded {
+                offset,
+                limit,
+                value,
+                max,
+                ..
+            } => Error::LimitExceeded {
+                format,
+                offset: at(offset),
+                limit,
+                value,
+                max,
+            },
+            // Only `Stripper::strip_to_slice` makes this one, after the walk.
+            Error::OutputTooSmall { len, needed, .. } => Error::OutputTooSmall {
+                format,
+                len,
+                needed,
+            },
         }
     }
 }
@@ -162,7 +221,7 @@ mod tests {
             e.to_string(),
             "PNG width is 60000, over the maximum 50000 (at byte 16)"
         );
-        assert_eq!(e.offset(), 16);
+        assert_eq!(e.offset(), Some(16));
         assert_eq!(e.format(), Some(Format::Png));
         let e = Error::OutputTooSmall {
             format: Format::WebP,
@@ -173,6 +232,39 @@ mod tests {
             e.to_string(),
             "stripped WebP needs an output buffer of 74 bytes, given 10"
         );
-        assert_eq!((e.offset(), e.format()), (0, Some(Format::WebP)));
+        assert_eq!((e.offset(), e.format()), (None, Some(Format::WebP)));
+        assert_eq!(Error::UnknownFormat.offset(), None);
+    }
+
+    #[test]
+    fn an_embedded_image_error_keeps_its_variant_at_its_absolute_offset() {
+        let inner = Error::LimitExceeded {
+            format: Format::Jpeg,
+            offset: 7,
+            limit: Limit::Width,
+            value: 60_000,
+            max: 50_000,
+        };
+        let outer = inner.embedded(Format::Bmp, 54, "JPEG");
+        assert!(matches!(
+            outer,
+            Error::LimitExceeded {
+                limit: Limit::Width,
+                ..
+            }
+        ));
+        assert_eq!(
+            (outer.format(), outer.offset()),
+            (Some(Format::Bmp), Some(61))
+        );
+        let inner = Error::Malformed {
+            format: Format::Png,
+            offset: 33,
+            what: "bad".into(),
+        };
+        assert_eq!(
+            inner.embedded(Format::Heif, 1000, "PNG").to_string(),
+            "malformed HEIF at byte 1033: embedded PNG: bad"
+        );
     }
 }

@@ -30,13 +30,15 @@
 //!   the image is read: frame `max_gif_frames + 1`, or the frame that takes screen width ×
 //!   height × frames past `max_animation_pixels`, stops the walk there.
 
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::{Keep, Options};
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
 use crate::work;
-use crate::{Error, Format, Kinds, Report};
 
 /// Block introducers (GIF89a §§ 20, 23, 27).
 const EXTENSION: u8 = 0x21;
@@ -123,7 +125,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
     loop {
         let at = r.pos();
         let Ok(introducer) = r.u8() else {
-            return finish_truncated(r.truncated(1), at, r.end(), report, out);
+            return finish_truncated(r.truncated(1), r.end(), report, out);
         };
         let step = match introducer {
             TRAILER => {
@@ -149,9 +151,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
             }
         };
         match step {
-            Err(e @ Error::Truncated { .. }) => {
-                return finish_truncated(e, at, r.end(), report, out)
-            }
+            Err(e @ Error::Truncated { .. }) => return finish_truncated(e, r.end(), report, out),
             other => other?,
         }
     }
@@ -277,11 +277,11 @@ fn copy_extension(
 ) -> Result<(), Error> {
     match verdict(ext.ext, ext.first, keep) {
         Verdict::Keep => out::copy(out, ext.raw),
-        Verdict::Drop(kind) => report.removed(kind, ext.raw.len()),
+        Verdict::Drop(kind) => report.removed(kind),
         Verdict::Rewrite => {
             let written = rewrite(ext, out)?;
             if written < ext.raw.len() {
-                report.removed(Kinds::OTHER, ext.raw.len().saturating_sub(written));
+                report.removed(Kinds::OTHER);
             }
         }
     }
@@ -324,13 +324,11 @@ fn rewrite(ext: &Extension<'_>, out: &mut impl Sink) -> Result<usize, Error> {
     }
 }
 
-/// The input ended inside the block that starts at `cut` (or right at `cut`, before the
-/// trailer): keep the complete blocks and close the file with the trailer when that keeps
+/// The input ended inside a block (or before the trailer): keep the complete blocks and close the file with the trailer when that keeps
 /// the output no larger than the input. Without a complete image there is no picture to
 /// keep.
 fn finish_truncated(
     err: Error,
-    cut: usize,
     end: usize,
     mut report: Report,
     out: &mut impl Sink,
@@ -338,7 +336,6 @@ fn finish_truncated(
     if report.frames == 0 {
         return Err(err);
     }
-    report.removed(Kinds::empty(), end.saturating_sub(cut));
     if out.len() < end {
         out.push(TRAILER);
     }

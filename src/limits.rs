@@ -1,6 +1,7 @@
 //! Resource limits, with the defaults of Tencent COS `imageMogr2`.
 
-use crate::{Error, Format, Limit};
+use crate::error::{Error, Limit};
+use crate::format::Format;
 
 /// Caps on what an input may ask for. Each is checked as soon as its number is read,
 /// before any work or allocation that depends on it.

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use bitflags::{bitflags, Flags};
 
-use crate::Limits;
+use crate::limits::Limits;
 
 bitflags! {
     /// Metadata to keep instead of stripping. Empty by default: everything goes.

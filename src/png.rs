@@ -33,13 +33,15 @@
 use std::cmp::Ordering;
 
 use crate::crc32::Crc32;
+use crate::error::Error;
 use crate::exif;
+use crate::format::Format;
 use crate::options::{Keep, Options};
 use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
-use crate::{Error, Format, Kinds, Report};
 
 /// Largest chunk length PNG allows (PNG § 5.3): 2^31 − 1.
 const MAX_CHUNK_LEN: u32 = 0x7FFF_FFFF;
@@ -291,8 +293,8 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
         }
         match verdict(chunk.kind, opts.keep) {
             Verdict::Keep => keep(&chunk, opts, &mut walk, &mut report, out)?,
-            Verdict::Drop(Kinds::TEXT) => report.removed(text_kind(chunk.body), chunk.raw.len()),
-            Verdict::Drop(kind) => report.removed(kind, chunk.raw.len()),
+            Verdict::Drop(Kinds::TEXT) => report.removed(text_kind(chunk.body)),
+            Verdict::Drop(kind) => report.removed(kind),
             Verdict::Rewrite => rewrite(&chunk, &mut walk, &mut report, out),
         }
         if &chunk.kind == b"IEND" {
@@ -334,7 +336,7 @@ fn keep(
         _ => fit(chunk.kind, len, &walk.image),
     };
     if fit == Fit::Drop {
-        report.removed(Kinds::OTHER, chunk.raw.len());
+        report.removed(Kinds::OTHER);
         return Ok(());
     }
     if &chunk.kind == b"acTL" {
@@ -346,8 +348,8 @@ fn keep(
     match fit {
         Fit::Cut(n) => {
             let kept = chunk.body.get(..n).unwrap_or_default();
-            let written = write_chunk(chunk.kind, &[kept], out);
-            report.removed(Kinds::OTHER, chunk.raw.len().saturating_sub(written));
+            write_chunk(chunk.kind, &[kept], out);
+            report.removed(Kinds::OTHER);
             if &chunk.kind == b"PLTE" {
                 walk.image.palette = Some(n / 3);
             }
@@ -466,7 +468,7 @@ fn rewrite(chunk: &Chunk<'_>, walk: &mut Walk, report: &mut Report, out: &mut im
         _ => (0, Kinds::EXIF),
     };
     if written < chunk.raw.len() {
-        report.removed(kind, chunk.raw.len().saturating_sub(written));
+        report.removed(kind);
     }
 }
 

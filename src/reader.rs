@@ -2,8 +2,9 @@
 
 use std::borrow::Cow;
 
+use crate::error::Error;
+use crate::format::Format;
 use crate::work;
-use crate::{Error, Format};
 
 /// A bounds-checked cursor over the input. Offsets are absolute in the whole input, also in
 /// child readers from [`Reader::take`], so every error points at the real byte.
@@ -200,7 +201,7 @@ mod tests {
         assert_eq!(r.u16_be().unwrap(), 0x0203);
         let mut at = r.at(3);
         assert_eq!(at.u16_be().unwrap(), 0x0405);
-        assert_eq!(r.malformed("x").offset(), 3);
+        assert_eq!(r.malformed("x").offset(), Some(3));
         r.skip(1).unwrap();
         assert_eq!(
             r.u32_be().unwrap_err(),
@@ -210,7 +211,7 @@ mod tests {
                 needed: 2
             }
         );
-        assert_eq!(r.bytes(usize::MAX).unwrap_err().offset(), 4);
+        assert_eq!(r.bytes(usize::MAX).unwrap_err().offset(), Some(4));
         assert_eq!(r.rest(), &[5, 6]);
         let mut le = Reader::new(&[0xFE, 0xFF, 0xFF, 0xFF, 0x01, 0x02], Format::Bmp);
         assert_eq!(le.i32_le().unwrap(), -2);
@@ -261,7 +262,7 @@ mod tests {
         );
         assert_eq!(r.uint_be(0).unwrap(), 0);
         assert_eq!(r.u32_be().unwrap(), 0x0607_0809);
-        assert_eq!(r.uint_be(9).unwrap_err().offset(), 10);
+        assert_eq!(r.uint_be(9).unwrap_err().offset(), Some(10));
         let mut r = Reader::new(&[1, 2, 3, 4, 5, 6, 7, 8], Format::Avif);
         assert_eq!(r.u64_be().unwrap(), 0x0102_0304_0506_0708);
         assert_eq!(r.format(), Format::Avif);

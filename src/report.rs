@@ -2,7 +2,7 @@
 
 use bitflags::bitflags;
 
-use crate::Format;
+use crate::format::Format;
 
 bitflags! {
     /// Kinds of metadata, as found and removed.
@@ -51,7 +51,9 @@ pub struct Report {
     pub format: Format,
     /// The kinds of metadata removed.
     pub removed: Kinds,
-    /// How many input bytes were left out of the output.
+    /// How many bytes shorter the output is than the input: input length − output length,
+    /// or 0 when a [`Keep`](crate::Keep) flag made a rewritten unit longer than the input
+    /// held (`untouched` inputs: 0).
     pub bytes_removed: u64,
     /// Image width in pixels (the canvas, for animations).
     pub width: u32,
@@ -104,18 +106,16 @@ impl Report {
         report
     }
 
-    /// Records that `len` input bytes holding `kind` were left out.
-    pub(crate) fn removed(&mut self, kind: Kinds, len: usize) {
+    /// Records that something holding `kind` was left out. Walkers report kinds only: the
+    /// byte count is the stripper's, input length − output length, counted once.
+    pub(crate) fn removed(&mut self, kind: Kinds) {
         self.removed |= kind;
-        self.bytes_removed = self
-            .bytes_removed
-            .saturating_add(u64::try_from(len).unwrap_or(u64::MAX));
     }
 
     /// Records bytes after the image's end; nothing when there are none.
     pub(crate) fn trailer(&mut self, len: usize) {
         if len > 0 {
-            self.removed(Kinds::TRAILER, len);
+            self.removed(Kinds::TRAILER);
         }
     }
 }

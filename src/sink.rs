@@ -9,6 +9,20 @@
 
 use crate::work;
 
+/// The longest output a strip of `input_len` bytes can have: the input's length plus 64
+/// bytes for what a walker writes anew when asked to keep something (a minimal EXIF holding
+/// the orientation, an `iCCP` under a neutral name). Without [`Keep`](crate::Keep) flags the output is
+/// never longer than the input. A buffer this long always holds the output of
+/// [`Stripper::strip_to_slice`](crate::Stripper::strip_to_slice).
+///
+/// ```
+/// assert_eq!(imgstrip::max_output_len(1000), 1064);
+/// ```
+#[must_use]
+pub const fn max_output_len(input_len: usize) -> usize {
+    input_len.saturating_add(64)
+}
+
 /// An append-only byte buffer whose written bytes can be patched in place.
 ///
 /// Walkers write with the provided methods, which count the work of every write

@@ -1,8 +1,12 @@
 //! The options builder. This is the only place `ignore_limit_errors` is applied.
 
+use crate::error::Error;
+use crate::format::{detect, Format};
+use crate::limits::Limits;
 use crate::options::{Keep, Options};
+use crate::report::Report;
+use crate::sink::max_output_len;
 use crate::sink::{Sink, SliceSink};
-use crate::{detect, max_output_len, Error, Format, Limits, Report};
 
 /// The stripped image and what was removed from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,15 +179,22 @@ impl Stripper {
         let format = detect(input).ok_or(Error::UnknownFormat)?;
         self.opts.limits.check_input(format, input.len())?;
         out.reserve(max_output_len(input.len()));
-        match format {
+        let mut report = match format {
             Format::Jpeg => crate::jpeg::strip(input, &self.opts, out),
             Format::Png => crate::png::strip(input, &self.opts, out),
             Format::Gif => crate::gif::strip(input, &self.opts, out),
             Format::Bmp => crate::bmp::strip(input, &self.opts, out),
             Format::WebP => crate::webp::strip(input, &self.opts, out),
             Format::Heif | Format::Avif => crate::heif::strip(input, format, &self.opts, out),
-        }
+        }?;
+        report.bytes_removed = bytes_removed(input.len(), out.len());
+        Ok(report)
     }
+}
+
+/// The one count of removed bytes: how much shorter the output is than the input.
+fn bytes_removed(input_len: usize, output_len: usize) -> u64 {
+    u64::try_from(input_len.saturating_sub(output_len)).unwrap_or(u64::MAX)
 }
 
 /// The shape every format's `strip` has.
@@ -200,7 +211,8 @@ pub(crate) fn run_walker(
     limits: Limits,
 ) -> Result<(Vec<u8>, Report), Error> {
     let mut out = Vec::new();
-    let report = walker(input, &Options { keep, limits }, &mut out)?;
+    let mut report = walker(input, &Options { keep, limits }, &mut out)?;
+    report.bytes_removed = bytes_removed(input.len(), out.len());
     Ok((out, report))
 }
 

@@ -40,13 +40,15 @@
 //!   (at top level or in a frame) is [`Error::Malformed`].
 //! - Frame sizes in ANMF headers go through the same canvas limits as the VP8X canvas.
 
+use crate::error::Error;
 use crate::exif;
+use crate::format::Format;
 use crate::options::{Keep, Options};
 use crate::out::{self, SizeField};
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
-use crate::{Error, Format, Kinds, Report};
 
 /// Bytes of a chunk header: FourCC and size.
 const HEADER: usize = 8;
@@ -226,7 +228,7 @@ fn write_orientation(data: &[u8], out: &mut impl Sink) -> usize {
 /// Records `len` removed bytes of `kind`, when there are any.
 fn removed_if(report: &mut Report, kind: Kinds, len: usize) {
     if len > 0 {
-        report.removed(kind, len);
+        report.removed(kind);
     }
 }
 
@@ -344,7 +346,7 @@ fn simple<'a>(
                 removed_if(report, Kinds::EXIF, raw.saturating_sub(written));
             }
             b"ICCP" if opts.keep.contains(Keep::ICC) && icc.is_none() => icc = Some(chunk.data()),
-            _ => report.removed(kind_of(chunk.kind), raw),
+            _ => report.removed(kind_of(chunk.kind)),
         }
     }
     if wrote_exif || icc.is_some() {
@@ -420,26 +422,25 @@ fn extended<'a>(
         has_image: false,
     };
     while let Some(chunk) = next_chunk(r)? {
-        let raw = chunk.disk_len();
         match verdict(chunk.kind, opts.keep) {
             Verdict::Keep if &chunk.kind == b"ICCP" => {
                 if walk.flags & ICC_FLAG == 0 {
                     write_chunk(chunk.kind, chunk.data(), out);
                     walk.flags |= ICC_FLAG;
                 } else {
-                    report.removed(Kinds::ICC, raw);
+                    report.removed(Kinds::ICC);
                 }
             }
             // One image: libwebp's demuxer refuses a file with a second VP8/VP8L, and
             // WebPDecode and image-webp read only the first.
             Verdict::Keep if walk.has_image && &chunk.kind != b"ALPH" => {
-                report.removed(Kinds::OTHER, raw);
+                report.removed(Kinds::OTHER);
             }
             Verdict::Keep => {
                 write_chunk(chunk.kind, chunk.data(), out);
                 walk.has_image |= &chunk.kind != b"ALPH";
             }
-            Verdict::Drop(kind) => report.removed(kind, raw),
+            Verdict::Drop(kind) => report.removed(kind),
             Verdict::Rewrite => rewrite(&chunk, opts, &mut walk, report, out)?,
         }
     }
@@ -464,7 +465,7 @@ fn rewrite(
     let raw = chunk.disk_len();
     match &chunk.kind {
         // libwebp reads the first ANIM only; a second one is unused bytes.
-        b"ANIM" if walk.has_anim => report.removed(Kinds::OTHER, raw),
+        b"ANIM" if walk.has_anim => report.removed(Kinds::OTHER),
         b"ANIM" => {
             let Some(anim) = chunk.data().get(..ANIM_BODY) else {
                 return Err(malformed(
@@ -539,10 +540,10 @@ fn rewrite_frame(
     let mut has_image = false;
     while let Some(inner) = next_frame_chunk(&mut body)? {
         match frame_verdict(inner.kind) {
-            Verdict::Drop(kind) => report.removed(kind, inner.disk_len()),
+            Verdict::Drop(kind) => report.removed(kind),
             // libwebp's demuxer stops reading the frame at its image (an ALPH after it makes
             // the file invalid, another image ends the frame); image-webp reads no further.
-            _ if has_image => report.removed(Kinds::OTHER, inner.disk_len()),
+            _ if has_image => report.removed(Kinds::OTHER),
             Verdict::Keep | Verdict::Rewrite => {
                 write_chunk(inner.kind, inner.data(), out);
                 has_image |= &inner.kind != b"ALPH";

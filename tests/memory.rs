@@ -48,7 +48,7 @@ fn outcome(result: &Result<imgstrip::Stripped, Error>) -> String {
                 Error::LimitExceeded { .. } => "LimitExceeded",
                 _ => "Err",
             };
-            format!("{kind}@{}", e.offset())
+            format!("{kind}@{:?}", e.offset())
         }
     }
 }

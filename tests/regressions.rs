@@ -26,7 +26,7 @@ fn empty_frame_header_at_the_end_is_malformed_at_its_length() {
             what: "frame header shorter than 5 bytes".into()
         }
     );
-    assert!(err.offset() <= input.len());
+    assert!(err.offset().is_some_and(|o| o <= input.len()));
 }
 
 /// `bmp` target: a V5 bitmap whose embedded profile (`bV5ProfileData` 4, 128 bytes) overlaps

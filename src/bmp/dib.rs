@@ -3,10 +3,12 @@
 
 use std::ops::Range;
 
-use super::{put, Unit};
+use super::layout::{put, Unit};
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::Options;
 use crate::reader::Reader;
-use crate::{Error, Format, Kinds, Report};
+use crate::report::{Kinds, Report};
 
 /// Offsets inside the DIB header, from its first byte (`biSize`).
 pub(super) const BI_WIDTH: usize = 4;
@@ -237,10 +239,10 @@ pub(super) fn rewrite_dib(
         if matches!(cs_type, PROFILE_EMBEDDED | PROFILE_LINKED) && !keep_profile {
             cs_type = LCS_SRGB;
             put(out, at.saturating_add(CS_TYPE), &cs_type.to_le_bytes());
-            report.removed(Kinds::ICC, 0);
+            report.removed(Kinds::ICC);
         }
         if cs_type != LCS_CALIBRATED_RGB && zero(out, field(ENDPOINTS_AND_GAMMA)) {
-            report.removed(Kinds::OTHER, 0);
+            report.removed(Kinds::OTHER);
         }
     }
     if dib.version == Version::V5 {
@@ -248,13 +250,13 @@ pub(super) fn rewrite_dib(
             zero(out, field(PROFILE_DATA..PROFILE_SIZE.saturating_add(4)));
         }
         if zero(out, field(V5_RESERVED)) {
-            report.removed(Kinds::OTHER, 0);
+            report.removed(Kinds::OTHER);
         }
     }
     if dib.version == Version::Os2
         && (zero(out, field(OS2_RESERVED)) | zero(out, field(OS2_IDENTIFIER)))
     {
-        report.removed(Kinds::OTHER, 0);
+        report.removed(Kinds::OTHER);
     }
 }
 

@@ -53,40 +53,21 @@
 
 use std::ops::Range;
 
+use crate::error::Error;
+use crate::format::Format;
 use crate::options::{Keep, Options};
 use crate::reader::Reader;
 use crate::report::Verdict;
+use crate::report::{Kinds, Report};
 use crate::sink::Sink;
-use crate::{Error, Format, Kinds, Report};
 
 mod dib;
+mod layout;
 mod pixels;
 
 use dib::{read_dib, rewrite_dib, Encoding, Profile, BI_SIZE_IMAGE, PROFILE_DATA};
+use layout::{put, take, to_u32, Unit, BF_OFF_BITS, BF_SIZE, FILE_HEADER};
 use pixels::{read_pixels, strip_embedded};
-
-/// Length of the file header (`BITMAPFILEHEADER`).
-const FILE_HEADER: usize = 14;
-/// Offsets inside the file header.
-const BF_SIZE: usize = 2;
-const BF_OFF_BITS: usize = 10;
-
-/// The parts of a BMP file after its headers (which are always rewritten), for [`verdict`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    Masks,
-    Palette,
-    /// An uncompressed or RLE pixel array.
-    Pixels,
-    /// A `BI_JPEG` / `BI_PNG` pixel array: stripped by the JPEG / PNG walker.
-    EmbeddedImage,
-    /// Bytes between the palette and `bfOffBits`.
-    Gap,
-    EmbeddedProfile,
-    LinkedProfile,
-    /// Bytes after the pixel array.
-    Trailer,
-}
 
 /// The policy of SPEC.md § BMP, one part at a time.
 fn verdict(unit: Unit, keep: Keep) -> Verdict {
@@ -150,7 +131,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
         .saturating_add(palette.len());
     out.extend_from_slice(&to_u32(off_bits_out, BF_OFF_BITS)?.to_le_bytes());
     if reserved != [0; 4] {
-        report.removed(Kinds::OTHER, 0);
+        report.removed(Kinds::OTHER);
     }
     let dib_at = out.len();
     out.extend_from_slice(dib.raw);
@@ -244,23 +225,11 @@ fn read_profile<'a>(
     take(input, profile.range.start, len)
 }
 
-/// `len` bytes of the input from `start`, or [`Error::Truncated`] counting every missing byte.
-fn take(input: &[u8], start: usize, len: usize) -> Result<&[u8], Error> {
-    if start > input.len() {
-        return Err(Error::Truncated {
-            format: Format::Bmp,
-            offset: input.len(),
-            needed: start.saturating_sub(input.len()).saturating_add(len),
-        });
-    }
-    Reader::new(input, Format::Bmp).at(start).bytes(len)
-}
-
 /// Copies a unit the verdict keeps and returns its length; records one it drops.
 fn copy(unit: Unit, bytes: &[u8], keep: Keep, out: &mut impl Sink, report: &mut Report) -> usize {
     match verdict(unit, keep) {
         Verdict::Drop(kind) => {
-            report.removed(kind, bytes.len());
+            report.removed(kind);
             0
         }
         _ => {
@@ -288,30 +257,14 @@ fn account(
             .saturating_sub(p.range.start.max(range.start));
         rest = rest.saturating_sub(overlap);
         if let Verdict::Drop(kind) = verdict(p.unit, keep) {
-            report.removed(kind, overlap);
+            report.removed(kind);
         }
     }
     if let Verdict::Drop(kind) = verdict(unit, keep) {
         if rest > 0 {
-            report.removed(kind, rest);
+            report.removed(kind);
         }
     }
-}
-
-/// Writes `bytes` over `out[at..]` (the bytes are always there: the caller wrote them).
-fn put(out: &mut [u8], at: usize, bytes: &[u8]) {
-    if let Some(dst) = out.get_mut(at..).and_then(|d| d.get_mut(..bytes.len())) {
-        dst.copy_from_slice(bytes);
-    }
-}
-
-/// A length or offset for a `u32` field written at `offset`.
-fn to_u32(n: usize, offset: usize) -> Result<u32, Error> {
-    u32::try_from(n).map_err(|_| Error::Unsupported {
-        format: Format::Bmp,
-        offset,
-        what: "the output would be larger than a BMP can describe (4 GiB)".into(),
-    })
 }
 
 #[cfg(test)]

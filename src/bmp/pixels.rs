@@ -2,12 +2,13 @@
 //! file a `BI_JPEG` / `BI_PNG` bitmap holds, stripped by that format's walker.
 
 use super::dib::{Dib, Encoding, BI_SIZE_IMAGE, BI_WIDTH};
-use super::{take, FILE_HEADER};
-use crate::format::PNG_SIGNATURE;
+use super::layout::{take, FILE_HEADER};
+use crate::error::Error;
+use crate::format::{Format, PNG_SIGNATURE};
 use crate::options::Options;
 use crate::reader::Reader;
+use crate::report::Report;
 use crate::sink::Sink;
-use crate::{Error, Format, Report};
 
 /// The pixel array's bytes in the input.
 pub(super) fn read_pixels<'a>(
@@ -74,7 +75,7 @@ fn rle_len(
         }
         Err(e) if limit < input.len() => Err(Error::Malformed {
             format: Format::Bmp,
-            offset: e.offset(),
+            offset: e.offset().unwrap_or(limit),
             what: "RLE data reaches the colour profile without an end-of-bitmap marker".into(),
         }),
         Err(e) => Err(e),
@@ -136,51 +137,8 @@ pub(super) fn strip_embedded(
         Encoding::Jpeg => crate::jpeg::strip(data, opts, out),
         _ => crate::png::strip(data, opts, out),
     }
-    .map_err(|e| nested(e, at, name))?;
+    .map_err(|e| e.embedded(Format::Bmp, at, name))?;
     report.removed |= inner.removed;
-    report.bytes_removed = report.bytes_removed.saturating_add(inner.bytes_removed);
     report.truncated |= inner.truncated;
     Ok(out.len().saturating_sub(before))
-}
-
-/// An error of the embedded JPEG / PNG walker as a BMP error at its absolute offset.
-fn nested(e: Error, base: usize, name: &str) -> Error {
-    let format = Format::Bmp;
-    match e {
-        Error::UnknownFormat => Error::UnknownFormat,
-        Error::Truncated { offset, needed, .. } => Error::Truncated {
-            format,
-            offset: offset.saturating_add(base),
-            needed,
-        },
-        Error::Malformed { offset, what, .. } => Error::Malformed {
-            format,
-            offset: offset.saturating_add(base),
-            what: format!("embedded {name}: {what}").into(),
-        },
-        Error::Unsupported { offset, what, .. } => Error::Unsupported {
-            format,
-            offset: offset.saturating_add(base),
-            what,
-        },
-        Error::LimitExceeded {
-            offset,
-            limit,
-            value,
-            max,
-            ..
-        } => Error::LimitExceeded {
-            format,
-            offset: offset.saturating_add(base),
-            limit,
-            value,
-            max,
-        },
-        // Only `Stripper::strip_to_slice` makes this one, after the walk.
-        Error::OutputTooSmall { len, needed, .. } => Error::OutputTooSmall {
-            format,
-            len,
-            needed,
-        },
-    }
 }

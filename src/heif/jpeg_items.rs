@@ -90,12 +90,15 @@ pub(super) fn rewrite_jpeg_items(
             });
         }
         let mut bytes = Vec::with_capacity(data.len());
-        let inner = crate::jpeg::strip(&data, opts, &mut bytes)
-            .map_err(|e| in_file(e, loc.extents(), report.format))?;
+        let inner = crate::jpeg::strip(&data, opts, &mut bytes).map_err(|e| {
+            e.embedded_at(report.format, "JPEG item", |at| {
+                input_offset(loc.extents(), at)
+            })
+        })?;
         if bytes == *data {
             continue;
         }
-        report.removed(inner.removed, 0);
+        report.removed(inner.removed);
         rewritten.replaced.push(Replaced {
             location,
             piece: rewritten.pieces.len(),
@@ -104,36 +107,6 @@ pub(super) fn rewrite_jpeg_items(
         rewritten.pieces.push(bytes);
     }
     Ok(rewritten)
-}
-
-/// The JPEG walker's error about an item, as an error of the file that holds the item: the
-/// same variant (a `LimitExceeded` stays one, so `ignore_limit_errors` applies to it), the
-/// file's format, and the offset of the byte it names in the input rather than in the
-/// item's joined bytes.
-fn in_file(mut e: Error, extents: impl Iterator<Item = Extent>, file_format: Format) -> Error {
-    match &mut e {
-        Error::Truncated { format, offset, .. } | Error::LimitExceeded { format, offset, .. } => {
-            *format = file_format;
-            *offset = input_offset(extents, *offset);
-        }
-        Error::Malformed {
-            format,
-            offset,
-            what,
-        }
-        | Error::Unsupported {
-            format,
-            offset,
-            what,
-        } => {
-            *format = file_format;
-            *offset = input_offset(extents, *offset);
-            *what = format!("JPEG item: {what}").into();
-        }
-        Error::OutputTooSmall { format, .. } => *format = file_format,
-        Error::UnknownFormat => {}
-    }
-    e
 }
 
 /// Where byte `at` of an item's joined extents lies in the input; an offset at or past the

@@ -270,8 +270,8 @@ pub(super) fn emit_meta(
             }
             b"idat" => {}
             b"grpl" => relations::write_grpl(out, child, keep, report)?,
-            b"xml " | b"bxml" => report.removed(Kinds::XMP, 0),
-            _ => report.removed(Kinds::OTHER, 0),
+            b"xml " | b"bxml" => report.removed(Kinds::XMP),
+            _ => report.removed(Kinds::OTHER),
         }
     }
     end_box(out, at, fmt)
@@ -290,7 +290,7 @@ pub(super) fn write_hdlr(
     let handler = r.bytes(4)?;
     r.skip(12)?;
     if r.rest().iter().any(|&c| c != 0) {
-        report.removed(Kinds::OTHER, 0);
+        report.removed(Kinds::OTHER);
     }
     let at = begin_full_box(out, *b"hdlr", version, 0, b.offset);
     out.extend_from_slice(&[0; 4]);

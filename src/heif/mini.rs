@@ -462,7 +462,7 @@ fn plan_edits(header: &Header, keep: Keep, report: &mut Report) -> Edits {
         let cut = match r.field.measures {
             Measures::Chunk(chunk, _) => {
                 if let Verdict::Drop(kind) = verdict(chunk, keep) {
-                    report.removed(kind, 0);
+                    report.removed(kind);
                     edits.clear.extend(header.flags.flag_of(chunk));
                     edits.dropped.push(chunk);
                 }

@@ -163,7 +163,6 @@ pub(crate) fn strip(
             })
         }
     }
-    report.bytes_removed = u64::try_from(input.len().saturating_sub(out.len())).unwrap_or(0);
     Ok(report)
 }
 
@@ -241,7 +240,7 @@ fn read_top<'a>(
             }
             Top::Fragment => return Err(r.unsupported_at(h.offset, "fragmented file (moof)")),
             Top::Drop(kind) => {
-                report.removed(kind, 0);
+                report.removed(kind);
                 continue;
             }
         };
@@ -269,14 +268,14 @@ fn strip_items(
     let mut kept = Vec::new();
     for item in meta.iinf.iter().flat_map(Iinf::items) {
         match item_verdict(&item) {
-            Verdict::Drop(kind) => report.removed(kind, 0),
+            Verdict::Drop(kind) => report.removed(kind),
             _ => {
                 kept.push(item.id);
                 if !item.name.is_empty() {
-                    report.removed(Kinds::TEXT, 0);
+                    report.removed(Kinds::TEXT);
                 }
                 if !item.rest.is_empty() {
-                    report.removed(Kinds::OTHER, 0);
+                    report.removed(Kinds::OTHER);
                 }
             }
         }

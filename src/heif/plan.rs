@@ -137,11 +137,11 @@ pub(super) fn plan_properties(
             _ => PropVerdict::Drop(Kinds::OTHER),
         };
         match verdict {
-            PropVerdict::Drop(kind) => report.removed(kind, 0),
-            PropVerdict::Unknown => report.removed(Kinds::OTHER, 0),
+            PropVerdict::Drop(kind) => report.removed(kind),
+            PropVerdict::Unknown => report.removed(Kinds::OTHER),
             PropVerdict::Keep(cut) => {
                 if cut.is_some() {
-                    report.removed(Kinds::OTHER, 0);
+                    report.removed(Kinds::OTHER);
                 }
                 if let Some(slot) = remap.get_mut(index) {
                     *slot = next;

@@ -289,7 +289,7 @@ pub(super) fn write_dinf(
 ) -> Result<(), Error> {
     check_dinf(b)?;
     if b.raw != SELF_CONTAINED_DINF {
-        report.removed(Kinds::OTHER, 0);
+        report.removed(Kinds::OTHER);
     }
     if b.raw.len() >= SELF_CONTAINED_DINF.len() {
         out.extend_from_slice(&SELF_CONTAINED_DINF);
@@ -332,7 +332,7 @@ pub(super) fn write_grpl(
     let mut r = b.body.clone();
     while let Some(g) = next_box(&mut r)? {
         let Some((fixed, per_entity)) = group_fields(&g.kind) else {
-            report.removed(Kinds::OTHER, 0);
+            report.removed(Kinds::OTHER);
             continue;
         };
         let mut body = g.body.clone();
@@ -349,12 +349,12 @@ pub(super) fn write_grpl(
             // Fields its type defines are missing: the group cannot be rewritten entity by
             // entity, and it changes no picture.
             None => {
-                report.removed(Kinds::OTHER, 0);
+                report.removed(Kinds::OTHER);
                 continue;
             }
         };
         if body.rest().len() > defined {
-            report.removed(Kinds::OTHER, 0);
+            report.removed(Kinds::OTHER);
         }
         groups.push(Group {
             kind: g.kind,

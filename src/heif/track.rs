@@ -370,7 +370,7 @@ fn container(
         }
         let inner = match (level, &b.kind) {
             (Level::Moov, b"trak") if !is_kept_track(&b)? => {
-                e.report.removed(Kinds::OTHER, 0);
+                e.report.removed(Kinds::OTHER);
                 continue;
             }
             (Level::Moov, b"trak") => Some(Level::Trak),
@@ -401,7 +401,7 @@ fn container(
             (Level::Stbl, b"stts" | b"ctts" | b"cslg" | b"stss") => copy_defined(&b, e)?,
             (Level::Stbl, b"stsc" | b"stsz" | b"stz2") => copy_defined(&b, e)?,
             // udta, meta, iods, sample groups, unknown boxes: none is needed to decode.
-            _ => e.report.removed(Kinds::OTHER, 0),
+            _ => e.report.removed(Kinds::OTHER),
         }
     }
     Ok(())
@@ -412,7 +412,7 @@ fn copy_defined(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> 
     let body = b.body.rest();
     match allow::defined_track_box_len(&b.kind, body).and_then(|n| body.get(..n)) {
         Some(defined) if defined.len() < body.len() => {
-            e.report.removed(Kinds::OTHER, 0);
+            e.report.removed(Kinds::OTHER);
             let at = begin_box(e.out, b.kind, b.offset);
             e.out.extend_from_slice(defined);
             end_box(e.out, at, b.body.format())
@@ -433,11 +433,11 @@ fn zero_times(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), Error> {
     let (version, _) = full_box(&mut r)?;
     let times = r.bytes(if version == 1 { 16 } else { 8 })?;
     if times.iter().any(|&t| t != 0) {
-        e.report.removed(Kinds::TIMESTAMP, 0);
+        e.report.removed(Kinds::TIMESTAMP);
     }
     let end = allow::defined_track_box_len(&b.kind, body).map_or(body.len(), |n| n.min(body.len()));
     if end < body.len() {
-        e.report.removed(Kinds::OTHER, 0);
+        e.report.removed(Kinds::OTHER);
     }
     let fields_at = times.len().saturating_add(4);
     let at = begin_box(e.out, b.kind, b.offset);
@@ -480,14 +480,14 @@ fn track_references(b: &Bmff<'_>, ids: &[u32], e: &mut Emit<'_, impl Sink>) -> R
         any |= live(&child);
     }
     if !any {
-        e.report.removed(Kinds::OTHER, 0);
+        e.report.removed(Kinds::OTHER);
         return Ok(());
     }
     let at = begin_box(e.out, *b"tref", b.offset);
     let mut r = b.body.clone();
     while let Some(child) = next_box(&mut r)? {
         if !live(&child) {
-            e.report.removed(Kinds::OTHER, 0);
+            e.report.removed(Kinds::OTHER);
             continue;
         }
         let child_at = begin_box(e.out, child.kind, child.offset);
@@ -563,7 +563,7 @@ fn sample_descriptions(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), 
         if visual {
             let name = fields.get(COMPRESSOR_NAME).unwrap_or_default();
             if name.iter().any(|&c| c != 0) {
-                e.report.removed(Kinds::OTHER, 0);
+                e.report.removed(Kinds::OTHER);
             }
             let before_name = SAMPLE_ENTRY_HEAD.len()..COMPRESSOR_NAME.start;
             e.out
@@ -588,8 +588,8 @@ fn sample_descriptions(b: &Bmff<'_>, e: &mut Emit<'_, impl Sink>) -> Result<(), 
             };
             match verdict {
                 PropVerdict::Keep(_) => write_property(e.out, &child, fmt)?,
-                PropVerdict::Drop(kind) => e.report.removed(kind, 0),
-                PropVerdict::Unknown => e.report.removed(Kinds::OTHER, 0),
+                PropVerdict::Drop(kind) => e.report.removed(kind),
+                PropVerdict::Unknown => e.report.removed(Kinds::OTHER),
             }
         }
         end_box(e.out, entry_at, fmt)?;

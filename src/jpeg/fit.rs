@@ -1,7 +1,36 @@
 //! The structure rules of ITU T.81 Annex B for the segments the JPEG walker keeps: each
 //! stays only with its defined length, where T.81 puts it.
 
-use super::*;
+use std::borrow::Cow;
+
+use super::entropy::entropy_len;
+use super::segment::{
+    next_marker, read_segment, Segment, DAC, DHP, DHT, DNL, DQT, DRI, EOI, EXP, SOI, SOS, TEM,
+};
+use crate::error::Error;
+use crate::format::Format;
+use crate::reader::Reader;
+
+/// Walker state that outlives one segment.
+#[derive(Default)]
+pub(super) struct Walk {
+    pub(super) seen_sof: bool,
+    pub(super) seen_sos: bool,
+    pub(super) wrote_orientation: bool,
+    /// Scans since the last frame header.
+    pub(super) scans_in_frame: u32,
+    /// The scan just copied was its frame's first.
+    pub(super) first_scan_ended: bool,
+    /// The marker in hand came right after its frame's first scan: the one place of a DNL.
+    pub(super) after_first_scan: bool,
+    /// Whether a differential frame follows the first DHP before the first frame (see
+    /// [`has_differential_frame`]); `None` until such a DHP is met.
+    pub(super) hierarchical: Option<bool>,
+    /// A DHP was kept: the file is hierarchical.
+    pub(super) kept_dhp: bool,
+    /// An EXP was kept since the last frame header (T.81 J.1: at most one before a frame).
+    pub(super) kept_exp: bool,
+}
 
 /// What [`fit`] makes of a segment [`verdict`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

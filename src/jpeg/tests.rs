@@ -1,3 +1,4 @@
+use super::entropy::{copy_entropy, entropy_len, WINDOW};
 use super::*;
 use crate::stripper::{contains, exif_tiff, strip_checked};
 use crate::{Limit, Limits};
@@ -231,6 +232,25 @@ fn entropy_data_cut_short_never_grows() {
 }
 
 #[test]
+fn entropy_data_cut_short_gets_eoi_exactly_when_two_bytes_were_removed() {
+    // The input ends inside the scan, after `0x56`; the fill bytes before DQT go, so the copy
+    // is as many bytes shorter than the input. Two leave room for the EOI (the output is as
+    // long as the input), one does not (the output ends where the data did).
+    let mut kept = jpeg(&[]);
+    kept.truncate(kept.len() - 4);
+    assert!(kept.ends_with(&[0xD0, 0x56]));
+    let closed = [&kept[..], &[0xFF, EOI]].concat();
+    for (fill, want, shorter) in [(2, &closed, 0), (1, &kept, 1)] {
+        let mut input = kept.clone();
+        input.splice(2..2, std::iter::repeat_n(0xFF, fill));
+        let (out, report) = strip_default(&input);
+        assert!(report.truncated, "{fill} fill byte(s)");
+        assert_eq!(&out, want, "{fill} fill byte(s)");
+        assert_eq!(out.len(), input.len() - shorter, "{fill} fill byte(s)");
+    }
+}
+
+#[test]
 fn truncated_before_sos_is_error_at_offset() {
     let input = jpeg(&[&seg(APP1, &exif_with_orientation(6))]);
     let cut = 2 + 4 + 10;
@@ -256,7 +276,7 @@ fn truncated_before_sos_is_error_at_offset() {
 fn segment_length_below_two_is_malformed_at_its_offset() {
     let input = [0xFF, SOI, 0xFF, APP1, 0x00, 0x01, 0xFF, EOI];
     let err = run(&input, Keep::empty(), Limits::default()).unwrap_err();
-    assert_eq!(err.offset(), 4);
+    assert_eq!(err.offset(), Some(4));
     assert_eq!(
         err.to_string(),
         "malformed JPEG at byte 4: segment length 1 is shorter than its own header"
@@ -451,12 +471,38 @@ fn restart_dense_data_is_copied_whole_and_ends_at_the_marker() {
 }
 
 #[test]
-fn every_prefix_gives_ok_or_a_typed_error() {
+fn every_prefix_is_truncated_before_the_scan_and_closed_with_eoi_inside_it() {
     let mut input = jpeg(&[&seg(APP1, &exif_with_orientation(6)), &seg(COM, b"x")]);
+    let eoi_end = input.len();
+    let data_at = eoi_end - 2 - ENTROPY.len();
     input.extend_from_slice(b"tail");
     for keep in [Keep::empty(), Keep::all()] {
+        let (whole, _) = run(&input, keep, Limits::default()).unwrap();
+        // Bytes the strip leaves out before the scan (the APP1, or all but its orientation,
+        // and the COM): at least 2, so a cut scan always has room for its EOI.
+        let shift = eoi_end - whole.len();
+        assert!(shift >= 2);
         for n in 0..input.len() {
-            let _ = run(&input[..n], keep, Limits::default());
+            let got = run(&input[..n], keep, Limits::default());
+            let at = format!("{keep:?} cut at {n}: {got:?}");
+            if n < data_at {
+                // No scan data yet: nothing to show.
+                assert!(
+                    matches!(got, Err(Error::Truncated { format: Format::Jpeg, offset, .. }) if offset <= n),
+                    "{at}"
+                );
+                continue;
+            }
+            let (out, report) = got.expect(&at);
+            if n < eoi_end {
+                // The data up to the cut (a dangling FF is not data), then EOI.
+                let kept = n - shift - usize::from(input[n - 1] == 0xFF);
+                assert_eq!(out, [&whole[..kept], &[0xFF, EOI]].concat(), "{at}");
+                assert!(report.truncated, "{at}");
+            } else {
+                assert_eq!(out, whole, "{at}");
+                assert!(!report.truncated, "{at}");
+            }
         }
     }
 }

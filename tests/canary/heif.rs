@@ -150,60 +150,16 @@ fn hostile_heif() -> Vec<u8> {
     })
 }
 
-/// The checks of every HEIF output: the re-walker finds nothing left and the same image
-/// units (every image item's bytes, every kept property, every kept sample); the output
-/// strips to itself and is not larger.
-fn assert_heif_intact(input: &[u8], output: &[u8], allow: Allow) {
-    let left = h::leftovers(output, allow);
-    assert!(
-        left.is_empty(),
-        "metadata left in the output:\n{}",
-        left.join("\n")
-    );
-    let before = h::image_units(input, allow).unwrap();
-    let after = h::image_units(output, allow).unwrap();
-    assert!(
-        before
-            .iter()
-            .any(|u| u.kind.contains("data") || u.kind.contains("sample")),
-        "test bug: no image unit in the input"
-    );
-    if let Some(diff) = common::diff_units(&before, &after) {
-        panic!("image units changed: {diff}");
-    }
-    assert!(
-        output.len() <= input.len(),
-        "grew {} -> {}",
-        input.len(),
-        output.len()
-    );
-    let keep = if allow.icc {
-        Keep::DISPLAY
-    } else {
-        Keep::empty()
-    };
-    let again = Stripper::new().keep(keep).strip(output).unwrap().data;
-    assert_eq!(again, output, "not idempotent");
-}
-
 #[test]
 fn heif_canaries_in_every_metadata_place_are_all_gone() {
     let input = hostile_heif();
-    let out = imgstrip::strip(&input, Limits::default()).unwrap();
-    assert_canaries(HEIF_CANARIES, &input, &out, false);
-    assert_heif_intact(&input, &out, Allow::NONE);
+    assert_strips_clean(Format::Heif, &input, HEIF_CANARIES, None, Keep::empty());
 }
 
 #[test]
 fn heif_keep_display_keeps_only_the_icc_profile() {
     let input = hostile_heif();
-    let out = Stripper::new()
-        .keep(Keep::DISPLAY)
-        .strip(&input)
-        .unwrap()
-        .data;
-    assert_canaries(HEIF_CANARIES, &input, &out, true);
-    assert_heif_intact(&input, &out, Allow::DISPLAY);
+    assert_strips_clean(Format::Heif, &input, HEIF_CANARIES, None, Keep::DISPLAY);
 }
 
 #[test]
@@ -218,9 +174,13 @@ fn heif_items_of_unknown_type_go_with_their_bytes() {
         ],
         ..Spec::default()
     });
-    let out = imgstrip::strip(&input, Limits::default()).unwrap();
-    assert_canaries(&HEIF_CANARIES[..2], &input, &out, false);
-    assert_heif_intact(&input, &out, Allow::NONE);
+    let out = assert_strips_clean(
+        Format::Heif,
+        &input,
+        &HEIF_CANARIES[..2],
+        None,
+        Keep::empty(),
+    );
     for gone in [&b"cnry"[..], b"xml ", b"cdsc", b"idat"] {
         assert!(
             common::find(&out, gone).is_none(),
@@ -247,9 +207,13 @@ fn heif_unknown_properties_go_and_ipma_is_renumbered() {
         ],
         ..Spec::default()
     });
-    let out = imgstrip::strip(&input, Limits::default()).unwrap();
-    assert_canaries(&HEIF_CANARIES[2..4], &input, &out, false);
-    assert_heif_intact(&input, &out, Allow::NONE);
+    let out = assert_strips_clean(
+        Format::Heif,
+        &input,
+        &HEIF_CANARIES[2..4],
+        None,
+        Keep::empty(),
+    );
     assert!(common::find(&out, &bx(b"irot", &[1])).is_some());
 }
 
@@ -261,14 +225,13 @@ fn heif_infe_holds_its_defined_fields_only() {
         infe_tail: planted("INFE-TAIL"),
         ..Spec::default()
     });
-    let out = imgstrip::strip(&input, Limits::default()).unwrap();
-    assert_canaries(
-        &[canary(heif_text("INFE-TAIL"), "ASCII")],
+    let out = assert_strips_clean(
+        Format::Heif,
         &input,
-        &out,
-        false,
+        &[canary(heif_text("INFE-TAIL"), "ASCII")],
+        None,
+        Keep::empty(),
     );
-    assert_heif_intact(&input, &out, Allow::NONE);
     // Each kept infe is version 2: item_ID, protection_index, item_type, an empty name.
     for id in 1u16..=3 {
         let infe = full(
@@ -292,9 +255,13 @@ fn heif_dinf_is_written_self_contained() {
         )),
         ..Spec::default()
     });
-    let out = imgstrip::strip(&input, Limits::default()).unwrap();
-    assert_canaries(&HEIF_CANARIES[5..8], &input, &out, false);
-    assert_heif_intact(&input, &out, Allow::NONE);
+    let out = assert_strips_clean(
+        Format::Heif,
+        &input,
+        &HEIF_CANARIES[5..8],
+        None,
+        Keep::empty(),
+    );
     assert!(common::find(&out, h::SELF_CONTAINED_DINF).is_some());
 }
 
@@ -337,9 +304,7 @@ fn hostile_sequence() -> Vec<u8> {
 #[test]
 fn heif_sequence_canaries_in_every_box_of_moov_are_all_gone() {
     let input = hostile_sequence();
-    let out = imgstrip::strip(&input, Limits::default()).unwrap();
-    assert_canaries(SEQUENCE_CANARIES, &input, &out, false);
-    assert_heif_intact(&input, &out, Allow::NONE);
+    assert_strips_clean(Format::Heif, &input, SEQUENCE_CANARIES, None, Keep::empty());
     let report = Stripper::new().strip(&input).unwrap().report;
     assert_eq!(report.frames, 3);
 }
@@ -366,8 +331,7 @@ fn heif_essential_unknown_property_is_refused_at_its_offset() {
         props: vec![(prop, false)],
         ..Spec::default()
     });
-    let out = imgstrip::strip(&input, Limits::default()).unwrap();
-    assert_heif_intact(&input, &out, Allow::NONE);
+    assert_strips_clean(Format::Heif, &input, &[], None, Keep::empty());
 }
 
 #[test]
@@ -446,6 +410,5 @@ fn heif_unknown_derivation_input_is_refused_at_its_offset() {
         &input[at + infe(3, b"zzzz").len()..],
     ]
     .concat();
-    let out = imgstrip::strip(&known, Limits::default()).unwrap();
-    assert_heif_intact(&known, &out, Allow::NONE);
+    assert_strips_clean(Format::Heif, &known, &[], None, Keep::empty());
 }

@@ -6,7 +6,9 @@
 //! (also inside ANMF frames) and bytes past the RIFF payload. The same for V5 BMPs with an
 //! embedded or linked colour profile before or after the pixel array, a gap before the
 //! pixels, free header fields and trailing bytes, and for BI_PNG / BI_JPEG bitmaps whose
-//! embedded image carries its own metadata.
+//! embedded image carries its own metadata. The HEIF files and sequences hide a canary in
+//! every box and item a decoder does not need. Every hostile file gets the same checks, one
+//! body for all formats ([`assert_strips_clean`]); each format's file adds its own.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -27,14 +29,14 @@ use common::{canary_hits, encode, oracle, tiff_le, Allow, Entry};
 use imgstrip::{Error, Format, Keep, Limits, Stripper};
 
 /// A canary and the encoding it is written in.
-struct Canary {
-    text: &'static str,
+struct Canary<'a> {
+    text: &'a str,
     encoding: &'static str,
     /// Whether `Keep::DISPLAY` keeps the unit that holds it (the ICC profile's bytes).
     kept_by_display: bool,
 }
 
-const fn canary(text: &'static str, encoding: &'static str) -> Canary {
+const fn canary<'a>(text: &'a str, encoding: &'static str) -> Canary<'a> {
     Canary {
         text,
         encoding,
@@ -71,9 +73,16 @@ fn assert_canaries(canaries: &[Canary], input: &[u8], output: &[u8], display: bo
     );
 }
 
-/// Asserts the output re-walks clean, keeps every image unit in order, and decodes to the
-/// same pixels as `clean` (the image without any metadata).
-fn assert_image_intact(format: Format, input: &[u8], output: &[u8], clean: &[u8], allow: Allow) {
+/// Asserts the output re-walks clean and keeps every image unit of `input` in order (and the
+/// input has one that carries the picture), and, given the image without any metadata,
+/// `clean`, decodes to its pixels.
+fn assert_image_intact(
+    format: Format,
+    input: &[u8],
+    output: &[u8],
+    clean: Option<&[u8]>,
+    allow: Allow,
+) {
     let walker = common::walker(format).unwrap();
     let left = (walker.leftovers)(output, allow);
     assert!(
@@ -83,18 +92,58 @@ fn assert_image_intact(format: Format, input: &[u8], output: &[u8], clean: &[u8]
     );
     let before = (walker.image_units)(input, allow).unwrap();
     let after = (walker.image_units)(output, allow).unwrap();
-    assert!(before.iter().any(|u| matches!(
-        u.kind.as_str(),
-        "entropy-coded data" | "IDAT chunk" | "image" | "VP8L chunk"
-    )));
+    assert!(
+        before.iter().any(common::carries_picture),
+        "test bug: no image unit in the input"
+    );
     if let Some(diff) = common::diff_units(&before, &after) {
         panic!("image units changed: {diff}");
     }
-    let same = oracle::compare(
-        &oracle::decode(clean).unwrap(),
-        &oracle::decode(output).unwrap(),
+    if let Some(clean) = clean {
+        let same = oracle::compare(
+            &oracle::decode(clean).unwrap(),
+            &oracle::decode(output).unwrap(),
+        );
+        assert_eq!(same, None, "pixels changed");
+    }
+}
+
+/// What every hostile file must give, stripped under `keep`: its canaries, all in the input,
+/// gone from the output (but for those an ICC flag keeps, which must stay); the output
+/// re-walking clean with every image unit of the input ([`assert_image_intact`], showing
+/// `clean`'s pixels where given), no larger than the input, and stripping to itself.
+/// Returns the output, for the checks of one format.
+fn assert_strips_clean(
+    format: Format,
+    input: &[u8],
+    canaries: &[Canary],
+    clean: Option<&[u8]>,
+    keep: Keep,
+) -> Vec<u8> {
+    let stripper = Stripper::new().keep(keep);
+    let out = stripper.strip(input).unwrap().data;
+    assert_canaries(canaries, input, &out, keep.contains(Keep::ICC));
+    let allow = Allow {
+        orientation: keep.contains(Keep::ORIENTATION),
+        icc: keep.contains(Keep::ICC),
+    };
+    assert_image_intact(format, input, &out, clean, allow);
+    assert!(
+        out.len() <= input.len(),
+        "grew {} -> {} under {keep:?}",
+        input.len(),
+        out.len()
     );
-    assert_eq!(same, None, "pixels changed");
+    let again = stripper.strip(&out).unwrap().data;
+    assert_eq!(again, out, "not idempotent under {keep:?}");
+    out
+}
+
+/// Asserts the tests' own walker sees at least `min` metadata units in a hostile input (so
+/// a strip that leaves none means something).
+fn assert_walker_sees(format: Format, input: &[u8], min: usize) {
+    let seen = (common::walker(format).unwrap().leftovers)(input, Allow::NONE);
+    assert!(seen.len() >= min, "test walker missed metadata: {seen:#?}");
 }
 
 /// The full text of the canary whose name holds `name`, from any format's list.

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{jpeg, png, Allow, Unit};
+use super::{jpeg, png, rewalk, Allow, Unit};
 
 /// `bV5CSType` values (`wingdi.h`): FourCCs stored little-endian.
 pub const MBED: u32 = u32::from_le_bytes(*b"DEBM");
@@ -281,7 +281,7 @@ pub fn image_units(d: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
 pub fn leftovers(d: &[u8], allow: Allow) -> Vec<String> {
     let l = match walk(d) {
         Ok(l) => l,
-        Err(e) => return vec![format!("output does not walk: {e}")],
+        Err(e) => return rewalk::fault(Some(&e)),
     };
     let mut left = Vec::new();
     let kept = keeps_profile(&l, allow);

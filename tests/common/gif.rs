@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{Allow, Unit};
+use super::{rewalk, Allow, Unit};
 
 pub const TRAILER: u8 = 0x3B;
 
@@ -150,22 +150,21 @@ pub fn walk(data: &[u8]) -> Walk {
         w.problem = Some("global colour table cut off".into());
         return w;
     }
-    w.blocks.push(Block {
+    let screen = Block {
         kind: Kind::Screen,
         start: 0,
         end: screen_end,
         subs: Vec::new(),
-    });
-    let mut pos = screen_end;
-    loop {
+    };
+    let walked = rewalk::walk(vec![screen], screen_end, |pos, blocks| {
         let Some(&introducer) = data.get(pos) else {
-            return w; // no trailer, but not inside a block
+            return Ok(None); // no trailer, but not inside a block
         };
         let read = match introducer {
             TRAILER => {
                 w.trailer = Some(pos);
                 w.after_trailer = data.len() - pos - 1;
-                return w;
+                return Ok(None);
             }
             0x21 => data
                 .get(pos + 1)
@@ -182,27 +181,20 @@ pub fn walk(data: &[u8]) -> Walk {
                 }
                 None => Err(()),
             },
-            other => {
-                w.problem = Some(format!("byte 0x{other:02X} at {pos} starts no block"));
-                return w;
-            }
+            other => return Err(format!("byte 0x{other:02X} at {pos} starts no block")),
         };
-        match read {
-            Ok((kind, (subs, end))) => {
-                w.blocks.push(Block {
-                    kind,
-                    start: pos,
-                    end,
-                    subs,
-                });
-                pos = end;
-            }
-            Err(()) => {
-                w.problem = Some(format!("block at {pos} runs past the end"));
-                return w;
-            }
-        }
-    }
+        let (kind, (subs, end)) = read.map_err(|()| format!("block at {pos} runs past the end"))?;
+        blocks.push(Block {
+            kind,
+            start: pos,
+            end,
+            subs,
+        });
+        Ok(Some(end))
+    });
+    w.blocks = walked.items;
+    w.problem = walked.problem;
+    w
 }
 
 /// The first data sub-block of a block (empty when there is none).
@@ -226,11 +218,7 @@ fn loop_count(data: &[u8], b: &Block) -> Option<[u8; 2]> {
 /// Only complete blocks count (a cut input loses the block it ends in).
 pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
     let w = walk(data);
-    if w.blocks.is_empty() {
-        return Err(w.problem.unwrap_or_else(|| "no blocks".into()));
-    }
-    let mut units = Vec::new();
-    for b in &w.blocks {
+    rewalk::image_units(&w.blocks, w.problem.as_deref(), |b| {
         let (kind, bytes) = match b.kind {
             Kind::Screen | Kind::Image => (b.name(), data[b.start..b.end].to_vec()),
             Kind::Extension { label: 0xF9 } => {
@@ -238,23 +226,19 @@ pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
                 ("graphic control".into(), f[..f.len().min(4)].to_vec())
             }
             Kind::Extension { label: 0xFF } if LOOP_IDS.iter().any(|id| first(data, b) == *id) => {
-                match loop_count(data, b) {
-                    Some(count) => ("loop count".into(), count.to_vec()),
-                    None => continue,
-                }
+                ("loop count".into(), loop_count(data, b)?.to_vec())
             }
             Kind::Extension { label: 0xFF } if allow.icc && first(data, b) == ICC_ID => {
                 ("ICC extension".into(), data[b.start..b.end].to_vec())
             }
-            Kind::Extension { .. } => continue,
+            Kind::Extension { .. } => return None,
         };
-        units.push(Unit {
+        Some(Unit {
             kind,
             at: b.start,
             bytes,
-        });
-    }
-    Ok(units)
+        })
+    })
 }
 
 /// Every metadata unit (and structural fault) left in a stripped output, one line each.
@@ -262,13 +246,9 @@ pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
 /// make room), but never inside a block.
 pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
     let w = walk(data);
-    let mut left = Vec::new();
-    if let Some(problem) = &w.problem {
-        left.push(format!("output does not walk: {problem}"));
-    }
-    for b in &w.blocks {
+    let mut left = rewalk::leftovers(&w.blocks, w.problem.as_deref(), |b, left| {
         let Kind::Extension { label } = b.kind else {
-            continue;
+            return;
         };
         let f = first(data, b);
         let at = b.start;
@@ -297,7 +277,7 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
             0x01 => left.push(format!("plain-text extension at {at}")),
             other => left.push(format!("unknown extension 0x{other:02X} at {at}")),
         }
-    }
+    });
     if w.after_trailer > 0 {
         left.push(format!("{} bytes after the trailer", w.after_trailer));
     }

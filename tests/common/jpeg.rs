@@ -1,6 +1,6 @@
 //! The tests' own view of JPEG (ITU T.81 Annex B): builders and an independent re-walker.
 
-use super::{is_minimal_orientation_tiff, Allow, Unit};
+use super::{is_minimal_orientation_tiff, rewalk, Allow, Unit};
 
 pub const SOI: [u8; 2] = [0xFF, 0xD8];
 pub const EOI: [u8; 2] = [0xFF, 0xD9];
@@ -65,84 +65,87 @@ pub struct Walk {
 
 /// Walks `data` marker by marker, and every scan's entropy-coded data byte by byte.
 pub fn walk(data: &[u8]) -> Walk {
-    let mut w = Walk::default();
     if data.get(..2) != Some(&SOI[..]) {
-        w.problem = Some("no SOI at byte 0".into());
-        return w;
+        return Walk {
+            problem: Some("no SOI at byte 0".into()),
+            ..Walk::default()
+        };
     }
-    let mut pos = 2;
-    loop {
-        // Find the next marker: an FF (after any run of FF fill bytes) followed by a byte
-        // other than 00. Everything before that run's last FF is stray.
+    let (mut eoi, mut ends_in_scan) = (None, false);
+    let walked = rewalk::walk(Vec::new(), 2, |pos, items| {
+        // The next marker: an FF (after any run of FF fill bytes) followed by a byte other
+        // than 00. Everything before that run's last FF is stray.
         let Some((ff, marker)) = next_marker(data, pos) else {
-            if pos == data.len() && matches!(w.items.last(), Some(Item::Entropy { .. })) {
-                w.ends_in_scan = true;
-                return w;
+            if pos == data.len() && matches!(items.last(), Some(Item::Entropy { .. })) {
+                ends_in_scan = true;
+                return Ok(None);
             }
             if pos < data.len() {
-                w.items.push(Item::Stray {
+                items.push(Item::Stray {
                     start: pos,
                     end: data.len(),
                 });
             }
-            w.problem = Some(format!("no EOI (input ends at {})", data.len()));
-            return w;
+            return Err(format!("no EOI (input ends at {})", data.len()));
         };
         if ff > pos {
-            w.items.push(Item::Stray {
+            items.push(Item::Stray {
                 start: pos,
                 end: ff,
             });
         }
         match marker {
             0xD9 => {
-                w.eoi = Some(ff);
+                eoi = Some(ff);
                 if ff + 2 < data.len() {
-                    w.items.push(Item::Trailer {
+                    items.push(Item::Trailer {
                         start: ff + 2,
                         end: data.len(),
                     });
                 }
-                return w;
+                Ok(None)
             }
             0xD0..=0xD8 | 0x01 => {
-                w.items.push(Item::Standalone { marker, start: ff });
-                pos = ff + 2;
+                items.push(Item::Standalone { marker, start: ff });
+                Ok(Some(ff + 2))
             }
             _ => {
                 let Some(len) = data
                     .get(ff + 2..ff + 4)
                     .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
                 else {
-                    w.problem = Some(format!("segment FF{marker:02X} at {ff} cut in its length"));
-                    return w;
+                    return Err(format!("segment FF{marker:02X} at {ff} cut in its length"));
                 };
                 if len < 2 {
-                    w.problem = Some(format!("segment FF{marker:02X} at {ff} has length {len}"));
-                    return w;
+                    return Err(format!("segment FF{marker:02X} at {ff} has length {len}"));
                 }
                 let end = ff + 2 + len;
                 if end > data.len() {
-                    w.problem = Some(format!("segment FF{marker:02X} at {ff} runs past the end"));
-                    return w;
+                    return Err(format!("segment FF{marker:02X} at {ff} runs past the end"));
                 }
-                w.items.push(Item::Segment {
+                items.push(Item::Segment {
                     marker,
                     start: ff,
                     end,
                     body: ff + 4..end,
                 });
-                pos = end;
-                if marker == 0xDA {
-                    let stop = entropy_end(data, pos);
-                    w.items.push(Item::Entropy {
-                        start: pos,
-                        end: stop,
-                    });
-                    pos = stop;
+                if marker != 0xDA {
+                    return Ok(Some(end));
                 }
+                let stop = entropy_end(data, end);
+                items.push(Item::Entropy {
+                    start: end,
+                    end: stop,
+                });
+                Ok(Some(stop))
             }
         }
+    });
+    Walk {
+        items: walked.items,
+        eoi,
+        problem: walked.problem,
+        ends_in_scan,
     }
 }
 
@@ -205,105 +208,85 @@ fn starts(data: &[u8], body: &std::ops::Range<usize>, prefix: &[u8]) -> bool {
 /// `allow.icc`, the `ICC_PROFILE` APP2 segments too.
 pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
     let w = walk(data);
-    if w.items.is_empty() && w.problem.is_some() {
-        return Err(w.problem.unwrap_or_default());
-    }
-    let mut units = Vec::new();
-    for item in &w.items {
-        match item {
-            Item::Segment {
-                marker,
-                start,
-                end,
-                body,
-            } => {
-                let jfif = *marker == 0xE0 && starts(data, body, b"JFIF\0") && body.len() >= 14;
-                let adobe = *marker == 0xEE && starts(data, body, b"Adobe") && body.len() >= 12;
-                let icc = allow.icc && *marker == 0xE2 && starts(data, body, b"ICC_PROFILE\0");
-                let bytes = if is_image_marker(*marker) || icc {
-                    data[*start..*end].to_vec()
-                } else if jfif || adobe {
-                    data[body.start..body.start + 12].to_vec()
-                } else {
-                    continue;
-                };
-                units.push(Unit {
-                    kind: format!("FF{marker:02X} segment"),
-                    at: *start,
-                    bytes,
-                });
-            }
-            Item::Entropy { start, end } => units.push(Unit {
-                kind: "entropy-coded data".into(),
+    rewalk::image_units(&w.items, w.problem.as_deref(), |item| match item {
+        Item::Segment {
+            marker,
+            start,
+            end,
+            body,
+        } => {
+            let jfif = *marker == 0xE0 && starts(data, body, b"JFIF\0") && body.len() >= 14;
+            let adobe = *marker == 0xEE && starts(data, body, b"Adobe") && body.len() >= 12;
+            let icc = allow.icc && *marker == 0xE2 && starts(data, body, b"ICC_PROFILE\0");
+            let bytes = if is_image_marker(*marker) || icc {
+                data[*start..*end].to_vec()
+            } else if jfif || adobe {
+                data[body.start..body.start + 12].to_vec()
+            } else {
+                return None;
+            };
+            Some(Unit {
+                kind: format!("FF{marker:02X} segment"),
                 at: *start,
-                bytes: data[*start..*end].to_vec(),
-            }),
-            _ => {}
+                bytes,
+            })
         }
-    }
-    Ok(units)
+        Item::Entropy { start, end } => Some(Unit {
+            kind: "entropy-coded data".into(),
+            at: *start,
+            bytes: data[*start..*end].to_vec(),
+        }),
+        _ => None,
+    })
 }
 
 /// Every metadata unit (and structural fault) left in a stripped output, one line each.
 pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
     let w = walk(data);
-    let mut left = Vec::new();
-    if let Some(problem) = &w.problem {
-        left.push(format!("output does not walk: {problem}"));
-    }
-    for item in &w.items {
-        match item {
-            Item::Segment {
-                marker,
-                start,
-                body,
-                ..
-            } => {
-                let b = &data[body.clone()];
-                let name = match marker {
-                    m if is_image_marker(*m) => continue,
-                    0xE0 if b.starts_with(b"JFIF\0")
-                        && b.len() == 14
-                        && b[12] == 0
-                        && b[13] == 0 =>
-                    {
-                        continue
-                    }
-                    0xE0 if b.starts_with(b"JFIF\0") => "APP0 JFIF with a thumbnail or extra bytes",
-                    0xEE if b.starts_with(b"Adobe") && b.len() == 12 => continue,
-                    0xEE if b.starts_with(b"Adobe") => "APP14 Adobe with extra bytes",
-                    0xE2 if allow.icc && b.starts_with(b"ICC_PROFILE\0") => continue,
-                    0xE1 if allow.orientation
-                        && b.starts_with(b"Exif\0\0")
-                        && is_minimal_orientation_tiff(&b[6..]) =>
-                    {
-                        continue
-                    }
-                    0xE0..=0xEF => "APPn segment",
-                    0xFE => "COM segment",
-                    _ => "non-image segment",
-                };
-                let sig: String = b
-                    .iter()
-                    .take(12)
-                    .map(|&c| if c.is_ascii_graphic() { c as char } else { '.' })
-                    .collect();
-                left.push(format!(
-                    "{name} FF{marker:02X} at {start} ({} bytes, \"{sig}\")",
-                    b.len() + 4
-                ));
-            }
-            Item::Standalone { marker, start } => {
-                left.push(format!("stray marker FF{marker:02X} at {start}"))
-            }
-            Item::Stray { start, end } => {
-                left.push(format!("{} stray bytes at {start}", end - start))
-            }
-            Item::Trailer { start, end } => {
-                left.push(format!("{} bytes after EOI at {start}", end - start))
-            }
-            Item::Entropy { .. } => {}
+    rewalk::leftovers(&w.items, w.problem.as_deref(), |item, left| match item {
+        Item::Segment {
+            marker,
+            start,
+            body,
+            ..
+        } => {
+            let b = &data[body.clone()];
+            let name = match marker {
+                m if is_image_marker(*m) => return,
+                0xE0 if b.starts_with(b"JFIF\0") && b.len() == 14 && b[12] == 0 && b[13] == 0 => {
+                    return
+                }
+                0xE0 if b.starts_with(b"JFIF\0") => "APP0 JFIF with a thumbnail or extra bytes",
+                0xEE if b.starts_with(b"Adobe") && b.len() == 12 => return,
+                0xEE if b.starts_with(b"Adobe") => "APP14 Adobe with extra bytes",
+                0xE2 if allow.icc && b.starts_with(b"ICC_PROFILE\0") => return,
+                0xE1 if allow.orientation
+                    && b.starts_with(b"Exif\0\0")
+                    && is_minimal_orientation_tiff(&b[6..]) =>
+                {
+                    return
+                }
+                0xE0..=0xEF => "APPn segment",
+                0xFE => "COM segment",
+                _ => "non-image segment",
+            };
+            let sig: String = b
+                .iter()
+                .take(12)
+                .map(|&c| if c.is_ascii_graphic() { c as char } else { '.' })
+                .collect();
+            left.push(format!(
+                "{name} FF{marker:02X} at {start} ({} bytes, \"{sig}\")",
+                b.len() + 4
+            ));
         }
-    }
-    left
+        Item::Standalone { marker, start } => {
+            left.push(format!("stray marker FF{marker:02X} at {start}"))
+        }
+        Item::Stray { start, end } => left.push(format!("{} stray bytes at {start}", end - start)),
+        Item::Trailer { start, end } => {
+            left.push(format!("{} bytes after EOI at {start}", end - start))
+        }
+        Item::Entropy { .. } => {}
+    })
 }

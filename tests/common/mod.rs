@@ -1,5 +1,5 @@
 //! Shared test helpers: the corpus lookup, byte builders, the canary scanner, the tests' own
-//! re-walkers of each format, and the oracle pixel comparison.
+//! re-walkers of each format (over one driver, [`rewalk`]), and the oracle pixel comparison.
 //!
 //! Everything here is the tests' own view of the formats, written from the specifications
 //! (ITU T.81, PNG 3rd edition) and not from `src/`: a bug in the library's walkers must not
@@ -15,6 +15,7 @@ pub mod jpeg;
 pub mod mutation;
 pub mod oracle;
 pub mod png;
+pub mod rewalk;
 pub mod webp;
 
 use std::io::Write;
@@ -178,6 +179,14 @@ pub fn walker(format: Format) -> Option<Walker> {
         }),
         _ => None,
     }
+}
+
+/// Whether an image unit carries the picture itself (coded data, pixels, samples): an input
+/// whose units hold none tests nothing.
+pub fn carries_picture(unit: &Unit) -> bool {
+    ["data", "sample", "IDAT", "image", "VP8", "pixel array"]
+        .iter()
+        .any(|k| unit.kind.contains(k))
 }
 
 /// Compares two unit lists and says where they first differ.

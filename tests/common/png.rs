@@ -1,6 +1,6 @@
 //! The tests' own view of PNG (PNG 3rd edition § 5): builders and an independent re-walker.
 
-use super::{crc32, is_minimal_orientation_tiff, zlib_stored, Allow, Unit};
+use super::{crc32, is_minimal_orientation_tiff, rewalk, zlib_stored, Allow, Unit};
 
 pub const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -92,40 +92,40 @@ pub fn walk(data: &[u8]) -> Walk {
         w.problem = Some("no PNG signature".into());
         return w;
     }
-    let mut pos = 8;
-    while pos < data.len() {
-        let Some(head) = data.get(pos..pos + 8) else {
-            w.problem = Some(format!("chunk header at {pos} cut off"));
-            return w;
-        };
+    let walked = rewalk::walk(Vec::new(), 8, |pos, chunks| {
+        if pos >= data.len() {
+            return Err("no IEND".into());
+        }
+        let head = data
+            .get(pos..pos + 8)
+            .ok_or_else(|| format!("chunk header at {pos} cut off"))?;
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
         let kind = [head[4], head[5], head[6], head[7]];
         if len > 0x7FFF_FFFF {
-            w.problem = Some(format!("chunk at {pos} has length {len} over 2^31-1"));
-            return w;
+            return Err(format!("chunk at {pos} has length {len} over 2^31-1"));
         }
         let end = pos + 12 + len as usize;
         if end > data.len() {
-            w.problem = Some(format!(
+            return Err(format!(
                 "chunk {} at {pos} runs past the end",
                 String::from_utf8_lossy(&kind)
             ));
-            return w;
         }
-        w.chunks.push(Chunk {
+        chunks.push(Chunk {
             kind,
             start: pos,
             body: pos + 8..end - 4,
             end,
         });
-        pos = end;
-        if &kind == b"IEND" {
-            w.saw_iend = true;
-            w.trailer = data.len() - pos;
-            return w;
+        if &kind != b"IEND" {
+            return Ok(Some(end));
         }
-    }
-    w.problem = Some("no IEND".into());
+        w.saw_iend = true;
+        w.trailer = data.len() - end;
+        Ok(None)
+    });
+    w.chunks = walked.items;
+    w.problem = walked.problem;
     w
 }
 
@@ -239,108 +239,100 @@ pub fn decoder_view(data: &[u8]) -> Vec<(Chunk, Option<usize>)> {
 /// bytes read, IEND without data), byte for byte; with `allow.icc`, the first iCCP (PNG §
 /// 11.3.3.3 allows one) by what follows its free-text name.
 pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
-    let w = walk(data);
-    if w.chunks.is_empty() {
-        return Err(w.problem.unwrap_or_else(|| "no chunks".into()));
-    }
-    let mut units = Vec::new();
+    let problem = walk(data).problem;
     let mut icc_seen = false;
-    for (c, read) in decoder_view(data) {
+    rewalk::image_units(&decoder_view(data), problem.as_deref(), |(c, read)| {
         let bytes = if &c.kind == b"IEND" {
             chunk(b"IEND", &[])
         } else if is_critical(&c.kind) || KEPT_ANCILLARY.contains(&&c.kind) {
             match read {
-                None => continue,
-                Some(n) if n == c.body.len() => data[c.start..c.end].to_vec(),
+                None => return None,
+                Some(n) if *n == c.body.len() => data[c.start..c.end].to_vec(),
                 Some(n) => chunk(&c.kind, &data[c.body.start..c.body.start + n]),
             }
         } else if allow.icc && &c.kind == b"iCCP" && !std::mem::replace(&mut icc_seen, true) {
             let body = &data[c.body.clone()];
-            match body.iter().position(|&b| b == 0) {
-                Some(nul) => body[nul..].to_vec(),
-                None => continue,
-            }
+            body[body.iter().position(|&b| b == 0)?..].to_vec()
         } else {
-            continue;
+            return None;
         };
-        units.push(Unit {
+        Some(Unit {
             kind: format!("{} chunk", c.name()),
             at: c.start,
             bytes,
-        });
-    }
-    Ok(units)
+        })
+    })
 }
 
 /// Every metadata unit (and structural fault) left in a stripped output, one line each.
 pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
     let w = walk(data);
-    let mut left = Vec::new();
-    if let Some(problem) = &w.problem {
-        left.push(format!("output does not walk: {problem}"));
-    }
+    let mut icc_seen = 0;
+    let mut left = rewalk::leftovers(
+        &decoder_view(data),
+        w.problem.as_deref(),
+        |(c, read), left| {
+            let body = &data[c.body.clone()];
+            let known_critical = matches!(&c.kind, b"IHDR" | b"PLTE" | b"IDAT" | b"IEND")
+                || (c.start == 8 && &c.kind == b"CgBI" && body.len() == 4);
+            if is_critical(&c.kind) && !known_critical {
+                left.push(format!(
+                    "unknown critical chunk {} at {}",
+                    c.name(),
+                    c.start
+                ));
+                return;
+            }
+            if &c.kind == b"IEND" && !body.is_empty() {
+                left.push(format!("IEND at {} holds {} bytes", c.start, body.len()));
+            }
+            if is_critical(&c.kind) || KEPT_ANCILLARY.contains(&&c.kind) {
+                match read {
+                    Some(n) if *n == body.len() => {}
+                    Some(n) => left.push(format!(
+                        "{} chunk at {} holds {} bytes past the {n} decoders read",
+                        c.name(),
+                        c.start,
+                        body.len() - *n
+                    )),
+                    None => left.push(format!(
+                        "{} chunk at {} ({} bytes) that decoders skip",
+                        c.name(),
+                        c.start,
+                        body.len()
+                    )),
+                }
+                return;
+            }
+            match &c.kind {
+                b"iCCP" if allow.icc => {
+                    icc_seen += 1;
+                    if icc_seen > 1 {
+                        left.push(format!("second iCCP chunk at {}", c.start));
+                    } else if !body.starts_with(b"ICC profile\0") {
+                        let name = body
+                            .iter()
+                            .take_while(|&&b| b != 0)
+                            .take(40)
+                            .map(|&b| b as char)
+                            .collect::<String>();
+                        left.push(format!("iCCP at {} keeps its name \"{name}\"", c.start));
+                    }
+                }
+                b"eXIf" if allow.orientation && is_minimal_orientation_tiff(body) => {}
+                _ => left.push(format!(
+                    "{} chunk at {} ({} bytes)",
+                    c.name(),
+                    c.start,
+                    c.end - c.start
+                )),
+            }
+        },
+    );
     let first = |kind: &[u8; 4]| w.chunks.first().is_some_and(|c| &c.kind == kind);
     let cgbi = first(b"CgBI") && w.chunks.get(1).is_some_and(|c| &c.kind == b"IHDR");
     if !first(b"IHDR") && !cgbi {
         left.push("first chunk is not IHDR".into());
-    }
-    let mut icc_seen = 0;
-    for (i, (c, read)) in decoder_view(data).into_iter().enumerate() {
-        let body = &data[c.body.clone()];
-        let known_critical = matches!(&c.kind, b"IHDR" | b"PLTE" | b"IDAT" | b"IEND")
-            || (i == 0 && &c.kind == b"CgBI" && body.len() == 4);
-        if is_critical(&c.kind) && !known_critical {
-            left.push(format!(
-                "unknown critical chunk {} at {}",
-                c.name(),
-                c.start
-            ));
-            continue;
-        }
-        if &c.kind == b"IEND" && !body.is_empty() {
-            left.push(format!("IEND at {} holds {} bytes", c.start, body.len()));
-        }
-        if is_critical(&c.kind) || KEPT_ANCILLARY.contains(&&c.kind) {
-            match read {
-                Some(n) if n == body.len() => {}
-                Some(n) => left.push(format!(
-                    "{} chunk at {} holds {} bytes past the {n} decoders read",
-                    c.name(),
-                    c.start,
-                    body.len() - n
-                )),
-                None => left.push(format!(
-                    "{} chunk at {} ({} bytes) that decoders skip",
-                    c.name(),
-                    c.start,
-                    body.len()
-                )),
-            }
-            continue;
-        }
-        match &c.kind {
-            b"iCCP" if allow.icc => {
-                icc_seen += 1;
-                if icc_seen > 1 {
-                    left.push(format!("second iCCP chunk at {}", c.start));
-                } else if !body.starts_with(b"ICC profile\0") {
-                    let name = body
-                        .iter()
-                        .take_while(|&&b| b != 0)
-                        .take(40)
-                        .map(|&b| b as char)
-                        .collect::<String>();
-                    left.push(format!("iCCP at {} keeps its name \"{name}\"", c.start));
-                }
-            }
-            b"eXIf" if allow.orientation && is_minimal_orientation_tiff(body) => {}
-            _ => left.push(format!(
-                "{} chunk at {} ({} bytes)",
-                c.name(),
-                c.start,
-                c.end - c.start
-            )),
-        }
     }
     if w.trailer > 0 {
         left.push(format!("{} bytes after IEND", w.trailer));

@@ -1,6 +1,7 @@
 //! The tests' own view of WebP (the WebP Container Specification, RIFF): builders and an
 //! independent re-walker.
 
+use super::rewalk::{self, Walked};
 use super::{is_minimal_orientation_tiff, Allow, Unit};
 
 /// VP8X flag bits (container spec, "Extended File Format").
@@ -105,13 +106,16 @@ pub struct Walk {
     pub dirty_pads: Vec<usize>,
 }
 
-/// Walks `data[from..to]` chunk by chunk: the whole chunks, and why it stopped early.
-fn walk_range(data: &[u8], from: usize, to: usize, w: &mut Walk) -> (Vec<Chunk>, Option<String>) {
-    let mut chunks = Vec::new();
-    let mut pos = from;
-    while pos < to {
+/// Walks `data[from..to]` chunk by chunk (and ANMF frames' chunks inside them): the whole
+/// chunks, and why it stopped early. Non-zero pad bytes go to `w.dirty_pads`, and a fault
+/// inside a frame to `w.problem`.
+fn walk_range(data: &[u8], from: usize, to: usize, w: &mut Walk) -> Walked<Chunk> {
+    rewalk::walk(Vec::new(), from, |pos, chunks| {
+        if pos >= to {
+            return Ok(None);
+        }
         if pos + 8 > to {
-            return (chunks, Some(format!("chunk header at {pos} cut off")));
+            return Err(format!("chunk header at {pos} cut off"));
         }
         let kind: [u8; 4] = data[pos..pos + 4].try_into().unwrap();
         let len = u32::from_le_bytes(data[pos + 4..pos + 8].try_into().unwrap()) as usize;
@@ -119,20 +123,17 @@ fn walk_range(data: &[u8], from: usize, to: usize, w: &mut Walk) -> (Vec<Chunk>,
         let end = body.end + (len & 1);
         if end > to {
             let name = String::from_utf8_lossy(&kind).escape_debug().to_string();
-            return (
-                chunks,
-                Some(format!("chunk {name} at {pos} runs past its container")),
-            );
+            return Err(format!("chunk {name} at {pos} runs past its container"));
         }
         if len & 1 == 1 && data[body.end] != 0 {
             w.dirty_pads.push(body.end);
         }
         let mut nested = Vec::new();
         if &kind == b"ANMF" && len >= 16 {
-            let (inner, problem) = walk_range(data, body.start + 16, body.end, w);
-            nested = inner;
-            if problem.is_some() {
-                w.problem = problem;
+            let inner = walk_range(data, body.start + 16, body.end, w);
+            nested = inner.items;
+            if inner.problem.is_some() {
+                w.problem = inner.problem;
             }
         }
         chunks.push(Chunk {
@@ -142,9 +143,8 @@ fn walk_range(data: &[u8], from: usize, to: usize, w: &mut Walk) -> (Vec<Chunk>,
             end,
             nested,
         });
-        pos = end;
-    }
-    (chunks, None)
+        Ok(Some(end))
+    })
 }
 
 /// Walks a WebP file: chunks within the RIFF payload (or the data, if shorter).
@@ -157,10 +157,10 @@ pub fn walk(data: &[u8]) -> Walk {
     w.riff_size = u32::from_le_bytes(data[4..8].try_into().unwrap());
     let riff_end = (w.riff_size as usize).saturating_add(8);
     w.trailer = data.len().saturating_sub(riff_end);
-    let (chunks, problem) = walk_range(data, 12, riff_end.min(data.len()), &mut w);
-    w.chunks = chunks;
-    if problem.is_some() {
-        w.problem = problem;
+    let walked = walk_range(data, 12, riff_end.min(data.len()), &mut w);
+    w.chunks = walked.items;
+    if walked.problem.is_some() {
+        w.problem = walked.problem;
     }
     w
 }
@@ -286,10 +286,7 @@ pub fn image_units(data: &[u8], allow: Allow) -> Result<Vec<Unit>, String> {
 /// Every metadata unit (and structural fault) left in a stripped output, one line each.
 pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
     let w = walk(data);
-    let mut left = Vec::new();
-    if let Some(problem) = &w.problem {
-        left.push(format!("output does not walk: {problem}"));
-    }
+    let mut left = rewalk::fault(w.problem.as_deref());
     if w.trailer > 0 {
         left.push(format!("{} bytes past the RIFF payload", w.trailer));
     }

@@ -100,7 +100,7 @@ fn a_jpeg_items_error_passes_through_at_its_offset_in_the_file() {
                 },
             ) => {
                 assert_eq!(shift(*offset), *at);
-                assert_eq!(*w, format!("JPEG item: {what}"));
+                assert_eq!(*w, format!("embedded JPEG item: {what}"));
             }
             _ => panic!("{inner:?} became {e:?}"),
         }

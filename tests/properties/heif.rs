@@ -1,57 +1,85 @@
-//! Property tests for HEIF/AVIF under the allow-list (SPEC.md "Allow-list, everywhere"):
-//! still images with random metadata items of every type (unknown ones too, in `mdat` or
-//! `idat`), random properties that do not describe the picture, over-long fixed-size
-//! properties, bytes after `infe` names, `dinf` location strings and extra boxes, unknown
-//! boxes in `meta` and at top level; image sequences with random unknown boxes at every level
-//! of `moov`, handler names, `compressorname`s, `url ` strings and timed-metadata samples.
-//! Every place holds a random canary: the canary never survives, every image item's bytes,
-//! every kept property and every kept sample stay (the tests' own re-walker checks it), the
-//! output strips to itself and is never larger. Mutated files never panic.
-//!
-//! `PROPTEST_CASES` sets the case count (256 by default).
+//! HEIF/AVIF: still images built from random coded images with random metadata items (in
+//! `mdat` or `idat`), item names, ICC profiles and vendor boxes; and under the allow-list
+//! (SPEC.md "Allow-list, everywhere"): metadata items of every type (unknown ones too),
+//! random properties that do not describe the picture, over-long fixed-size properties,
+//! bytes after `infe` names, `dinf` location strings and extra boxes, unknown boxes in `meta`
+//! and at top level; image sequences with random unknown boxes at every level of `moov`,
+//! handler names, `compressorname`s, `url ` strings and timed-metadata samples. Every place
+//! holds a random canary; every image item's bytes, every kept property and every kept
+//! sample stay (the tests' own re-walker checks it), under `Keep::DISPLAY` too (where the
+//! ICC profile and its canary may stay).
 
-mod common;
+use super::*;
+use common::heif::{At, MetaItem, SeqSpec, Spec};
+use imgstrip::Limits;
 
-use common::heif::{self as h, At, MetaItem, SeqSpec, Spec};
-use common::mutation::{mutate, mutation as mutation_with, Mutation};
-use common::{canary_hits, encode, Allow, ENCODINGS};
-use imgstrip::{Keep, Limits, Stripper};
-use proptest::collection::vec;
-use proptest::prelude::*;
-use proptest::sample::Index;
+/// Metadata item types, each of which must go.
+const HEIF_META_KINDS: [&[u8; 4]; 5] = [b"Exif", b"mime", b"uri ", b"iptc", b"jumb"];
+/// Top-level boxes that must go.
+const HEIF_VENDOR_BOXES: [&[u8; 4]; 5] = [b"free", b"skip", b"udta", b"mpvd", b"sefd"];
 
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(256);
-    ProptestConfig {
-        cases,
-        ..ProptestConfig::default()
-    }
-}
-
-/// A canary: a marker prefix and random letters, in one of the encodings searched for.
-#[derive(Debug, Clone)]
-struct Canary {
-    text: String,
-    encoding: &'static str,
-    /// Whether `Keep::DISPLAY` keeps the unit that holds it (the ICC profile).
-    kept_by_display: bool,
-}
-
-impl Canary {
-    fn bytes(&self) -> Vec<u8> {
-        encode(&self.text, self.encoding)
-    }
-}
-
-fn canary() -> impl Strategy<Value = Canary> {
-    ("[A-Za-z0-9]{8,14}", 0..ENCODINGS.len()).prop_map(|(s, e)| Canary {
-        text: format!("CNRY-{s}"),
-        encoding: ENCODINGS[e],
-        kept_by_display: false,
-    })
+/// A built HEIF and every canary in it.
+fn heif_case() -> impl Strategy<Value = (Vec<u8>, Vec<Canary>)> {
+    let metas = vec(
+        (0..HEIF_META_KINDS.len(), canary(), filler(), any::<bool>()),
+        0..5,
+    );
+    let names = vec(proptest::option::of(ascii_canary()), 1..4);
+    let icc = proptest::option::of((canary(), filler()));
+    let extra = vec((0..HEIF_VENDOR_BOXES.len(), canary()), 0..3);
+    let images = vec(vec(any::<u8>(), 1..64), 1..4);
+    (images, metas, names, icc, any::<bool>(), extra).prop_map(
+        |(images, metas, names, icc, mdat_first, extra)| {
+            let mut canaries = Vec::new();
+            let metas = metas
+                .into_iter()
+                .map(|(k, c, pad, in_idat)| {
+                    let data = [&pad[..], &c.bytes(), &pad[..]].concat();
+                    canaries.push(c);
+                    h::MetaItem {
+                        kind: *HEIF_META_KINDS[k],
+                        data,
+                        in_idat,
+                    }
+                })
+                .collect();
+            let names = names
+                .into_iter()
+                .take(images.len())
+                .map(|c| {
+                    c.map(|c| {
+                        let b = c.bytes();
+                        canaries.push(c);
+                        b
+                    })
+                    .unwrap_or_default()
+                })
+                .collect();
+            let icc = icc.map(|(c, pad)| {
+                let b = [c.bytes(), pad].concat();
+                canaries.push(c);
+                b
+            });
+            let extra_top = extra
+                .into_iter()
+                .map(|(k, c)| {
+                    let b = h::bx(HEIF_VENDOR_BOXES[k], &c.bytes());
+                    canaries.push(c);
+                    b
+                })
+                .collect();
+            let spec = h::Spec {
+                images,
+                names,
+                metas,
+                icc,
+                mdat_first,
+                extra_top,
+                ..h::Spec::default()
+            };
+            (h::build(&spec), canaries)
+        },
+    )
 }
 
 /// Random bytes, a canary, random bytes: a payload and the canary it holds.
@@ -278,121 +306,53 @@ fn sequence_case() -> impl Strategy<Value = (Vec<u8>, Vec<Canary>)> {
     )
 }
 
-/// Canaries gone, nothing left, every image unit the same, idempotent, never larger; under
-/// `Keep::DISPLAY` too (the ICC profile may stay, and its canary with it).
-fn check(input: &[u8], canaries: &[Canary]) -> Result<(), TestCaseError> {
-    for (keep, allow) in [
-        (Keep::empty(), Allow::NONE),
-        (Keep::DISPLAY, Allow::DISPLAY),
-    ] {
-        let out = Stripper::new()
-            .keep(keep)
-            .strip(input)
-            .map_err(|e| TestCaseError::fail(format!("strip failed: {e}")))?
-            .data;
-        for c in canaries {
-            prop_assert!(
-                common::find(input, &c.bytes()).is_some(),
-                "test bug: canary not in input"
-            );
-            if allow == Allow::NONE || !c.kept_by_display {
-                let hits = canary_hits(&out, &c.text);
-                prop_assert!(
-                    hits.is_empty(),
-                    "canary {} ({}) survived at {:?}",
-                    c.text,
-                    c.encoding,
-                    hits
-                );
-            }
-        }
-        prop_assert!(
-            out.len() <= input.len(),
-            "grew {} -> {}",
-            input.len(),
-            out.len()
-        );
-        let left = h::leftovers(&out, allow);
-        prop_assert!(left.is_empty(), "left in output ({:?}): {:?}", allow, left);
-        let before = h::image_units(input, allow).map_err(TestCaseError::fail)?;
-        let after = h::image_units(&out, allow).map_err(TestCaseError::fail)?;
-        prop_assert!(before
-            .iter()
-            .any(|u| u.kind.contains("data") || u.kind.contains("sample")));
-        let diff = common::diff_units(&before, &after);
-        prop_assert!(diff.is_none(), "image units changed: {:?}", diff);
-        let again = Stripper::new().keep(keep).strip(&out);
-        prop_assert!(
-            again.as_ref().is_ok_and(|a| a.data == out),
-            "not idempotent: {:?}",
-            again.err()
-        );
-    }
-    Ok(())
-}
-
-/// A random mutation, favouring the bytes the walkers branch on.
-fn mutation() -> impl Strategy<Value = Mutation> {
+/// A random mutation for the allow-list files, favouring the bytes their box walk branches
+/// on.
+fn heif_mutation() -> impl Strategy<Value = Mutation> {
     mutation_with(prop_oneof![any::<u8>(), Just(0), Just(1), Just(0xFF)])
-}
-
-/// A mutated file gives Ok or a typed Err; an Ok output is no larger, strips to itself and
-/// re-walks with nothing left.
-fn check_survives(input: &[u8]) -> Result<(), TestCaseError> {
-    for (keep, allow) in [
-        (Keep::empty(), Allow::NONE),
-        (Keep::DISPLAY, Allow::DISPLAY),
-    ] {
-        let Ok(out) = Stripper::new().keep(keep).strip(input) else {
-            continue;
-        };
-        let out = out.data;
-        prop_assert!(
-            out.len() <= input.len(),
-            "grew {} -> {}",
-            input.len(),
-            out.len()
-        );
-        let again = Stripper::new().keep(keep).strip(&out);
-        prop_assert!(
-            again.as_ref().is_ok_and(|a| a.data == out),
-            "output does not strip to itself: {:?}",
-            again.err()
-        );
-        let left = h::leftovers(&out, allow);
-        prop_assert!(
-            left.is_empty(),
-            "left in a mutated file's output ({:?}): {:?}",
-            allow,
-            left
-        );
-    }
-    Ok(())
 }
 
 proptest! {
     #![proptest_config(config())]
 
     #[test]
+    fn heif_canaries_never_survive_and_image_items_stay((input, canaries) in heif_case()) {
+        let canaries: Vec<&Canary> = canaries.iter().collect();
+        check_case(Format::Heif, &input, None, &canaries, NO_KEEP)?;
+    }
+
+    #[test]
+    fn mutated_heif_never_panics_and_strips_clean((input, _) in heif_case(), mutations in vec(mutation(), 1..8)) {
+        check_survives(&mutate(input, &mutations))?;
+    }
+
+    #[test]
+    fn random_boxes_after_an_ftyp_never_panic(tail in vec(prop_oneof![any::<u8>(), Just(0x00), Just(b'm')], 0..256)) {
+        check_survives(&[&h::bx(b"ftyp", b"avif\0\0\0\0mif1")[..], &tail].concat())?;
+    }
+
+    #[test]
     fn heif_allow_list_canaries_never_survive_and_image_items_stay(
         (input, canaries) in still_case(),
     ) {
-        check(&input, &canaries)?;
+        let canaries: Vec<&Canary> = canaries.iter().collect();
+        check_case(Format::Heif, &input, None, &canaries, EVERY_KEEP)?;
     }
 
     #[test]
     fn heif_sequence_canaries_never_survive_and_samples_stay(
         (input, canaries) in sequence_case(),
     ) {
-        check(&input, &canaries)?;
+        let canaries: Vec<&Canary> = canaries.iter().collect();
+        check_case(Format::Heif, &input, None, &canaries, EVERY_KEEP)?;
     }
 
     #[test]
     fn mutated_allow_list_heif_never_panics_and_strips_clean(
         (input, _) in prop_oneof![still_case(), sequence_case()],
-        mutations in vec(mutation(), 1..8),
+        mutations in vec(heif_mutation(), 1..8),
     ) {
-        check_survives(&mutate(input, &mutations))?;
+        check_survives_never_growing(&mutate(input, &mutations))?;
     }
 }
 

@@ -1,0 +1,240 @@
+//! What stays and what goes in each format, what each [`Keep`] flag keeps, and the decisions
+//! taken where the behaviour specification is silent.
+//!
+//! This module holds no code: it is the reference behind [`strip`] and [`Stripper`].
+//!
+//! Every unit a walker keeps is on an allow-list, with the length and structure its standard
+//! defines. Anything else goes; a unit longer than its definition is cut to it (with a new
+//! CRC where it has one) or goes, as the format's decoders read it (the sections below say
+//! which); and where leaving a unit out would change the picture (an unknown critical PNG
+//! chunk, an unknown HEIF property that a kept image marks essential) the file is refused
+//! with [`Error::Unsupported`], never copied. What that leaves is compressed image
+//! data: [where lossless stripping stops](#where-lossless-stripping-stops) says what can
+//! still hide there.
+//!
+//! Formats not listed here (JPEG XL, TIFF, …) are not recognised: [`Error::UnknownFormat`].
+//!
+//! # The rules, per format
+//! With no [`Keep`] flags (see [Keep flags](#keep-flags) for what they add back):
+//!
+//! | format | stays | goes |
+//! |---|---|---|
+//! | JPEG | SOI; SOFn, SOS and DRI with exactly their defined length (8 + 3·Nf, 6 + 2·Ns, 4 bytes); DQT, DHT and DAC holding whole tables or entries; every scan's entropy-coded data (with RSTn); a DNL right after its frame's first scan, cut to 4 bytes; in a hierarchical file (a DHP before the first frame, differential SOF5–7/SOF13–15 frames after it) its DHP cut to 8 + 3·Nf bytes and one EXP before each later frame cut to 3 bytes; JPEG-LS SOF55/LSE; EOI; APP0 `JFIF` rewritten without its thumbnail; APP14 `Adobe` cut to its 12 defined bytes | APP1 (Exif, XMP, extended XMP), APP2 (ICC, MPF, FlashPix), APP3–APP13 (APP13 holds Photoshop resources and IPTC), APP15, every other APP0 (JFXX thumbnails, AVI1, …) and the JFIF thumbnail, APP14 other than `Adobe` and an Adobe APP14's bytes after its 12, COM, the reserved JPGn and RES markers, RSTn and TEM outside a scan, fill bytes and any other bytes between segments; a DNL anywhere but right after a frame's first scan, DHP and EXP in a file that is not hierarchical (and repeated or misplaced ones), bytes after the defined fields of DNL, DHP and EXP; everything after the first EOI (MPF secondary images with their own EXIF, gain maps, vendor trailers, motion-photo video) |
+//! | PNG / APNG | IHDR, PLTE (a palette image's first 2^bit-depth entries; a truecolour image's suggested palette as it is), IDAT, IEND (without data); tRNS, gAMA, cHRM, sRGB, cICP, mDCV/mDCv, cLLI/cLLi, sBIT, bKGD, hIST, pHYs, acTL, fcTL, fdAT, each only where, once and as long as PNG defines it (a greyscale or truecolour tRNS cut to its 2 or 6 bytes); Apple's `CgBI` chunk before IHDR | tEXt, zTXt, iTXt (any keyword: XMP, `Raw profile type …` hex dumps, AI prompts), eXIf, zxIf, iCCP, tIME, sPLT (its name is free text), dSIG, caBX and every other ancillary chunk; a listed chunk of another length, a second copy or one out of place; palette entries past 2^bit-depth, the PLTE of a greyscale image, and a repeated, misplaced or broken PLTE of a truecolour image; data inside IEND; everything after IEND (where a cropped screenshot's original pixels can sit: the "acropalypse" leak) |
+//! | GIF (87a, 89a, animated) | header, logical screen descriptor, global and local colour tables, image descriptors with their LZW data; graphic control extensions rewritten to their 4 data bytes; NETSCAPE2.0 / ANIMEXTS1.0 (exactly 11-byte header) cut to the loop sub-block `01 lo hi` | comment and plain-text extensions, every other application extension (XMP `XMP DataXMP`, ICC `ICCRGBG1012`, `MGK8BIM0000`, `MGKIPTC0000`, `ImageMagick`, `C2PA_GIF`, unknown, or a loop header that is not exactly 11 bytes), unknown extension labels, extra graphic control and loop sub-blocks and bytes (such as NETSCAPE buffering), a loop extension without a loop sub-block, everything after the trailer |
+//! | WebP | VP8, VP8L, ALPH; VP8X cut to its 10 bytes, flags rewritten; the first ANIM cut to its 6 defined bytes; ANMF frames (16-byte header with the reserved flag bits cleared, and inside only ALPH and the one VP8/VP8L image, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, a second VP8/VP8L image chunk and every chunk after a frame's image, every chunk after the image of a simple file, a second ANIM, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
+//! | BMP | file header (`bfSize`, `bfOffBits` rewritten, reserved fields zeroed), DIB header of every version (12, 16, 40, 52, 56, 64, 108, 124 bytes) with `biSizeImage` rewritten and its free fields zeroed, bit masks, palette (up to `bfOffBits`), pixel array (uncompressed, RLE4/8/24, Huffman); `BI_JPEG`/`BI_PNG` pixel data stripped as a JPEG/PNG | V5 embedded and linked colour profiles (colour space becomes `LCS_sRGB`, profile offset and size zero), bytes between the palette and the pixel array, padding after the pixel rows and bytes after an RLE end-of-bitmap marker, everything after the pixel array |
+//! | HEIF / HEIC / AVIF | `ftyp`; image items (`hvc1`, `hvt1`, `lhv1`, `avc1`, `jpeg`, `vvc1`, `mski`, `j2k1`, `unci`, `av01`, `grid`, `iovl`, `iden`, `tmap`, `sato`: thumbnails, alpha and depth auxiliaries and gain maps too) with every byte of their data, each `infe` holding only item ID, protection index, type and an empty name; the properties they use that describe the picture (`ispe`, `pasp`, nclx `colr`, `pixi`, `rloc`, `auxC`, `clap`, `irot`, `lsel`, `imir`, `iscl`, `rref`, `clli`, `mdcv`, `cclv`, `amve`, `reve`, `ndwt`, and the codec configurations `hvcC`, `lhvC`, `avcC`, `vvcC`, `av1C`, `a1op`, `a1lx`, `jpgC`, `j2kH`, `uncC`, `cmpd`, `cmpC`, `icef`, `cpat`, `cpal`, `splz`, `sbpm`, `snuc`, `cloc`, `mskC`, `oinf`, `tols`), a fixed-size one cut to its definition; `iref` entries and `altr`/`ster`/`pymd` groups between kept items; `dinf` in its self-contained form; image-sequence tracks (visual, and sound of a known coding) with every sample and only the boxes ISO/IEC 14496-12 needs to decode them; the `mini` box without its metadata chunks | items of every other type, for every image, with their bytes in `mdat`/`idat` and their `iinf`/`iloc`/`iref`/`ipma` entries (`Exif`, `mime` (XMP), `uri `, `iptc`, `jumb`, `xml `, unknown types); properties that do not describe the picture (ICC `colr` (`prof`, `rICC`), `udes`, `altt`, `crtt`, `mdft`, `itai`, `taic`, `cmin`, `cmex`, `elng`, `free`, `skip`, `uuid`, unknown types) and unused ones; item names and any bytes after them, the `hdlr` name; `dinf` location strings and extra entries; other entity groups (bursts, brackets, albums, …); the metadata inside `jpeg` items stored in `mdat`; top-level `free`, `skip`, `udta`, `uuid`, `mpvd`, `sefd`, `jumb`, `meco`, `xml `, `bxml` and unknown boxes; in sequences, `udta`, `meta`, `iods`, sample groups and unknown boxes at every level of `moov`, timed-metadata and other non-picture tracks, creation times, handler names and `compressorname`; bytes no kept item or sample points at |
+//!
+//! The details of each row, and the cases the table leaves out, are under
+//! [decisions](#decisions-where-the-specification-is-silent).
+//!
+//! # Keep flags
+//! By default nothing is kept. Each [`Keep`] flag keeps what it names, in the least that
+//! still does its job; [`Keep::DISPLAY`] is [`Keep::ORIENTATION`] `|` [`Keep::ICC`]: what a
+//! viewer needs to show the picture as its author saw it, and nothing that identifies the
+//! author. It is the choice for photos: a photo that comes out rotated or with dull colours
+//! is the usual reason people turn stripping off.
+//!
+//! | format | [`Keep::ORIENTATION`] | [`Keep::ICC`] |
+//! |---|---|---|
+//! | JPEG | the first APP1 Exif whose Orientation is not 1 is replaced, where it stood, by a minimal EXIF holding only that tag | every APP2 segment whose signature is `ICC_PROFILE\0`, in order (chosen by signature, never by marker number: APP2 also carries MPF) |
+//! | PNG / APNG | the first eXIf (with or without an `Exif\0\0` prefix) whose Orientation is not 1 is replaced, where it stood, by a minimal eXIf; zxIf still goes | the first iCCP, its profile name (free text) replaced by `ICC profile`, with a new CRC; later ones go |
+//! | GIF | nothing to keep | the `ICCRGBG1012` application extension, as it is |
+//! | WebP | the first EXIF whose Orientation is not 1 is replaced by a minimal EXIF, without the `Exif\0\0` prefix (as libwebp writes it) | the first ICCP |
+//! | BMP | nothing to keep | a V5 embedded profile, moved to just after the pixel array (its offset rewritten); a linked profile (a path on the author's disk) always goes |
+//! | HEIF / HEIC / AVIF | nothing to keep: `irot` and `imir` carry the orientation and stay whatever the flags | ICC `colr` properties (`prof`, `rICC`), ICC `colr` boxes in sequence sample entries, the `mini` box's ICC and tone-map ICC chunks |
+//!
+//! An input whose EXIF holds no orientation, or orientation 1, gets no EXIF at all. A simple
+//! WebP file that keeps an EXIF or ICCP becomes an extended one (see [WebP](#webp)). Only
+//! keep flags can make the output larger than the input, and by at most 64 bytes
+//! ([`max_output_len`]).
+//!
+//! # Decisions where the specification is silent
+//!
+//! ## JPEG
+//! - Segments that carry the image keep exactly the length ITU T.81 defines. SOFn, SOS or
+//!   DRI of any other length, DQT or DHT that do not end with a whole table (or hold a
+//!   Huffman table of more than 256 codes, or a quantisation precision other than 0 or 1),
+//!   and DAC that ends inside a 2-byte entry are [`Error::Malformed`] at the segment's length
+//!   field: libjpeg-turbo refuses all of them ("Bogus marker length", "Bogus Huffman table
+//!   definition"), as zune-jpeg and jpeg-decoder do, so there is no picture to keep, and
+//!   cutting them would make a file decode that decoded nowhere before. DNL, DHP and EXP
+//!   longer than their fields are cut to them (no decoder reads past those fields); shorter
+//!   ones are [`Error::Malformed`]. A DNL stays only right after its frame's first scan
+//!   (T.81 B.2.5); a DHP only before the first frame of a file in which a differential frame
+//!   follows (T.81 Annex J), and an EXP only after the first frame of such a file, one per
+//!   frame. Elsewhere they go; libjpeg-turbo skips a stray DNL without a warning.
+//! - Every scan of a progressive file is walked, so metadata segments between scans go too.
+//! - Bytes between segments that are not a marker (some writers leave a few) are dropped, as
+//!   libjpeg skips them; so are fill bytes (`FF` padding) before a marker, and RSTn or TEM
+//!   markers outside a scan. Inside a scan, stuffed `FF 00` and RSTn stay with the data.
+//! - Every JFIF APP0 is rewritten the same way (its thumbnail sizes zeroed, the thumbnail
+//!   left out); a JFIF APP0 shorter than its 14 defined bytes, or an Adobe APP14 shorter than
+//!   its 12, goes.
+//! - A JPEG whose entropy-coded data ends before EOI keeps what is there
+//!   ([`Report::truncated`]) and gets an EOI when the bytes removed leave room for it, so the
+//!   output never grows (the input had no EOI either, so decoders read both alike). One that
+//!   ends before its first scan is [`Error::Truncated`]. A second SOI, an EOI before the
+//!   first scan, or a scan before any frame header is [`Error::Malformed`].
+//!
+//! ## PNG / APNG
+//! - A listed ancillary chunk stays only as libpng reads it: the first of its kind, in its
+//!   place (cHRM, gAMA, sBIT, sRGB, cICP, mDCV and cLLI before PLTE and IDAT; tRNS, bKGD,
+//!   hIST, pHYs and acTL before IDAT; tRNS, bKGD and hIST of a palette image after PLTE),
+//!   and with the length PNG 3rd edition § 11.3 gives it (by colour type for tRNS, bKGD and
+//!   sBIT; two bytes per palette entry for hIST; 26 for fcTL). Any other copy goes: libpng
+//!   and image-png skip it whole, so no decoder shows anything different, while cutting it
+//!   to its defined bytes would make them read it (a long acTL would turn a still image into
+//!   an animation). The exception is a greyscale or truecolour tRNS longer than its 2 or 6
+//!   bytes: image-png and Pillow read those bytes (libpng skips the chunk), so it is cut to
+//!   them with a new CRC.
+//! - A palette image keeps its first 2^bit-depth PLTE entries, the only ones a pixel can
+//!   name; a greyscale image loses its PLTE; a palette image whose PLTE is repeated, comes
+//!   after IDAT, or is not 1 to 256 whole 3-byte entries is [`Error::Malformed`], as libpng
+//!   refuses it, while in a truecolour image such a PLTE goes (libpng ignores it). An IEND
+//!   with data is written empty. A first chunk other than IHDR (after a `CgBI`), a second
+//!   IHDR, an IHDR that is not 13 bytes, or a colour type and bit depth PNG does not define
+//!   is [`Error::Malformed`]; so is a chunk length over 2^31 − 1 or a chunk type that is not
+//!   four ASCII letters.
+//! - An unknown critical chunk is [`Error::Unsupported`] at the offset of its type: a
+//!   decoder must refuse it, leaving it out could change the picture, and copying it could
+//!   carry anything. Apple's CgBI PNGs (a 4-byte `CgBI` chunk right after the signature) are
+//!   stripped with that chunk kept, since the rest does not decode without it; any other
+//!   `CgBI` is refused the same way.
+//! - Chunk CRCs are copied, not checked: a decoder checks them as it did before. A chunk
+//!   imgstrip writes (a cut tRNS or PLTE, a renamed iCCP, a minimal eXIf) gets a correct
+//!   CRC-32. A PNG that ends before IEND is [`Error::Truncated`].
+//!
+//! ## GIF
+//! - A graphic control extension is written in its standard 4-byte form (a longer one could
+//!   hide text; a shorter one is [`Error::Malformed`]); NETSCAPE2.0/ANIMEXTS1.0 keeps only
+//!   its loop sub-block, and goes whole when it has none; a plain-text extension goes but the
+//!   graphic control extension before it stays (decoders that skip plain text apply it to
+//!   the next image).
+//! - A byte that starts no known block is [`Error::Malformed`]: browsers stop there while
+//!   Pillow skips ahead, so no output could show everyone the same pixels.
+//! - An input that ends before its trailer keeps every complete block
+//!   ([`Report::truncated`]) and gets `3B` when the bytes removed leave room for it; with no
+//!   complete image it is [`Error::Truncated`].
+//! - Each frame's own size is checked against the limits too (decoders such as Pillow grow
+//!   the canvas to fit a frame larger than the screen), and frames are counted at each image
+//!   separator, before the image is read.
+//!
+//! ## WebP
+//! - One image per file and per frame. A VP8/VP8L chunk after the first goes, and so does
+//!   every chunk after a frame's VP8/VP8L: libwebp's demuxer stops reading a frame at its
+//!   image and refuses a second one, and image-webp reads only the first. In a simple file
+//!   (no VP8X) every chunk after the image goes. ALPH chunks are copied as they are.
+//! - The RIFF size and ANMF sizes are rewritten. The VP8X alpha bit is copied from the input
+//!   (libwebp reads it as `has_alpha`, and its demuxer ignores ALPH when it is clear, so
+//!   changing it would change the decoded image); the animation bit is set exactly when ANIM
+//!   or ANMF remains, ICC and EXIF bits exactly when a kept chunk remains; XMP and reserved
+//!   bits are cleared. Pad bytes are written as zero.
+//! - A chunk (with its pad byte) running past the RIFF payload or the input is
+//!   [`Error::Truncated`]; one running past its ANMF frame, a RIFF size under 4, a first
+//!   chunk other than VP8X, VP8 or VP8L, a second VP8X, a VP8X, ANIM or ANMF shorter than its
+//!   defined fields, or a file without a VP8/VP8L image is [`Error::Malformed`].
+//! - A simple file whose EXIF or ICCP is kept by a [`Keep`] flag gets a VP8X (canvas from
+//!   the bitstream header, alpha bit from the VP8L header as libwebp's muxer sets it), with
+//!   the ICCP before the image. Only a [`Keep`] flag can make a WebP output larger than its
+//!   input: by that 18-byte VP8X, or by a minimal EXIF longer than the EXIF it replaces.
+//! - Frame sizes in ANMF headers go through the same canvas limits as the VP8X canvas.
+//!
+//! ## BMP
+//! - The pixel array is `stride × |height|` bytes uncompressed; RLE4/RLE8/RLE24 data is
+//!   walked opcode by opcode to its end-of-bitmap marker (an RLE stream without one is taken
+//!   to `biSizeImage` when that fits in the file, and is otherwise [`Error::Truncated`], or
+//!   [`Error::Malformed`] when it runs into a V5 profile);
+//!   OS/2 Huffman data is `biSizeImage` bytes ([`Error::Unsupported`] when that is 0);
+//!   `BI_JPEG`/`BI_PNG` data is `biSizeImage` bytes (or, when 0, the rest of the file up to a
+//!   V5 profile) and is stripped by the JPEG/PNG walker, whose errors are reported as BMP
+//!   errors at their offset in the BMP file.
+//! - `bfSize` is never trusted; `bfSize`, `bfOffBits` and `biSizeImage` are rewritten (an
+//!   uncompressed bitmap keeps a `biSizeImage` of 0). A `bfOffBits` of 0 means right after
+//!   the palette; one inside the palette cuts the palette there; one inside the headers or
+//!   masks is [`Error::Malformed`].
+//! - Free fields that could carry a few bytes (the file header's reserved fields,
+//!   `bV5Reserved`, OS/2 `usReserved`/`ulIdentifier`, V4/V5 endpoints and gamma unless the
+//!   colour space is calibrated) are zeroed. A V4 header claiming a profile becomes
+//!   `LCS_sRGB` too. With [`Keep::ICC`] an embedded V5 profile moves to just after the pixel
+//!   array; a linked one (a path on the author's disk) always goes. A kept profile that runs
+//!   past the input is [`Error::Truncated`]; one that overlaps the headers, the palette or
+//!   the pixel array is [`Error::Malformed`].
+//! - A DIB header of another size, or a compression method not listed above, is
+//!   [`Error::Unsupported`].
+//! - Row padding bits, the fourth (reserved) byte of each palette entry and unused palette
+//!   entries stay: changing them means touching pixel data.
+//!
+//! ## HEIF / HEIC / AVIF
+//! - Files are rebuilt as `ftyp`, `meta`, `moov` (sequences), then one `mdat` holding exactly
+//!   the bytes kept items and samples point at, in input order; every `iloc` extent and
+//!   `stco`/`co64` entry is rewritten to point at the same bytes.
+//! - Every unit stays only by an allow-list (ISO/IEC 23008-12 § 6.5, § 6.6; ISO/IEC 14496-12
+//!   § 8; AVIF): an item of another type goes with its bytes, a property of a type the list
+//!   does not name goes, a box that `meta` or `moov` does not need goes, and each kept
+//!   `infe`, `pitm`, `dinf`, entity group, property and track box keeps only its defined
+//!   fields (flags no standard defines become 0). Where leaving a unit out could change the
+//!   picture, the file is refused with [`Error::Unsupported`] at that unit's offset: an
+//!   unknown property a kept image marks essential in `ipma`; an item a kept image is derived
+//!   from or decoded with (`dimg`, `pred`, `tbas`, `sbas`) that is not a kept image item; a
+//!   primary item of an unknown type; a visual track of an unknown coding. Sound tracks of a
+//!   known coding stay (they are content, not metadata); other non-picture tracks go.
+//! - A `jpeg` item stored in `mdat` is a whole JPEG file and goes through the JPEG walker
+//!   under the same options; the JPEG walker's error about it is the file's error, of the
+//!   same kind (a limit stays [`Error::LimitExceeded`], so
+//!   [`Stripper::ignore_limit_errors`] applies) at the offset in the file of the byte it
+//!   names, with "embedded JPEG item" in its message. A `jpeg` item stored in `idat` is
+//!   copied as it is (a known gap: such an item keeps the metadata inside it).
+//! - An image whose only `colr` was an ICC profile is left without `colr`: decoders then use
+//!   the coded stream's colour description or sRGB (libheif's defaults: BT.709 primaries,
+//!   sRGB transfer, BT.601 matrix), and the decoded samples do not change (libheif 1.23,
+//!   through pillow-heif, gives the same pixels; the audit checks every corpus file with a
+//!   lone ICC `colr`). [`Keep::ICC`] (or [`Keep::DISPLAY`]) keeps the profile: exiftool
+//!   stopped deleting HEIC profiles in 13.18 after Apple Preview refused some files without
+//!   them.
+//! - Constructs that cannot be relocated exactly are [`Error::Unsupported`]: construction
+//!   method 2, data in other files, protected items, extents of length 0, fragmented
+//!   sequences (`moof`, `mvex`, `saio`), a `mini` box beside `meta` or `moov`, essential
+//!   unknown properties, unknown derivation inputs and codings (above), and item or sample
+//!   data outside every `mdat` (in `meta`, `moov`, a dropped box or bytes past the last whole
+//!   box), which would carry those boxes' metadata into the output as pixels.
+//! - A `mini` (low-overhead, `mif3`) box loses its Exif and XMP chunks, and its ICC and
+//!   tone-map ICC chunks unless [`Keep::ICC`], with its header rewritten bit by bit.
+//!
+//! # Where lossless stripping stops
+//! Every unit the walkers keep is on an allow-list, with the length and structure its
+//! standard defines; anything else, or anything longer, goes (or is cut, or the file is
+//! refused where leaving it out would change the picture). What is left is compressed image
+//! data, and inside it a few places where bytes can sit that no decoder reads: after the
+//! last Huffman-coded block of a JPEG scan (before its next marker), after the LZW end code
+//! in a GIF image's data sub-blocks, after the coded image inside a WebP `VP8`/`VP8L` chunk,
+//! after the end of the zlib stream in a PNG's IDAT data; and colour-table or palette entries
+//! that no pixel uses.
+//!
+//! Finding them means running the entropy decoder over every byte of every image, which is
+//! what a full decode costs and what this crate exists not to do (it strips at the speed of
+//! a memory copy, and never changes a pixel byte). A user who must rule out even those
+//! bytes — a file from an adversary who crafted it to smuggle data through a stripper —
+//! should re-encode the image (decode to pixels, encode anew) and accept the loss in
+//! quality and speed that comes with it; a photo from a camera or phone has no such bytes.
+//!
+//! Left too, because they cannot change without re-encoding: JPEG quantisation and Huffman
+//! tables and the restart interval, which can hint at the encoder that made the file; in
+//! HEIF/AVIF, the NAL units and OBUs inside the coded data (an x265 settings SEI, AV1
+//! metadata OBUs) and the codec configuration boxes.
+//!
+//! [`Keep`]: crate::Keep
+//! [`Keep::ORIENTATION`]: crate::Keep::ORIENTATION
+//! [`Keep::ICC`]: crate::Keep::ICC
+//! [`Keep::DISPLAY`]: crate::Keep::DISPLAY
+//! [`strip`]: crate::strip
+//! [`Stripper`]: crate::Stripper
+//! [`max_output_len`]: crate::max_output_len
+//! [`Report::truncated`]: crate::Report::truncated
+//! [`Error::Malformed`]: crate::Error::Malformed
+//! [`Error::Truncated`]: crate::Error::Truncated
+//! [`Error::Unsupported`]: crate::Error::Unsupported
+//! [`Error::UnknownFormat`]: crate::Error::UnknownFormat
+//! [`Error::LimitExceeded`]: crate::Error::LimitExceeded
+//! [`Stripper::ignore_limit_errors`]: crate::Stripper::ignore_limit_errors
