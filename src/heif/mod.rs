@@ -65,7 +65,7 @@ mod track;
 
 use boxes::{next_box, read_header, Bmff};
 use items::{Iinf, Iloc, IlocSizes, Item, Targets};
-use jpeg_items::rewrite_jpeg_items;
+use jpeg_items::{rewrite_jpeg_items, Rewritten};
 use meta::{emit_meta, read_meta, Kept, Meta, Plan};
 use plan::{
     check_decoding_inputs, check_primary_size, count_extents, plan_extents, plan_properties,
@@ -307,26 +307,7 @@ fn strip_items(
     check_decoding_inputs(&meta, &kept, fmt)?;
     let remap = plan_properties(&meta, &kept, opts.keep, report)?;
     let rewritten = rewrite_jpeg_items(input, &meta, &kept, opts, report)?;
-    // Each list of ranges is allocated once, at its size: with millions of extents or
-    // chunks, it is the largest table of the walk.
-    let (mut in_file, mut in_idat) = (RangeCount::new(input.len()), RangeCount::new(input.len()));
-    count_extents(
-        &meta,
-        &kept,
-        &rewritten.replaced,
-        (&mut in_file, &mut in_idat),
-    );
-    let chunks = top.moov.as_ref().map_or(0, track::chunk_count);
-    let capacity = in_file.count().saturating_add(chunks);
-    let mut file = Ranges::with_capacity(capacity, input.len());
-    let mut idat = Ranges::with_capacity(in_idat.count(), input.len());
-    let ranges = (&mut file, &mut idat);
-    let long = plan_extents(&meta, &kept, &rewritten.replaced, ranges, fmt)?;
-    if let Some(moov) = &top.moov {
-        track::plan(moov, opts, &mut file, report)?;
-    }
-    check_in_input(&file, input.len(), fmt)?;
-    check_in_mdat(&file, &top.mdats, fmt)?;
+    let (file, idat, long) = plan_ranges(input, top, &meta, &kept, &rewritten, opts, report)?;
     let data = Layout::new(file, rewritten.pieces);
     let idat = Layout::new(idat, Vec::new());
     let wide = if input.len() > 0xFFFF_0000 { 8 } else { 4 };
@@ -377,6 +358,37 @@ fn strip_items(
         write_mdat(input, &data, out);
     }
     Ok(())
+}
+
+/// The input ranges the new `mdat` (kept item extents, then sample chunks) and the new
+/// `idat` are made of, each list allocated once at its size (with millions of extents or
+/// chunks, it is the largest table of the walk), checked to lie in the input and in an
+/// `mdat`; and whether an extent length needs 64 bits.
+fn plan_ranges(
+    input: &[u8],
+    top: &TopLevel<'_>,
+    meta: &Meta<'_>,
+    kept: &Kept,
+    rewritten: &Rewritten,
+    opts: &Options,
+    report: &mut Report,
+) -> Result<(Ranges, Ranges, bool), Error> {
+    let fmt = report.format;
+    let (mut in_file, mut in_idat) = (RangeCount::new(input.len()), RangeCount::new(input.len()));
+    let counts = (&mut in_file, &mut in_idat);
+    count_extents(meta, kept, &rewritten.replaced, counts);
+    let chunks = top.moov.as_ref().map_or(0, track::chunk_count);
+    let capacity = in_file.count().saturating_add(chunks);
+    let mut file = Ranges::with_capacity(capacity, input.len());
+    let mut idat = Ranges::with_capacity(in_idat.count(), input.len());
+    let ranges = (&mut file, &mut idat);
+    let long = plan_extents(meta, kept, &rewritten.replaced, ranges, fmt)?;
+    if let Some(moov) = &top.moov {
+        track::plan(moov, opts, &mut file, report)?;
+    }
+    check_in_input(&file, input.len(), fmt)?;
+    check_in_mdat(&file, &top.mdats, fmt)?;
+    Ok((file, idat, long))
 }
 
 /// Writes the rebuilt `meta` (when the file has one) and `moov` (when it has one).
