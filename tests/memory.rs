@@ -302,3 +302,62 @@ fn peak_heap_is_at_most_the_input_plus_64_kib() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// HEIF item tables and the relocation plan: peak heap at most the output (the buffer the
+/// stripper reserves, input + 64 bytes), plus twice the bytes of the `meta` and `moov`
+/// boxes, plus 64 KiB, on files whose tables are most of the file: grids of thousands of
+/// tiles (each with its `infe`, `iloc`, `ipma` and `iref` entries), millions of `iloc`
+/// extents, and millions of length-only extents (valid, and of length 0: refused once read).
+#[test]
+fn heif_tables_take_at_most_twice_their_boxes() {
+    use common::heif::{many_extents, meta_and_moov_len, tile_grid};
+    let cases: Vec<(&str, Vec<u8>, Expect)> = vec![
+        ("grid of 2,000 tiles", tile_grid(2_000), Expect::Ok),
+        ("grid of 10,000 tiles", tile_grid(10_000), Expect::Ok),
+        (
+            "57 items x 65,535 extents",
+            many_extents(57, 0xFFFF, 16, false),
+            Expect::Ok,
+        ),
+        (
+            "115 items x 65,535 length-only extents",
+            many_extents(115, 0xFFFF, 1, true),
+            Expect::Ok,
+        ),
+        (
+            "115 items x 65,535 empty length-only",
+            many_extents(115, 0xFFFF, 0, true),
+            Expect::Any,
+        ),
+    ];
+    let mut failures = Vec::new();
+    common::say("peak heap of HEIF tables (bound: input + 64 + 2 x (meta + moov) + 65,536 bytes)");
+    for (name, input, expect) in &cases {
+        let tables = meta_and_moov_len(input);
+        let bound = imgstrip::max_output_len(input.len()) + 2 * tables + SLACK;
+        // The tables do not depend on the options: one strip each (the large cases take
+        // seconds in a debug build).
+        for (label, stripper) in strippers().into_iter().take(1) {
+            let (result, usage) = counting::measure(|| stripper.strip(input));
+            common::say(&format!(
+                "  {name:<40} {label:<18} input {:>9}  meta+moov {tables:>9}  peak {:>10} (bound {bound:>10})  {}",
+                input.len(),
+                usage.peak,
+                outcome(&result)
+            ));
+            if usage.peak > bound {
+                failures.push(format!(
+                    "{name} ({label}): peak {} over {bound}",
+                    usage.peak
+                ));
+            }
+            if !is_expected(*expect, &result) {
+                failures.push(format!(
+                    "{name} ({label}): expected {expect:?}, got {}",
+                    outcome(&result)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

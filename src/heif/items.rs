@@ -1,6 +1,8 @@
 //! The item tables of a HEIF `meta` box (ISO 14496-12 § 8.11, ISO 23008-12 § 9): `iinf`/`infe`
-//! and `iloc` (the relations between items are in `relations`). Each is read into a bounded
-//! table and written back without the dropped items.
+//! and `iloc` (the relations between items are in `relations`). Each is checked once, kept
+//! as a view of its box (so the memory a table takes does not grow with its entries: a
+//! 200 MP photo is a grid of hundreds of tiles, and an `iloc` can list millions of
+//! extents), read again whenever it is walked, and written back without the dropped items.
 //!
 //! Every count is checked against the bytes that must hold it before anything is allocated.
 
@@ -34,13 +36,30 @@ pub(super) struct Item<'a> {
     pub(super) offset: usize,
 }
 
-/// `iinf` (ISO 14496-12 § 8.11.6).
+/// `iinf` (ISO 14496-12 § 8.11.6). Its entries are not copied into a table: every walk
+/// over them reads the `infe` boxes again (each was checked once, by [`read_iinf`]), so
+/// the memory it takes does not grow with the number of items.
 #[derive(Debug, Clone)]
 pub(super) struct Iinf<'a> {
     /// Where the `iinf` box starts in the input.
     offset: usize,
     version: u8,
-    pub(super) items: Vec<Item<'a>>,
+    /// The boxes after the entry count.
+    entries: Reader<'a>,
+}
+
+impl<'a> Iinf<'a> {
+    /// The `infe` entries, in order.
+    pub(super) fn items(&self) -> impl Iterator<Item = Item<'a>> + Clone + 'a {
+        let mut r = self.entries.clone();
+        std::iter::from_fn(move || loop {
+            match next_box(&mut r) {
+                Ok(Some(b)) if &b.kind == b"infe" => return read_infe(&b).ok(),
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => return None,
+            }
+        })
+    }
 }
 
 /// Reads `iinf`. Children other than `infe` are ignored (and so dropped).
@@ -51,21 +70,25 @@ pub(super) fn read_iinf<'a>(b: &Bmff<'a>) -> Result<Iinf<'a>, Error> {
     // that are there are the entries.
     let (version, _) = full_box(&mut r)?; // no flag of `iinf` is defined
     r.skip(if version == 0 { 2 } else { 4 })?;
-    let mut items: Vec<Item<'a>> = Vec::new();
-    while let Some(infe) = next_box(&mut r)? {
-        if &infe.kind != b"infe" {
-            continue;
-        }
-        items.push(read_infe(&infe)?);
-    }
-    if let Some((id, at)) = first_duplicate(items.iter().map(|i| (i.id, i.offset))) {
-        return Err(r.malformed_at(at, format!("item {id} has two infe entries")));
-    }
-    Ok(Iinf {
+    let iinf = Iinf {
         offset: b.offset,
         version,
-        items,
-    })
+        entries: r.clone(),
+    };
+    let mut count = 0usize;
+    while let Some(infe) = next_box(&mut r)? {
+        if &infe.kind == b"infe" {
+            read_infe(&infe)?;
+            count = count.saturating_add(1);
+        }
+    }
+    let ids = iinf.items().map(|i| i.id);
+    if let Some(id) = first_duplicate(ids, count) {
+        let second = iinf.items().filter(|i| i.id == id).nth(1);
+        let at = second.map_or(b.offset, |i| i.offset);
+        return Err(r.malformed_at(at, format!("item {id} has two infe entries")));
+    }
+    Ok(iinf)
 }
 
 fn read_infe<'a>(b: &Bmff<'a>) -> Result<Item<'a>, Error> {
@@ -123,7 +146,7 @@ pub(super) fn write_iinf(
     fmt: Format,
 ) -> Result<(), Error> {
     let at = begin_full_box(out, *b"iinf", iinf.version, 0, iinf.offset);
-    let kept = iinf.items.iter().filter(|i| keep(i.id));
+    let kept = iinf.items().filter(|i| keep(i.id));
     let count = u64::try_from(kept.clone().count()).unwrap_or(u64::MAX);
     if !put_uint(out, count, if iinf.version == 0 { 2 } else { 4 }) {
         return Err(Error::Unsupported {
@@ -161,34 +184,77 @@ pub(super) struct Extent {
     pub(super) length: u64,
 }
 
-/// One `iloc` entry; its extents are `extents[first..first + count]` of the table.
+/// The widths of the fields of an `iloc` (ISO 14496-12 § 8.11.3.2), in bytes.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Location {
-    pub(super) id: u32,
-    pub(super) method: u8,
-    pub(super) first: usize,
-    pub(super) count: usize,
-    pub(super) offset: usize,
+struct Widths {
+    id: usize,
+    method: usize,
+    base: usize,
+    index: usize,
+    offset: usize,
+    length: usize,
 }
 
-/// `iloc` (ISO 14496-12 § 8.11.3), versions 0 to 2.
+impl Widths {
+    /// item_ID, construction_method, data_reference_index, base_offset, extent_count.
+    fn entry_head(&self) -> usize {
+        [self.id, self.method, 2, self.base, 2]
+            .iter()
+            .fold(0usize, |a, &b| a.saturating_add(b))
+    }
+
+    fn extent(&self) -> usize {
+        self.index
+            .saturating_add(self.offset)
+            .saturating_add(self.length)
+    }
+}
+
+/// One `iloc` entry, and its extents as the input range that holds them.
 #[derive(Debug, Clone)]
-pub(super) struct Iloc {
+pub(super) struct Location<'a> {
+    pub(super) id: u32,
+    pub(super) method: u8,
+    pub(super) count: usize,
+    /// Where the entry starts in the input.
+    pub(super) offset: usize,
+    base: u64,
+    widths: Widths,
+    extents: Reader<'a>,
+}
+
+impl Location<'_> {
+    /// The extents, read again from the input (they were checked by [`read_iloc`]).
+    pub(super) fn extents(&self) -> impl Iterator<Item = Extent> + Clone + '_ {
+        let mut r = self.extents.clone();
+        (0..self.count).map_while(move |_| read_extent(&mut r, self.base, &self.widths).ok())
+    }
+}
+
+/// `iloc` (ISO 14496-12 § 8.11.3), versions 0 to 2. Its entries are not copied into a
+/// table: every walk over them reads the box again (checked once, by [`read_iloc`]).
+#[derive(Debug, Clone)]
+pub(super) struct Iloc<'a> {
     /// Where the `iloc` box starts in the input.
     offset: usize,
     version: u8,
-    index_size: usize,
-    /// 0 when every extent starts at its item's base offset.
-    pub(super) offset_size: usize,
-    pub(super) locations: Vec<Location>,
-    pub(super) extents: Vec<Extent>,
+    widths: Widths,
+    count: usize,
+    /// The entries.
+    entries: Reader<'a>,
 }
 
-impl Iloc {
-    pub(super) fn extents_of(&self, loc: &Location) -> &[Extent] {
-        self.extents
-            .get(loc.first..loc.first.saturating_add(loc.count))
-            .unwrap_or_default()
+impl<'a> Iloc<'a> {
+    /// Whether every extent starts at its item's base offset (no extent offset field).
+    pub(super) fn base_only(&self) -> bool {
+        self.widths.offset == 0
+    }
+
+    /// The entries, in order.
+    pub(super) fn locations(&self) -> impl Iterator<Item = Location<'a>> + Clone + 'a {
+        let mut r = self.entries.clone();
+        let widths = self.widths;
+        (0..self.count).map_while(move |_| read_location(&mut r, &widths).ok())
     }
 }
 
@@ -199,103 +265,112 @@ fn field_size(r: &Reader<'_>, n: u8) -> Result<usize, Error> {
     }
 }
 
-pub(super) fn read_iloc(b: &Bmff<'_>) -> Result<Iloc, Error> {
+pub(super) fn read_iloc<'a>(b: &Bmff<'a>) -> Result<Iloc<'a>, Error> {
     let mut r = b.body.clone();
     let (version, _) = full_box(&mut r)?; // no flag of `iloc` is defined
     if version > 2 {
         return Err(r.unsupported_at(b.offset, "iloc version over 2"));
     }
     let [sizes, more] = r.array::<2>()?;
-    let offset_size = field_size(&r, sizes >> 4)?;
-    let length_size = field_size(&r, sizes & 15)?;
-    let base_size = field_size(&r, more >> 4)?;
-    let index_size = if version == 0 {
-        0
-    } else {
-        field_size(&r, more & 15)?
+    let widths = Widths {
+        offset: field_size(&r, sizes >> 4)?,
+        length: field_size(&r, sizes & 15)?,
+        base: field_size(&r, more >> 4)?,
+        index: if version == 0 {
+            0
+        } else {
+            field_size(&r, more & 15)?
+        },
+        id: if version == 2 { 4 } else { 2 },
+        method: if version == 0 { 0 } else { 2 },
     };
-    let id_size = if version == 2 { 4 } else { 2 };
     let count_at = r.pos();
-    let count = usize::try_from(r.uint_be(id_size)?).unwrap_or(usize::MAX);
-    let method_size = if version == 0 { 0 } else { 2 };
-    // item_ID, construction_method, data_reference_index, base_offset, extent_count.
-    let min_entry = [id_size, method_size, 2, base_size, 2]
-        .iter()
-        .fold(0usize, |a, &b| a.saturating_add(b));
-    if !r.holds(count, min_entry) {
+    let count = usize::try_from(r.uint_be(widths.id)?).unwrap_or(usize::MAX);
+    if !r.holds(count, widths.entry_head()) {
         return Err(r.malformed_at(
             count_at,
             format!("iloc item count {count} is more than its box holds"),
         ));
     }
-    let extent_size = index_size
-        .saturating_add(offset_size)
-        .saturating_add(length_size);
-    let mut locations = Vec::with_capacity(count);
-    let mut extents = Vec::new();
-    for _ in 0..count {
-        let offset = r.pos();
-        let id = u32::try_from(r.uint_be(id_size)?).unwrap_or(u32::MAX);
-        let method = if version == 0 {
-            0
-        } else {
-            u8::try_from(r.u16_be()? & 15).unwrap_or(0)
-        };
-        r.skip(2)?; // data_reference_index: check_dinf makes every entry this file
-        let base = r.uint_be(base_size)?;
-        let n = usize::from(r.u16_be()?);
-        if n > 0 && extent_size == 0 {
-            return Err(r.unsupported_at(offset, "iloc extents with neither offset nor length"));
-        }
-        if !r.holds(n, extent_size) {
-            return Err(r.malformed_at(
-                offset,
-                format!("iloc extent count {n} is more than its box holds"),
-            ));
-        }
-        let first = extents.len();
-        extents.reserve(n);
-        for _ in 0..n {
-            let index = r.uint_be(index_size)?;
-            let at = r.pos();
-            let off = r.uint_be(offset_size)?;
-            let length = r.uint_be(length_size)?;
-            let offset = base
-                .checked_add(off)
-                .ok_or_else(|| r.malformed_at(at, "extent offset overflows"))?;
-            extents.push(Extent {
-                index,
-                offset,
-                length,
-            });
-        }
-        locations.push(Location {
-            id,
-            method,
-            first,
-            count: n,
-            offset,
-        });
-    }
-    if let Some((id, at)) = first_duplicate(locations.iter().map(|l| (l.id, l.offset))) {
-        return Err(r.malformed_at(at, format!("item {id} has two iloc entries")));
-    }
-    Ok(Iloc {
+    let iloc = Iloc {
         offset: b.offset,
         version,
-        index_size,
-        offset_size,
-        locations,
+        widths,
+        count,
+        entries: r.clone(),
+    };
+    for _ in 0..count {
+        let loc = read_location(&mut r, &widths)?;
+        let mut extents = loc.extents.clone();
+        for _ in 0..loc.count {
+            read_extent(&mut extents, loc.base, &widths)?;
+        }
+    }
+    if let Some(id) = first_duplicate(iloc.locations().map(|l| l.id), count) {
+        let second = iloc.locations().filter(|l| l.id == id).nth(1);
+        let at = second.map_or(b.offset, |l| l.offset);
+        return Err(r.malformed_at(at, format!("item {id} has two iloc entries")));
+    }
+    Ok(iloc)
+}
+
+/// Reads one entry's head and steps over its extents.
+fn read_location<'a>(r: &mut Reader<'a>, widths: &Widths) -> Result<Location<'a>, Error> {
+    let offset = r.pos();
+    let id = u32::try_from(r.uint_be(widths.id)?).unwrap_or(u32::MAX);
+    let method = if widths.method == 0 {
+        0
+    } else {
+        u8::try_from(r.u16_be()? & 15).unwrap_or(0)
+    };
+    r.skip(2)?; // data_reference_index: check_dinf makes every entry this file
+    let base = r.uint_be(widths.base)?;
+    let count = usize::from(r.u16_be()?);
+    let extent_size = widths.extent();
+    if count > 0 && extent_size == 0 {
+        return Err(r.unsupported_at(offset, "iloc extents with neither offset nor length"));
+    }
+    if !r.holds(count, extent_size) {
+        return Err(r.malformed_at(
+            offset,
+            format!("iloc extent count {count} is more than its box holds"),
+        ));
+    }
+    let extents = r.take(count.saturating_mul(extent_size))?;
+    Ok(Location {
+        id,
+        method,
+        count,
+        offset,
+        base,
+        widths: *widths,
         extents,
     })
 }
 
-/// The second entry of the first id that appears twice, found in O(n log n).
-fn first_duplicate(entries: impl Iterator<Item = (u32, usize)>) -> Option<(u32, usize)> {
-    let mut sorted: Vec<(u32, usize)> = entries.collect();
+fn read_extent(r: &mut Reader<'_>, base: u64, widths: &Widths) -> Result<Extent, Error> {
+    let index = r.uint_be(widths.index)?;
+    let at = r.pos();
+    let off = r.uint_be(widths.offset)?;
+    let length = r.uint_be(widths.length)?;
+    let offset = base
+        .checked_add(off)
+        .ok_or_else(|| r.malformed_at(at, "extent offset overflows"))?;
+    Ok(Extent {
+        index,
+        offset,
+        length,
+    })
+}
+
+/// The first id that appears twice among `count` ids, found in O(n log n) with 4 bytes a
+/// row.
+fn first_duplicate(ids: impl Iterator<Item = u32>, count: usize) -> Option<u32> {
+    let mut sorted: Vec<u32> = Vec::with_capacity(count);
+    sorted.extend(ids.take(count));
     sorted.sort_unstable();
     sorted.windows(2).find_map(|w| match w {
-        [(a, _), (b, at)] if a == b => Some((*b, *at)),
+        [a, b] if a == b => Some(*b),
         _ => None,
     })
 }
@@ -353,7 +428,7 @@ struct Field {
 /// pointing where its bytes now are.
 pub(super) fn write_iloc(
     out: &mut impl Sink,
-    iloc: &Iloc,
+    iloc: &Iloc<'_>,
     keep: impl Fn(u32) -> bool,
     t: &Targets<'_>,
     fmt: Format,
@@ -362,13 +437,10 @@ pub(super) fn write_iloc(
     let at = begin_full_box(out, *b"iloc", iloc.version, 0, iloc.offset);
     let size_byte = u8::try_from((sizes.offset << 4) | sizes.length).unwrap_or(0x44);
     out.push(size_byte);
-    out.push(u8::try_from((sizes.base << 4) | iloc.index_size).unwrap_or(0));
+    let index_size = iloc.widths.index;
+    out.push(u8::try_from((sizes.base << 4) | index_size).unwrap_or(0));
     let id_size = if iloc.version == 2 { 4 } else { 2 };
-    let kept = iloc
-        .locations
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| keep(l.id));
+    let kept = iloc.locations().enumerate().filter(|(_, l)| keep(l.id));
     let unsupported = |offset: usize, what: &'static str| Error::Unsupported {
         format: fmt,
         offset,
@@ -391,17 +463,15 @@ pub(super) fn write_iloc(
         }
         out.extend_from_slice(&[0, 0]); // data_reference_index: this file
         let replaced = replaced_at(t.replaced, index);
-        let original = if replaced.is_some() {
-            &[][..]
-        } else {
-            iloc.extents_of(loc)
-        };
+        let original = loc
+            .extents()
+            .take(if replaced.is_some() { 0 } else { loc.count });
         let rewritten = replaced.map(|r| Field {
             index: 0,
             place: Place::Owned(r.piece),
             length: r.length,
         });
-        let fields = rewritten.into_iter().chain(original.iter().map(|e| Field {
+        let fields = rewritten.into_iter().chain(original.map(|e| Field {
             index: e.index,
             place: Place::Input(e.offset),
             length: e.length,
@@ -423,7 +493,7 @@ pub(super) fn write_iloc(
         let count = fields.clone().count();
         out.extend_from_slice(&u16::try_from(count).unwrap_or(0).to_be_bytes());
         for f in fields {
-            let _ = put_uint(out, f.index, iloc.index_size);
+            let _ = put_uint(out, f.index, index_size);
             let offset = if sizes.offset > 0 {
                 offset_value(loc.method, f.place, t)
                     .map_err(|what| unsupported(loc.offset, what))?

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::items::{self, Replaced};
+use super::items::{Extent, Iinf, Replaced};
 use super::meta::{Kept, Meta};
 use crate::error::Error;
 use crate::format::Format;
@@ -34,7 +34,7 @@ pub(super) fn rewrite_jpeg_items(
     report: &mut Report,
 ) -> Result<Rewritten, Error> {
     let mut rewritten = Rewritten::default();
-    let items = meta.iinf.iter().flat_map(|i| &i.items);
+    let items = meta.iinf.iter().flat_map(Iinf::items);
     let mut ids: Vec<u32> = items
         .filter(|i| &i.kind == b"jpeg" && kept.has(i.id))
         .map(|i| i.id)
@@ -52,7 +52,7 @@ pub(super) fn rewrite_jpeg_items(
         offset,
         what: "JPEG items larger than the file together".into(),
     };
-    for (location, loc) in iloc.locations.iter().enumerate() {
+    for (location, loc) in iloc.locations().enumerate() {
         let is_jpeg = ids.binary_search_by(|id| {
             work::add(0);
             id.cmp(&loc.id)
@@ -62,7 +62,7 @@ pub(super) fn rewrite_jpeg_items(
         }
         // One extent (the usual case) is walked where it lies; only split items are joined.
         let mut data: Cow<'_, [u8]> = Cow::Borrowed(&[]);
-        for e in iloc.extents_of(loc) {
+        for e in loc.extents() {
             let end = e.offset.checked_add(e.length);
             let range = usize::try_from(e.offset)
                 .ok()
@@ -91,8 +91,9 @@ pub(super) fn rewrite_jpeg_items(
         }
         let mut bytes = Vec::with_capacity(data.len());
         let inner = crate::jpeg::strip(&data, opts, &mut bytes).map_err(|e| {
-            let extents = iloc.extents_of(loc);
-            e.embedded_at(report.format, "JPEG item", |at| input_offset(extents, at))
+            e.embedded_at(report.format, "JPEG item", |at| {
+                input_offset(loc.extents(), at)
+            })
         })?;
         if bytes == *data {
             continue;
@@ -110,18 +111,16 @@ pub(super) fn rewrite_jpeg_items(
 
 /// Where byte `at` of an item's joined extents lies in the input; an offset at or past the
 /// end of the item (a unit cut by its end) is placed just past its last extent.
-fn input_offset(extents: &[items::Extent], at: usize) -> usize {
+fn input_offset(extents: impl Iterator<Item = Extent>, at: usize) -> usize {
     let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-    let mut before = 0usize;
+    let (mut before, mut end) = (0usize, 0usize);
     for e in extents {
         let len = to_usize(e.length);
         if let Some(inside) = at.checked_sub(before).filter(|&n| n < len) {
             return to_usize(e.offset).saturating_add(inside);
         }
         before = before.saturating_add(len);
+        end = to_usize(e.offset.saturating_add(e.length));
     }
-    let end = extents
-        .last()
-        .map_or(0, |e| e.offset.saturating_add(e.length));
-    to_usize(end).saturating_add(at.saturating_sub(before))
+    end.saturating_add(at.saturating_sub(before))
 }

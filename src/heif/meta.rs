@@ -8,27 +8,91 @@ use super::relations::{self, Ipma, Iref};
 use super::relocate::Source;
 use crate::error::Error;
 use crate::format::Format;
+use crate::reader::Reader;
 use crate::report::{Kinds, Report};
 use crate::sink::Sink;
 use crate::work;
 
-/// The parsed `meta` box (ISO 14496-12 § 8.11.1).
+/// The parsed `meta` box (ISO 14496-12 § 8.11.1). Its tables are views of the input that
+/// are read again whenever they are walked: what it holds does not grow with the number of
+/// items, references, associations or boxes, but for 8 bytes a property.
 #[derive(Default)]
 pub(super) struct Meta<'a> {
     /// Where the `meta` box starts in the input.
     pub(super) offset: usize,
     pub(super) version: u8,
-    pub(super) children: Vec<Bmff<'a>>,
+    /// The children (after version and flags).
+    body: Option<Reader<'a>>,
     /// Where the primary item's id is, and the id.
     pub(super) pitm: Option<(usize, u32)>,
     /// Whether that id is 32 bits wide (`pitm` version 1 and over).
     pub(super) pitm_wide: bool,
     pub(super) iinf: Option<Iinf<'a>>,
-    pub(super) iloc: Option<Iloc>,
-    pub(super) iref: Option<Iref>,
-    pub(super) props: Vec<Bmff<'a>>,
-    pub(super) ipmas: Vec<Ipma>,
+    pub(super) iloc: Option<Iloc<'a>>,
+    pub(super) iref: Option<Iref<'a>>,
+    pub(super) props: Props<'a>,
+    /// The `iprp` children, among them the `ipma` boxes.
+    iprp: Option<Reader<'a>>,
     pub(super) idat: Option<Bmff<'a>>,
+}
+
+impl<'a> Meta<'a> {
+    /// The children of `meta`, in order.
+    pub(super) fn children(&self) -> impl Iterator<Item = Bmff<'a>> + 'a {
+        let mut r = self.body.clone();
+        std::iter::from_fn(move || next_box(r.as_mut()?).ok()?)
+    }
+
+    /// The `ipma` boxes, in order.
+    pub(super) fn ipmas(&self) -> impl Iterator<Item = Ipma<'a>> + 'a {
+        let mut r = self.iprp.clone();
+        std::iter::from_fn(move || loop {
+            let b = next_box(r.as_mut()?).ok()??;
+            if &b.kind == b"ipma" {
+                return relations::read_ipma(&b).ok();
+            }
+        })
+    }
+}
+
+/// The item properties of `ipco` (ISO 23008-12 § 9.3.2), by index: where each starts.
+#[derive(Default)]
+pub(super) struct Props<'a> {
+    ipco: Option<Reader<'a>>,
+    at: Vec<usize>,
+}
+
+impl<'a> Props<'a> {
+    fn read(ipco: &Bmff<'a>) -> Result<Self, Error> {
+        let mut r = ipco.body.clone();
+        let mut count = 0usize;
+        while next_box(&mut r)?.is_some() {
+            count = count.saturating_add(1);
+        }
+        let mut at = Vec::with_capacity(count);
+        let mut r = ipco.body.clone();
+        while let Some(p) = next_box(&mut r)? {
+            at.push(p.offset);
+        }
+        Ok(Props {
+            ipco: Some(ipco.body.clone()),
+            at,
+        })
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// Property `i` (0-based; `ipma` indices count from 1).
+    pub(super) fn get(&self, i: usize) -> Option<Bmff<'a>> {
+        let mut r = self.ipco.as_ref()?.at(*self.at.get(i)?);
+        next_box(&mut r).ok()?
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = Bmff<'a>> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
 }
 
 pub(super) fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
@@ -37,14 +101,14 @@ pub(super) fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
     let mut m = Meta {
         offset: b.offset,
         version,
-        children: Vec::new(),
+        body: Some(r.clone()),
         pitm: None,
         pitm_wide: false,
         iinf: None,
         iloc: None,
         iref: None,
-        props: Vec::new(),
-        ipmas: Vec::new(),
+        props: Props::default(),
+        iprp: None,
         idat: None,
     };
     let mut seen_iprp = false;
@@ -97,7 +161,6 @@ pub(super) fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
             b"ipro" => return Err(r.unsupported_at(child.offset, "protected items (ipro)")),
             _ => {}
         }
-        m.children.push(child);
     }
     Ok(m)
 }
@@ -105,18 +168,18 @@ pub(super) fn read_meta<'a>(b: &Bmff<'a>) -> Result<Meta<'a>, Error> {
 /// `iprp` (ISO 23008-12 § 9.3): one `ipco`, then one or more `ipma`.
 fn read_iprp<'a>(b: &Bmff<'a>, m: &mut Meta<'a>) -> Result<(), Error> {
     let mut r = b.body.clone();
+    m.iprp = Some(r.clone());
     let mut seen_ipco = false;
     while let Some(child) = next_box(&mut r)? {
         match &child.kind {
             b"ipco" if seen_ipco => return Err(r.malformed_at(child.offset, "a second ipco")),
             b"ipco" => {
                 seen_ipco = true;
-                let mut props = child.body.clone();
-                while let Some(p) = next_box(&mut props)? {
-                    m.props.push(p);
-                }
+                m.props = Props::read(&child)?;
             }
-            b"ipma" => m.ipmas.push(relations::read_ipma(&child)?),
+            b"ipma" => {
+                relations::read_ipma(&child)?;
+            }
             _ => {}
         }
     }
@@ -155,7 +218,8 @@ pub(super) fn emit_meta(
     let keep = |id: u32| p.kept.has(id);
     // No flag of `meta` is defined (ISO 14496-12 § 8.11.1).
     let at = begin_full_box(out, *b"meta", p.meta.version, 0, p.meta.offset);
-    for child in &p.meta.children {
+    for child in p.meta.children() {
+        let child = &child;
         match &child.kind {
             b"hdlr" => write_hdlr(out, child, report)?,
             b"pitm" => write_pitm(out, p.meta, fmt)?,
@@ -180,12 +244,12 @@ pub(super) fn emit_meta(
                 let ipco = begin_box(out, *b"ipco", child.offset);
                 for (i, prop) in p.meta.props.iter().enumerate() {
                     if p.remap.get(i.saturating_add(1)).is_some_and(|&n| n != 0) {
-                        write_property(out, prop, fmt)?;
+                        write_property(out, &prop, fmt)?;
                     }
                 }
                 end_box(out, ipco, fmt)?;
-                for ipma in &p.meta.ipmas {
-                    relations::write_ipma(out, ipma, keep, p.remap, fmt)?;
+                for ipma in p.meta.ipmas() {
+                    relations::write_ipma(out, &ipma, keep, p.remap, fmt)?;
                 }
                 end_box(out, iprp, fmt)?;
             }

@@ -64,11 +64,13 @@ mod tests;
 mod track;
 
 use boxes::{next_box, read_header, Bmff};
-use items::{IlocSizes, Item, Targets};
-use jpeg_items::rewrite_jpeg_items;
+use items::{Iinf, Iloc, IlocSizes, Item, Targets};
+use jpeg_items::{rewrite_jpeg_items, Rewritten};
 use meta::{emit_meta, read_meta, Kept, Meta, Plan};
-use plan::{check_decoding_inputs, check_primary_size, plan_extents, plan_properties};
-use relocate::{Layout, Measure, Relocation, Source};
+use plan::{
+    check_decoding_inputs, check_primary_size, count_extents, plan_extents, plan_properties,
+};
+use relocate::{Layout, Measure, RangeCount, Ranges, Relocation, Source};
 
 use crate::error::Error;
 use crate::format::Format;
@@ -264,8 +266,8 @@ fn strip_items(
         None => Meta::default(),
     };
     let mut kept = Vec::new();
-    for item in meta.iinf.iter().flat_map(|i| &i.items) {
-        match item_verdict(item) {
+    for item in meta.iinf.iter().flat_map(Iinf::items) {
+        match item_verdict(&item) {
             Verdict::Drop(kind) => report.removed(kind),
             _ => {
                 kept.push(item.id);
@@ -285,7 +287,7 @@ fn strip_items(
             let infe = meta
                 .iinf
                 .iter()
-                .flat_map(|i| &i.items)
+                .flat_map(Iinf::items)
                 .find(|i| i.id == primary);
             if let Some(item) = infe.filter(|i| i.version >= 2 && !is_metadata_item(&i.kind)) {
                 return Err(Error::Unsupported {
@@ -305,16 +307,11 @@ fn strip_items(
     check_decoding_inputs(&meta, &kept, fmt)?;
     let remap = plan_properties(&meta, &kept, opts.keep, report)?;
     let rewritten = rewrite_jpeg_items(input, &meta, &kept, opts, report)?;
-    let (mut file, idat, long) = plan_extents(&meta, &kept, &rewritten.replaced, fmt)?;
-    if let Some(moov) = &top.moov {
-        track::plan(moov, opts, &mut file, report)?;
-    }
-    check_in_input(&file, input.len(), fmt)?;
-    check_in_mdat(&file, &top.mdats, fmt)?;
+    let (file, idat, long) = plan_ranges(input, top, &meta, &kept, &rewritten, opts, report)?;
     let data = Layout::new(file, rewritten.pieces);
     let idat = Layout::new(idat, Vec::new());
     let wide = if input.len() > 0xFFFF_0000 { 8 } else { 4 };
-    let base_only = meta.iloc.as_ref().is_some_and(|i| i.offset_size == 0);
+    let base_only = meta.iloc.as_ref().is_some_and(Iloc::base_only);
     let sizes = IlocSizes {
         offset: if base_only { 0 } else { wide },
         base: if base_only { wide } else { 0 },
@@ -363,6 +360,37 @@ fn strip_items(
     Ok(())
 }
 
+/// The input ranges the new `mdat` (kept item extents, then sample chunks) and the new
+/// `idat` are made of, each list allocated once at its size (with millions of extents or
+/// chunks, it is the largest table of the walk), checked to lie in the input and in an
+/// `mdat`; and whether an extent length needs 64 bits.
+fn plan_ranges(
+    input: &[u8],
+    top: &TopLevel<'_>,
+    meta: &Meta<'_>,
+    kept: &Kept,
+    rewritten: &Rewritten,
+    opts: &Options,
+    report: &mut Report,
+) -> Result<(Ranges, Ranges, bool), Error> {
+    let fmt = report.format;
+    let (mut in_file, mut in_idat) = (RangeCount::new(input.len()), RangeCount::new(input.len()));
+    let counts = (&mut in_file, &mut in_idat);
+    count_extents(meta, kept, &rewritten.replaced, counts);
+    let chunks = top.moov.as_ref().map_or(0, track::chunk_count);
+    let capacity = in_file.count().saturating_add(chunks);
+    let mut file = Ranges::with_capacity(capacity, input.len());
+    let mut idat = Ranges::with_capacity(in_idat.count(), input.len());
+    let ranges = (&mut file, &mut idat);
+    let long = plan_extents(meta, kept, &rewritten.replaced, ranges, fmt)?;
+    if let Some(moov) = &top.moov {
+        track::plan(moov, opts, &mut file, report)?;
+    }
+    check_in_input(&file, input.len(), fmt)?;
+    check_in_mdat(&file, &top.mdats, fmt)?;
+    Ok((file, idat, long))
+}
+
 /// Writes the rebuilt `meta` (when the file has one) and `moov` (when it has one).
 fn emit_head(
     plan: &Plan<'_, '_>,
@@ -390,10 +418,10 @@ fn emit_head(
 /// Every kept item extent and sample chunk must be in the input. An extent may start past
 /// the end: the error points at the end, where the missing bytes begin, so the offset
 /// always lies within the input or just past it.
-fn check_in_input(ranges: &[(u64, u64)], len: usize, format: Format) -> Result<(), Error> {
+fn check_in_input(ranges: &Ranges, len: usize, format: Format) -> Result<(), Error> {
     let len = as_u64(len);
-    match ranges.iter().find(|&&(_, end)| end > len) {
-        Some(&(start, end)) => Err(Error::Truncated {
+    match ranges.iter().find(|&(_, end)| end > len) {
+        Some((start, end)) => Err(Error::Truncated {
             format,
             offset: usize::try_from(start.min(len)).unwrap_or(usize::MAX),
             needed: usize::try_from(end.saturating_sub(len)).unwrap_or(usize::MAX),
@@ -406,8 +434,8 @@ fn check_in_input(ranges: &[(u64, u64)], len: usize, format: Format) -> Result<(
 /// boxes the walker rewrites or drops (`meta`, `moov`, `uuid` XMP, a broken trailer), so
 /// copying them as image data would carry metadata into the output and could make it larger
 /// than the input. Empty ranges copy nothing and may point anywhere.
-fn check_in_mdat(ranges: &[(u64, u64)], mdats: &[(u64, u64)], format: Format) -> Result<(), Error> {
-    for &(start, end) in ranges {
+fn check_in_mdat(ranges: &Ranges, mdats: &[(u64, u64)], format: Format) -> Result<(), Error> {
+    for (start, end) in ranges.iter() {
         if start == end {
             continue;
         }

@@ -4,8 +4,10 @@
 
 use super::allow::{self, PropVerdict};
 use super::boxes::full_box;
-use super::items::{replaced_at, Replaced};
+use super::items::{replaced_at, Iinf, Replaced};
 use super::meta::{Kept, Meta};
+use super::relations::Association;
+use super::relocate::{RangeCount, Ranges};
 use crate::error::Error;
 use crate::format::Format;
 use crate::options::{Keep, Options};
@@ -19,14 +21,13 @@ pub(super) fn check_primary_size(
     opts: &Options,
     report: &mut Report,
 ) -> Result<(), Error> {
-    let indices = meta.ipmas.iter().flat_map(|m| {
-        m.entries
-            .iter()
+    let indices = meta.ipmas().flat_map(|m| {
+        m.entries()
             .filter(move |e| {
                 work::add(0); // a linear search, once per file
                 e.item == primary
             })
-            .flat_map(move |e| m.of(e))
+            .flat_map(Association::properties)
     });
     for (_, index) in indices {
         let Some(prop) = usize::from(index)
@@ -61,15 +62,14 @@ pub(super) fn check_decoding_inputs(
         return Ok(());
     };
     let needs = iref
-        .refs
-        .iter()
+        .refs()
         .filter(|r| allow::is_decoding_reference(&r.kind) && kept.has(r.from));
     for r in needs {
-        if let Some(&target) = iref.targets(r).iter().find(|&&t| !kept.has(t)) {
+        if let Some(target) = r.targets().find(|&t| !kept.has(t)) {
             let infe = meta
                 .iinf
                 .iter()
-                .flat_map(|i| &i.items)
+                .flat_map(Iinf::items)
                 .find(|i| i.id == target);
             return Err(Error::Unsupported {
                 format,
@@ -94,9 +94,9 @@ pub(super) fn plan_properties(
 ) -> Result<Vec<u16>, Error> {
     let n = meta.props.len();
     let mut used = vec![false; n.saturating_add(1)];
-    for ipma in &meta.ipmas {
-        for entry in ipma.entries.iter().filter(|e| kept.has(e.item)) {
-            for (essential, index) in ipma.of(entry) {
+    for ipma in meta.ipmas() {
+        for entry in ipma.entries().filter(|e| kept.has(e.item)) {
+            for (essential, index) in entry.properties() {
                 match used.get_mut(usize::from(index)) {
                     Some(u) => *u = true,
                     None => {
@@ -115,7 +115,7 @@ pub(super) fn plan_properties(
                     .checked_sub(1)
                     .and_then(|i| meta.props.get(i));
                 if let Some(prop) = prop.filter(|_| essential) {
-                    if allow::property_verdict(prop, keep) == PropVerdict::Unknown {
+                    if allow::property_verdict(&prop, keep) == PropVerdict::Unknown {
                         return Err(Error::Unsupported {
                             format: report.format,
                             offset: prop.offset,
@@ -133,7 +133,7 @@ pub(super) fn plan_properties(
     for (i, prop) in meta.props.iter().enumerate() {
         let index = i.saturating_add(1);
         let verdict = match used.get(index) {
-            Some(true) => allow::property_verdict(prop, keep),
+            Some(true) => allow::property_verdict(&prop, keep),
             _ => PropVerdict::Drop(Kinds::OTHER),
         };
         match verdict {
@@ -153,27 +153,55 @@ pub(super) fn plan_properties(
     Ok(remap)
 }
 
-/// The kept byte ranges: absolute in the file (construction method 0) and relative to the
-/// `idat` payload (method 1); and whether a length needs 64 bits.
-pub(super) type Ranges = (Vec<(u64, u64)>, Vec<(u64, u64)>, bool);
+/// Counts the ranges [`plan_extents`] adds to the file ranges and to the `idat` ranges,
+/// so that each list is allocated once, at its size.
+pub(super) fn count_extents(
+    meta: &Meta<'_>,
+    kept: &Kept,
+    replaced: &[Replaced],
+    (file, idat): (&mut RangeCount, &mut RangeCount),
+) {
+    let Some(iloc) = &meta.iloc else {
+        return;
+    };
+    let planned = iloc
+        .locations()
+        .enumerate()
+        .filter(|(i, l)| kept.has(l.id) && replaced_at(replaced, *i).is_none());
+    for (_, loc) in planned {
+        let count = match loc.method {
+            0 => &mut *file,
+            1 => &mut *idat,
+            _ => continue,
+        };
+        for e in loc.extents() {
+            if let Some(end) = e.offset.checked_add(e.length) {
+                count.add(e.offset, end);
+            }
+        }
+    }
+}
 
-/// The input ranges of the kept items' extents. An entry in `replaced` points at bytes the
-/// walker owns instead: only its length counts.
+/// Adds the ranges of the kept items' extents: absolute in the file (construction method
+/// 0) to `file`, relative to the `idat` payload (method 1) to `idat`; returns whether a
+/// length needs 64 bits. An entry in `replaced` points at bytes the walker owns instead:
+/// only its length counts.
 pub(super) fn plan_extents(
     meta: &Meta<'_>,
     kept: &Kept,
     replaced: &[Replaced],
+    (file, idat): (&mut Ranges, &mut Ranges),
     format: Format,
-) -> Result<Ranges, Error> {
-    let (mut file, mut idat, mut long) = (Vec::new(), Vec::new(), false);
+) -> Result<bool, Error> {
+    let mut long = false;
     let Some(iloc) = &meta.iloc else {
-        return Ok((file, idat, long));
+        return Ok(long);
     };
     let idat_len = meta
         .idat
         .as_ref()
         .map(|b| u64::try_from(b.body.remaining()).unwrap_or(u64::MAX));
-    for (location, loc) in iloc.locations.iter().enumerate() {
+    for (location, loc) in iloc.locations().enumerate() {
         if !kept.has(loc.id) {
             continue;
         }
@@ -194,7 +222,7 @@ pub(super) fn plan_extents(
         if loc.method > 1 {
             return Err(err("construction method 2 (data from other items)"));
         }
-        for e in iloc.extents_of(loc) {
+        for e in loc.extents() {
             if e.length == 0 {
                 return Err(err("an iloc extent of length 0 (the whole file)"));
             }
@@ -204,13 +232,13 @@ pub(super) fn plan_extents(
                 .ok_or_else(|| malformed("extent end overflows"))?;
             long |= e.length > u64::from(u32::MAX);
             if loc.method == 0 {
-                file.push((e.offset, end));
+                file.push(e.offset, end);
             } else if idat_len.is_some_and(|n| end <= n) {
-                idat.push((e.offset, end));
+                idat.push(e.offset, end);
             } else {
                 return Err(malformed("idat extent past the end of idat"));
             }
         }
     }
-    Ok((file, idat, long))
+    Ok(long)
 }

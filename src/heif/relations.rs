@@ -7,99 +7,119 @@ use super::allow::{group_fields, SELF_CONTAINED_DINF};
 use super::boxes::{begin_box, begin_full_box, end_box, full_box, next_box, put_uint, Bmff};
 use crate::error::Error;
 use crate::format::Format;
+use crate::reader::Reader;
 use crate::report::{Kinds, Report};
 use crate::sink::Sink;
 
-/// One reference of `iref`; its targets are `to[first..first + count]`.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Reference {
+/// One reference of `iref`, its target ids read from the input when walked.
+#[derive(Debug, Clone)]
+pub(super) struct Reference<'a> {
     pub(super) kind: [u8; 4],
     pub(super) from: u32,
-    first: usize,
-    count: usize,
     /// Where the reference box starts.
     pub(super) offset: usize,
+    id_size: usize,
+    count: usize,
+    ids: Reader<'a>,
 }
 
-/// `iref` (ISO 14496-12 § 8.11.12).
-#[derive(Debug, Clone)]
-pub(super) struct Iref {
-    /// Where the `iref` box starts in the input.
-    offset: usize,
-    version: u8,
-    pub(super) refs: Vec<Reference>,
-    to: Vec<u32>,
-}
-
-impl Iref {
-    pub(super) fn targets(&self, r: &Reference) -> &[u32] {
-        self.to
-            .get(r.first..r.first.saturating_add(r.count))
-            .unwrap_or_default()
+impl<'a> Reference<'a> {
+    /// The target item ids, in order.
+    pub(super) fn targets(&self) -> impl Iterator<Item = u32> + Clone + 'a {
+        let (mut r, id_size) = (self.ids.clone(), self.id_size);
+        (0..self.count).map_while(move |_| {
+            let id = r.uint_be(id_size).ok()?;
+            Some(u32::try_from(id).unwrap_or(u32::MAX))
+        })
     }
 }
 
-pub(super) fn read_iref(b: &Bmff<'_>) -> Result<Iref, Error> {
+/// `iref` (ISO 14496-12 § 8.11.12). Its references are not copied into a table: every walk
+/// over them reads the box again (checked once, by [`read_iref`]).
+#[derive(Debug, Clone)]
+pub(super) struct Iref<'a> {
+    /// Where the `iref` box starts in the input.
+    offset: usize,
+    version: u8,
+    /// The reference boxes.
+    boxes: Reader<'a>,
+}
+
+impl<'a> Iref<'a> {
+    /// The references, in order.
+    pub(super) fn refs(&self) -> impl Iterator<Item = Reference<'a>> + Clone + 'a {
+        let (mut r, id_size) = (self.boxes.clone(), self.id_size());
+        std::iter::from_fn(move || read_reference(next_box(&mut r).ok()??, id_size).ok())
+    }
+
+    fn id_size(&self) -> usize {
+        if self.version == 0 {
+            2
+        } else {
+            4
+        }
+    }
+}
+
+pub(super) fn read_iref<'a>(b: &Bmff<'a>) -> Result<Iref<'a>, Error> {
     let mut r = b.body.clone();
     // No flag of `iref` is defined (§ 8.11.12): the rebuilt box has none.
     let (version, _) = full_box(&mut r)?;
     if version > 1 {
         return Err(r.unsupported_at(b.offset, "iref version over 1"));
     }
-    let id_size = if version == 0 { 2 } else { 4 };
-    let (mut refs, mut to) = (Vec::new(), Vec::new());
-    while let Some(mut child) = next_box(&mut r)? {
-        let from = u32::try_from(child.body.uint_be(id_size)?).unwrap_or(u32::MAX);
-        let count = usize::from(child.body.u16_be()?);
-        if !child.body.holds(count, id_size) {
-            return Err(child.body.malformed(format!(
-                "reference count {count} is more than its box holds"
-            )));
-        }
-        let first = to.len();
-        to.reserve(count);
-        for _ in 0..count {
-            to.push(u32::try_from(child.body.uint_be(id_size)?).unwrap_or(u32::MAX));
-        }
-        refs.push(Reference {
-            kind: child.kind,
-            from,
-            first,
-            count,
-            offset: child.offset,
-        });
-    }
-    Ok(Iref {
+    let iref = Iref {
         offset: b.offset,
         version,
-        refs,
-        to,
+        boxes: r.clone(),
+    };
+    while let Some(child) = next_box(&mut r)? {
+        read_reference(child, iref.id_size())?;
+    }
+    Ok(iref)
+}
+
+fn read_reference(mut child: Bmff<'_>, id_size: usize) -> Result<Reference<'_>, Error> {
+    let from = u32::try_from(child.body.uint_be(id_size)?).unwrap_or(u32::MAX);
+    let count = usize::from(child.body.u16_be()?);
+    if !child.body.holds(count, id_size) {
+        return Err(child.body.malformed(format!(
+            "reference count {count} is more than its box holds"
+        )));
+    }
+    Ok(Reference {
+        kind: child.kind,
+        from,
+        offset: child.offset,
+        id_size,
+        count,
+        ids: child.body.take(count.saturating_mul(id_size))?,
     })
 }
 
 /// Writes `iref` without references from or to dropped items; nothing when none is left.
 pub(super) fn write_iref(
     out: &mut impl Sink,
-    iref: &Iref,
+    iref: &Iref<'_>,
     keep: impl Fn(u32) -> bool,
     fmt: Format,
 ) -> Result<(), Error> {
-    let id_size = if iref.version == 0 { 2 } else { 4 };
-    let live = |r: &&Reference| keep(r.from) && iref.targets(r).iter().any(|&t| keep(t));
-    if !iref.refs.iter().any(|r| live(&r)) {
+    let id_size = iref.id_size();
+    let live = |r: &Reference<'_>| keep(r.from) && r.targets().any(&keep);
+    if !iref.refs().any(|r| live(&r)) {
         return Ok(());
     }
     let at = begin_full_box(out, *b"iref", iref.version, 0, iref.offset);
-    for r in iref.refs.iter().filter(live) {
+    for r in iref.refs().filter(live) {
         let child = begin_box(out, r.kind, r.offset);
         let _ = put_uint(out, r.from.into(), id_size);
-        let targets = iref.targets(r).iter().filter(|&&t| keep(t));
+        let targets = r.targets().filter(|&t| keep(t));
         out.extend_from_slice(
             &u16::try_from(targets.clone().count())
                 .unwrap_or(0)
                 .to_be_bytes(),
         );
-        for &t in targets {
+        for t in targets {
             let _ = put_uint(out, t.into(), id_size);
         }
         end_box(out, child, fmt)?;
@@ -107,47 +127,53 @@ pub(super) fn write_iref(
     end_box(out, at, fmt)
 }
 
-/// One `ipma` entry; its associations are `assocs[first..first + count]`, each
-/// `essential << 15 | property_index`.
+/// One `ipma` entry: an item and its associations, as the input bytes that hold them.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Association {
+pub(super) struct Association<'a> {
     pub(super) item: u32,
-    first: usize,
-    count: usize,
+    list: &'a [u8],
+    /// Two bytes an association (flag 1), else one.
+    wide: bool,
 }
 
-/// `ipma` (ISO 23008-12 § 9.3.3).
-#[derive(Debug, Clone)]
-pub(super) struct Ipma {
-    pub(super) offset: usize,
-    version: u8,
-    flags: u32,
-    pub(super) entries: Vec<Association>,
-    assocs: Vec<u16>,
-}
-
-impl Ipma {
-    /// `(essential, property_index)` of each association of `a`.
-    pub(super) fn of<'s>(
-        &'s self,
-        a: &Association,
-    ) -> impl Iterator<Item = (bool, u16)> + Clone + 's {
-        let list = self
-            .assocs
-            .get(a.first..a.first.saturating_add(a.count))
-            .unwrap_or_default();
-        list.iter().map(|&v| (v & 0x8000 != 0, v & 0x7FFF))
+impl<'a> Association<'a> {
+    /// `(essential, property_index)` of each association.
+    pub(super) fn properties(self) -> impl Iterator<Item = (bool, u16)> + Clone + 'a {
+        let step = if self.wide { 2 } else { 1 };
+        self.list.chunks_exact(step).map(move |c| match *c {
+            [hi, lo] => (hi & 0x80 != 0, u16::from_be_bytes([hi & 0x7F, lo])),
+            [b] => (b & 0x80 != 0, u16::from(b & 0x7F)),
+            _ => (false, 0),
+        })
     }
 }
 
-pub(super) fn read_ipma(b: &Bmff<'_>) -> Result<Ipma, Error> {
+/// `ipma` (ISO 23008-12 § 9.3.3). Its entries are not copied into a table: every walk over
+/// them reads the box again (checked once, by [`read_ipma`]).
+#[derive(Debug, Clone)]
+pub(super) struct Ipma<'a> {
+    pub(super) offset: usize,
+    version: u8,
+    flags: u32,
+    count: usize,
+    entries: Reader<'a>,
+}
+
+impl<'a> Ipma<'a> {
+    /// The entries, in order.
+    pub(super) fn entries(&self) -> impl Iterator<Item = Association<'a>> + Clone + 'a {
+        let mut r = self.entries.clone();
+        let (version, wide) = (self.version, self.flags & 1 != 0);
+        (0..self.count).map_while(move |_| read_association(&mut r, version, wide).ok())
+    }
+}
+
+pub(super) fn read_ipma<'a>(b: &Bmff<'a>) -> Result<Ipma<'a>, Error> {
     let mut r = b.body.clone();
     let (version, flags) = full_box(&mut r)?;
     if version > 1 {
         return Err(r.unsupported_at(b.offset, "ipma version over 1"));
     }
-    let id_size = if version == 0 { 2 } else { 4 };
-    let wide = flags & 1 != 0;
     let count_at = r.pos();
     let count = usize::try_from(r.u32_be()?).unwrap_or(usize::MAX);
     if !r.holds(count, if version == 0 { 3 } else { 5 }) {
@@ -156,39 +182,36 @@ pub(super) fn read_ipma(b: &Bmff<'_>) -> Result<Ipma, Error> {
             format!("ipma entry count {count} is more than its box holds"),
         ));
     }
-    let mut entries = Vec::with_capacity(count);
-    let mut assocs = Vec::new();
-    for _ in 0..count {
-        let item = u32::try_from(r.uint_be(id_size)?).unwrap_or(u32::MAX);
-        let n = usize::from(r.u8()?);
-        if !r.holds(n, if wide { 2 } else { 1 }) {
-            return Err(r.malformed(format!(
-                "ipma association count {n} is more than its box holds"
-            )));
-        }
-        let first = assocs.len();
-        assocs.reserve(n);
-        for _ in 0..n {
-            let v = if wide {
-                r.u16_be()?
-            } else {
-                let b = u16::from(r.u8()?);
-                ((b & 0x80) << 8) | (b & 0x7F)
-            };
-            assocs.push(v);
-        }
-        entries.push(Association {
-            item,
-            first,
-            count: n,
-        });
-    }
-    Ok(Ipma {
+    let ipma = Ipma {
         offset: b.offset,
         version,
         flags,
-        entries,
-        assocs,
+        count,
+        entries: r.clone(),
+    };
+    for _ in 0..count {
+        read_association(&mut r, version, flags & 1 != 0)?;
+    }
+    Ok(ipma)
+}
+
+fn read_association<'a>(
+    r: &mut Reader<'a>,
+    version: u8,
+    wide: bool,
+) -> Result<Association<'a>, Error> {
+    let item = u32::try_from(r.uint_be(if version == 0 { 2 } else { 4 })?).unwrap_or(u32::MAX);
+    let n = usize::from(r.u8()?);
+    let each = if wide { 2 } else { 1 };
+    if !r.holds(n, each) {
+        return Err(r.malformed(format!(
+            "ipma association count {n} is more than its box holds"
+        )));
+    }
+    Ok(Association {
+        item,
+        list: r.bytes(n.saturating_mul(each))?,
+        wide,
     })
 }
 
@@ -196,7 +219,7 @@ pub(super) fn read_ipma(b: &Bmff<'_>) -> Result<Ipma, Error> {
 /// (`remap[old] == 0`: the property is gone, and so is the association).
 pub(super) fn write_ipma(
     out: &mut impl Sink,
-    ipma: &Ipma,
+    ipma: &Ipma<'_>,
     keep: impl Fn(u32) -> bool,
     remap: &[u16],
     fmt: Format,
@@ -205,7 +228,7 @@ pub(super) fn write_ipma(
     let at = begin_full_box(out, *b"ipma", ipma.version, ipma.flags & 1, ipma.offset);
     let id_size = if ipma.version == 0 { 2 } else { 4 };
     let wide = ipma.flags & 1 != 0;
-    let kept = ipma.entries.iter().filter(|e| keep(e.item));
+    let kept = ipma.entries().filter(|e| keep(e.item));
     out.extend_from_slice(
         &u32::try_from(kept.clone().count())
             .unwrap_or(0)
@@ -213,7 +236,7 @@ pub(super) fn write_ipma(
     );
     for e in kept {
         let _ = put_uint(out, e.item.into(), id_size);
-        let mapped = ipma.of(e).filter_map(|(essential, index)| {
+        let mapped = e.properties().filter_map(|(essential, index)| {
             let new = if index == 0 {
                 0
             } else {

@@ -22,7 +22,7 @@ use super::boxes::{
 };
 use super::meta::{write_hdlr, write_property};
 use super::relations::write_dinf;
-use super::relocate::{Place, Relocation};
+use super::relocate::{Place, Ranges, Relocation};
 use crate::error::Error;
 use crate::options::{Keep, Options};
 use crate::reader::Reader;
@@ -127,7 +127,7 @@ fn kept_track_ids(moov: &Bmff<'_>) -> Result<Vec<u32>, Error> {
 pub(super) fn plan(
     moov: &Bmff<'_>,
     opts: &Options,
-    ranges: &mut Vec<(u64, u64)>,
+    ranges: &mut Ranges,
     report: &mut Report,
 ) -> Result<(), Error> {
     let mut r = moov.body.clone();
@@ -148,6 +148,35 @@ pub(super) fn plan(
         }
     }
     Ok(())
+}
+
+/// At most how many chunk ranges [`plan`] adds: the entry counts of the kept tracks'
+/// `stco`/`co64` boxes, each bounded by the bytes of its box, so that the list of ranges is
+/// allocated once. A track `plan` refuses counts nothing here (`plan` reports it).
+pub(super) fn chunk_count(moov: &Bmff<'_>) -> usize {
+    let mut total = 0usize;
+    let mut r = moov.body.clone();
+    while let Ok(Some(trak)) = next_box(&mut r) {
+        if &trak.kind != b"trak" || !is_kept_track(&trak).unwrap_or(false) {
+            continue;
+        }
+        let Ok(Some(stbl)) = sample_table(&trak) else {
+            continue;
+        };
+        let mut boxes = stbl.body.clone();
+        while let Ok(Some(b)) = next_box(&mut boxes) {
+            if !matches!(&b.kind, b"stco" | b"co64") {
+                continue;
+            }
+            let width = if &b.kind == b"co64" { 8 } else { 4 };
+            let mut body = b.body.clone();
+            let count = full_box(&mut body).and_then(|_| body.u32_be());
+            let count = count.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+            let room = body.remaining().checked_div(width).unwrap_or(0);
+            total = total.saturating_add(count.min(room));
+        }
+    }
+    total
 }
 
 /// Width and height of a track from `tkhd` (16.16 fixed point; ISO 14496-12 § 8.3.2).
@@ -234,7 +263,7 @@ impl Sizes<'_> {
 }
 
 /// Adds the `[offset, offset + size)` of each chunk of a track; returns its sample count.
-fn plan_chunks(trak: &Bmff<'_>, ranges: &mut Vec<(u64, u64)>) -> Result<u32, Error> {
+fn plan_chunks(trak: &Bmff<'_>, ranges: &mut Ranges) -> Result<u32, Error> {
     let Some(stbl) = sample_table(trak)? else {
         return Ok(0);
     };
@@ -304,7 +333,7 @@ fn plan_chunks(trak: &Bmff<'_>, ranges: &mut Vec<(u64, u64)>) -> Result<u32, Err
         };
         let end = len.and_then(|l| offset.checked_add(l));
         let end = end.ok_or_else(|| chunks.malformed_at(at, "chunk size overflows"))?;
-        ranges.push((offset, end));
+        ranges.push(offset, end);
         sample = end_sample;
     }
     Ok(sizes.count)

@@ -289,7 +289,9 @@ fn reads_64_bit_sizes_size_zero_and_several_mdats() {
 
 #[test]
 fn writes_a_64_bit_mdat_only_when_needed() {
-    let layout = Layout::new(vec![(0, 4)], vec![b"ef".to_vec()]);
+    let mut ranges = relocate::Ranges::with_capacity(1, 4);
+    ranges.push(0, 4);
+    let layout = Layout::new(ranges, vec![b"ef".to_vec()]);
     let mut out = Vec::new();
     write_mdat(b"abcd", &layout, &mut out);
     assert_eq!(out, bx(b"mdat", b"abcdef"));

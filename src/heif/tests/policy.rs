@@ -26,7 +26,7 @@ fn first_item(raw: &[u8]) -> Item<'_> {
             .unwrap(),
     )
     .unwrap();
-    it.items[0].clone()
+    it.items().next().unwrap()
 }
 
 #[test]
