@@ -142,7 +142,7 @@ fn camera_photos_in_the_corpus_name_gps_serial_number_and_capture_time() {
     let Some(corpus) = common::corpus_dir() else {
         return;
     };
-    let cases: [(&str, Found); 3] = [
+    let cases: [(&str, Found); 6] = [
         (
             "jpeg/mei_Apple_iPhone_4.jpg",
             Found::GPS | Found::CAPTURE_TIME | Found::DEVICE,
@@ -152,6 +152,17 @@ fn camera_photos_in_the_corpus_name_gps_serial_number_and_capture_time() {
             Found::SERIAL_NUMBER | Found::CAPTURE_TIME | Found::DEVICE | Found::PERSON,
         ),
         ("jpeg/exiftool_Google.jpg", Found::GPS | Found::CAPTURE_TIME),
+        // HEIF Exif items: one with an `Exif\0\0` prefix, one whose TIFF offset field
+        // skips a whole JPEG APP1 header; an XMP `mime` item.
+        (
+            "heif/mei_IMG_1034.heic",
+            Found::GPS | Found::CAPTURE_TIME | Found::DEVICE,
+        ),
+        (
+            "heif/pillowheif_xiaomi.heic",
+            Found::GPS | Found::CAPTURE_TIME | Found::DEVICE,
+        ),
+        ("heif/pillowheif_L_xmp_latin1.heic", Found::PERSON),
     ];
     for (name, expected) in cases {
         let input = std::fs::read(corpus.join(name)).unwrap();

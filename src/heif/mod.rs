@@ -52,6 +52,7 @@
 
 mod allow;
 mod boxes;
+mod holds;
 mod items;
 mod jpeg_items;
 mod meta;
@@ -64,6 +65,7 @@ mod tests;
 mod track;
 
 use boxes::{next_box, read_header, Bmff};
+use holds::MetadataItems;
 use items::{Iinf, Iloc, IlocSizes, Item, Targets};
 use jpeg_items::{rewrite_jpeg_items, Rewritten};
 use meta::{emit_meta, read_meta, Kept, Meta, Plan};
@@ -266,9 +268,17 @@ fn strip_items(
         None => Meta::default(),
     };
     let mut kept = Vec::new();
+    let mut metadata = MetadataItems::default();
     for item in meta.iinf.iter().flat_map(Iinf::items) {
         match item_verdict(&item) {
-            Verdict::Drop(kind) => report.removed(kind),
+            Verdict::Drop(kind) => {
+                report.removed(kind);
+                match kind {
+                    Kinds::EXIF => metadata.exif.push(item.id),
+                    Kinds::XMP => metadata.xmp.push(item.id),
+                    _ => {}
+                }
+            }
             _ => {
                 kept.push(item.id);
                 if !item.name.is_empty() {
@@ -279,6 +289,9 @@ fn strip_items(
                 }
             }
         }
+    }
+    if let Some(iloc) = &meta.iloc {
+        report.found |= metadata.found(input, iloc);
     }
     kept.sort_unstable();
     let kept = Kept(kept);
