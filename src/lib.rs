@@ -71,9 +71,13 @@
 //! println!("removed {:?}, {} bytes", out.report.removed, out.report.bytes_removed);
 //! # Ok::<(), imgstrip::Error>(())
 //! ```
-//! [`Stripper::inspect`] reports what a strip would remove. [`Stripper::strip_into`] reuses
-//! a `Vec` from call to call, and [`Stripper::strip_to_slice`] fills any `&mut [u8]` of
-//! [`max_output_len`] bytes without allocating; all of them write the same bytes.
+//! [`Stripper::inspect`] reports what a strip would remove, and [`Report::found`] what it
+//! held (GPS position, capture time, camera serial number, names, faces, …), read from the
+//! same walk by bounded readers of EXIF, XMP, IPTC and Photoshop resources.
+//! [`Stripper::verify`] proves a file clean: a strip with the same options gives it back
+//! byte for byte, or [`Leftovers`] says what is left and where. [`Stripper::strip_into`]
+//! reuses a `Vec` from call to call, and [`Stripper::strip_to_slice`] fills any `&mut [u8]`
+//! of [`max_output_len`] bytes without allocating; all of them write the same bytes.
 //!
 //! # Guarantees
 //! - **Lossless**: every compressed pixel byte is copied verbatim and every frame stays, so
