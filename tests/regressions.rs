@@ -155,3 +155,20 @@ fn a_handler_without_a_name_byte_is_not_given_one() {
     let expected = [bx(b"ftyp", b"avis\0\0\0\0avismsf1"), bx(b"moov", &[])].concat();
     assert_eq!(strip(&input, Limits::default()).unwrap(), expected);
 }
+
+/// Millions of empty top-level `mdat` boxes would make the walker's table of them twice the
+/// file's size: more than 4,096 is refused, at the first box past the bound.
+#[test]
+fn a_heif_with_thousands_of_mdat_boxes_is_unsupported() {
+    let tiles = common::heif::tile_grid(100);
+    let ok = [tiles.clone(), common::heif::bx(b"mdat", &[]).repeat(4000)].concat();
+    assert!(imgstrip::strip(&ok, imgstrip::Limits::default()).is_ok());
+    let too_many = [tiles.clone(), common::heif::bx(b"mdat", &[]).repeat(4097)].concat();
+    let err = imgstrip::strip(&too_many, imgstrip::Limits::default()).unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsupported { what, .. } if what.contains("mdat")),
+        "{err}"
+    );
+    // The grid file has an mdat of its own: the 4,096th empty one is the 4,097th.
+    assert_eq!(err.offset(), Some(tiles.len() + 8 * 4095));
+}

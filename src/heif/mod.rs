@@ -168,6 +168,12 @@ pub(crate) fn strip(
     Ok(report)
 }
 
+/// The most top-level `mdat` boxes a file may have. Writers put the coded data in one (or a
+/// few); each costs the walker 16 bytes of table, which only this bound keeps within the
+/// memory promise (a file of millions of empty `mdat` boxes would otherwise need twice its
+/// own size).
+const MAX_MDATS: usize = 4096;
+
 /// The top-level boxes that matter.
 struct TopLevel<'a> {
     ftyp: Bmff<'a>,
@@ -235,6 +241,9 @@ fn read_top<'a>(
             Top::Moov => &mut top.moov,
             Top::Mini => &mut top.mini,
             Top::Mdat => {
+                if top.mdats.len() >= MAX_MDATS {
+                    return Err(r.unsupported_at(h.offset, "more than 4,096 top-level mdat boxes"));
+                }
                 let end = r.pos();
                 let start = end.saturating_sub(body_len);
                 top.mdats.push((as_u64(start), as_u64(end)));
