@@ -236,7 +236,9 @@
 //!   sequences (`moof`, `mvex`, `saio`), a `mini` box beside `meta` or `moov`, essential
 //!   unknown properties, unknown derivation inputs and codings (above), and item or sample
 //!   data outside every `mdat` (in `meta`, `moov`, a dropped box or bytes past the last whole
-//!   box), which would carry those boxes' metadata into the output as pixels.
+//!   box), which would carry those boxes' metadata into the output as pixels. More than
+//!   4,096 top-level `mdat` boxes is also [`Error::Unsupported`]: writers use one or a few,
+//!   and the walker's table of them must stay within its memory bound.
 //! - A `mini` (low-overhead, `mif3`) box loses its Exif and XMP chunks, and its ICC and
 //!   tone-map ICC chunks unless [`Keep::ICC`], with its header rewritten bit by bit.
 //!
