@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use super::items::{Extent, Iinf, Replaced};
 use super::meta::{Kept, Meta};
+use super::relocate::in_an_mdat;
 use crate::error::Error;
 use crate::format::Format;
 use crate::options::Options;
@@ -25,11 +26,13 @@ pub(super) struct Rewritten {
 /// data in the file goes through the JPEG walker, under the same options. One that changes
 /// becomes a piece the walker owns, written whole after the input's kept bytes in the new
 /// `mdat`, and its `iloc` entry gets a single extent over it. A JPEG item in `idat` is left
-/// as it is.
+/// as it is. Its extents must lie in an `mdat`, as every kept extent's must (a rewritten
+/// item is not among the kept ranges that check sees).
 pub(super) fn rewrite_jpeg_items(
     input: &[u8],
     meta: &Meta<'_>,
     kept: &Kept,
+    mdats: &[(u64, u64)],
     opts: &Options,
     report: &mut Report,
 ) -> Result<Rewritten, Error> {
@@ -64,6 +67,13 @@ pub(super) fn rewrite_jpeg_items(
         let mut data: Cow<'_, [u8]> = Cow::Borrowed(&[]);
         for e in loc.extents() {
             let end = e.offset.checked_add(e.length);
+            if !in_an_mdat(mdats, e.offset, end.unwrap_or(u64::MAX)) {
+                return Err(Error::Unsupported {
+                    format: report.format,
+                    offset: loc.offset,
+                    what: "item or sample data outside every mdat box".into(),
+                });
+            }
             let range = usize::try_from(e.offset)
                 .ok()
                 .zip(end.and_then(|n| usize::try_from(n).ok()));

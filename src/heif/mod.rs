@@ -72,7 +72,7 @@ use meta::{emit_meta, read_meta, Kept, Meta, Plan};
 use plan::{
     check_decoding_inputs, check_primary_size, count_extents, plan_extents, plan_properties,
 };
-use relocate::{Layout, Measure, RangeCount, Ranges, Relocation, Source};
+use relocate::{in_an_mdat, Layout, Measure, RangeCount, Ranges, Relocation, Source};
 
 use crate::error::Error;
 use crate::format::Format;
@@ -80,7 +80,6 @@ use crate::options::Options;
 use crate::reader::Reader;
 use crate::report::{Kinds, Report, Verdict};
 use crate::sink::Sink;
-use crate::work;
 
 /// What a top-level box is to the walker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -328,7 +327,7 @@ fn strip_items(
     }
     check_decoding_inputs(&meta, &kept, fmt)?;
     let remap = plan_properties(&meta, &kept, opts.keep, report)?;
-    let rewritten = rewrite_jpeg_items(input, &meta, &kept, opts, report)?;
+    let rewritten = rewrite_jpeg_items(input, &meta, &kept, &top.mdats, opts, report)?;
     let (file, idat, long) = plan_ranges(input, top, &meta, &kept, &rewritten, opts, report)?;
     let data = Layout::new(file, rewritten.pieces);
     let idat = Layout::new(idat, Vec::new());
@@ -458,18 +457,7 @@ fn check_in_input(ranges: &Ranges, len: usize, format: Format) -> Result<(), Err
 /// than the input. Empty ranges copy nothing and may point anywhere.
 fn check_in_mdat(ranges: &Ranges, mdats: &[(u64, u64)], format: Format) -> Result<(), Error> {
     for (start, end) in ranges.iter() {
-        if start == end {
-            continue;
-        }
-        let after = mdats.partition_point(|&(s, _)| {
-            work::add(0);
-            s <= start
-        });
-        let inside = after
-            .checked_sub(1)
-            .and_then(|i| mdats.get(i))
-            .is_some_and(|&(_, e)| end <= e);
-        if !inside {
+        if !in_an_mdat(mdats, start, end) {
             return Err(Error::Unsupported {
                 format,
                 offset: usize::try_from(start).unwrap_or(usize::MAX),

@@ -8,6 +8,22 @@
 use crate::sink::Sink;
 use crate::work;
 
+/// Whether `[start, end)` lies inside one of `mdats` (payload ranges sorted by start, as the
+/// top-level walk finds them). Empty ranges copy nothing and may point anywhere.
+pub(super) fn in_an_mdat(mdats: &[(u64, u64)], start: u64, end: u64) -> bool {
+    if start == end {
+        return true;
+    }
+    let after = mdats.partition_point(|&(s, _)| {
+        work::add(0);
+        s <= start
+    });
+    after
+        .checked_sub(1)
+        .and_then(|i| mdats.get(i))
+        .is_some_and(|&(_, e)| end <= e)
+}
+
 /// What an offset field points at: a byte of the input, by its offset in the input (or in
 /// the `idat` payload), or the first byte of the walker's owned piece `n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -244,3 +244,35 @@ fn a_rewritten_jpeg_item_in_a_base_only_iloc_points_at_its_new_bytes() {
     assert_eq!(item(&out, 1).unwrap(), PIXELS);
     assert_eq!(item(&out, 2).unwrap(), expected);
 }
+
+/// A JPEG item rewritten without its metadata must still lie in an `mdat`, as every kept
+/// extent must: here it lies in a `free` box, which a strip drops.
+#[test]
+fn a_jpeg_item_outside_every_mdat_is_unsupported_even_when_rewritten() {
+    let jpeg = jpeg_with_metadata();
+    let build = |base: u32| {
+        meta(&[
+            hdlr(""),
+            pitm(1),
+            iloc(
+                0,
+                &[
+                    (1, 0, &[(base, PIXELS.len() as u32)]),
+                    (2, 0, &[(base + PIXELS.len() as u32 + 8, jpeg.len() as u32)]),
+                ],
+            ),
+            iinf(&[infe(1, b"hvc1", ""), infe(2, b"jpeg", "")]),
+            iref(&[(b"thmb", 2, &[1])]),
+            iprp(
+                &[ispe(64, 48), ispe(1, 1)],
+                ipma(&[(1, &[(false, 1)]), (2, &[(false, 2)])]),
+            ),
+        ])
+    };
+    let base = u32::try_from(ftyp().len() + build(0).len() + 8).unwrap();
+    let input = cat(&[ftyp(), build(base), bx(b"mdat", PIXELS), bx(b"free", &jpeg)]);
+    match strip(&input).unwrap_err() {
+        Error::Unsupported { what, .. } => assert!(what.contains("outside every mdat"), "{what}"),
+        other => panic!("{other:?}"),
+    }
+}
