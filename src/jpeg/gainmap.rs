@@ -90,10 +90,10 @@ struct Headers<'a> {
 /// index with a second image plus `hdrgm:Version` or a GContainer `GainMap` item in the
 /// primary's XMP, or an ISO 21496-1 APP2 in the primary; or, by Apple, by the MPF alone, the
 /// second image's own XMP naming it an HDR gain map ([`apple::Fields::read`]). It is kept
-/// only when every
-/// description agrees: the second MP Entry is a JPEG lying after the primary's EOI and inside
-/// the input, a GContainer length equals its MP Entry size, and the image carries gain-map
-/// metadata (`hdrgm:` XMP fields or ISO 21496-1) that can be copied as plain numbers.
+/// only when every description agrees: the second MP Entry is a JPEG lying after the
+/// primary's EOI and inside the input, a GContainer length equals its MP Entry size, and the
+/// image carries gain-map metadata (`hdrgm:` XMP fields, ISO 21496-1 or Apple's XMP fields)
+/// that can be copied as plain numbers.
 pub(super) fn find(input: &[u8]) -> Option<GainMap<'_>> {
     let primary = scan(input)?;
     let (tiff_at, tiff) = primary.mpf?;
