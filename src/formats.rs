@@ -141,17 +141,17 @@
 //!     read by none of them; they are kept as Apple writes them, being only numbers.
 //!   - *The headroom* (how far the gain map may brighten): from `HDRGainMapVersion` 131072
 //!     (2.0) on, `HDRGainMap:HDRGainMapHeadroom` in the gain map's XMP; libultrahdr and Skia
-//!     prefer it to the maker note, and ImageIO (as decompiled listings of it show) reads it
-//!     only for version ≥ 2.0 ("Version 1.0 gain map metadata does not contain headroom
-//!     value"). For version 65536 (1.0) readers compute it from the primary's Apple maker
-//!     note (EXIF 0x927C,
-//!     `Apple iOS\0`): tags 0x0021 HDRHeadroom and 0x0030 HDRGain (exiftool's names), as
-//!     libultrahdr `getExifAppleHeadroom` does: stops = 1.8 − 20·gain (gain ≤ 0.01) or
-//!     1.601 − 0.101·gain when headroom < 1, else 3 − 70·gain or 2.303 − 0.303·gain;
-//!     headroom = 2^stops. Skia's JPEG decoder (`SkJpegMetadataDecoderImpl`) goes further:
-//!     it looks for an Apple gain map only when the primary's EXIF has that maker-note
-//!     headroom, even for version 2.0. The rest is fixed by Apple's formula ("Applying
-//!     Apple HDR effect to your photos", developer.apple.com): in linear light,
+//!     prefer it to the maker note (libultrahdr reads it in stops, 2^value; Skia's port as a
+//!     ratio), and ImageIO (as decompiled listings of it show) reads it only for version
+//!     ≥ 2.0 ("Version 1.0 gain map metadata does not contain headroom value"). For version
+//!     65536 (1.0) readers compute it from the primary's Apple maker note (EXIF 0x927C,
+//!     `Apple iOS\0`): tags 0x0021 HDRHeadroom (h) and 0x0030 HDRGain (g), exiftool's names,
+//!     both signed rationals. libultrahdr `getExifAppleHeadroom`: stops = 3 − 70·g (g ≤ 0.01)
+//!     or 2.303 − 0.303·g when h ≥ 1, and 1.8 − 20·g or 1.601 − 0.101·g when h < 1; headroom
+//!     = 2^stops. Skia's JPEG decoder (`SkJpegMetadataDecoderImpl::findGainmapImage`) goes
+//!     further: it looks for an Apple gain map only when the primary's EXIF has that
+//!     maker-note headroom, even for version 2.0. The rest is fixed by Apple's formula
+//!     ("Applying Apple HDR effect to your photos", developer.apple.com): in linear light,
 //!     hdr = sdr × (1 + (headroom − 1) × gain), which Skia and libultrahdr express as gain-map
 //!     minimum 1, maximum = headroom, gamma 1, offsets 0.
 //!   - *The primary's XMP* (`HDRGainMap:HDRGainMapVersion` in some primaries) is read by
@@ -160,9 +160,12 @@
 //!     and other capture data; it is where cameras keep serial numbers), and no maker note
 //!     is written. So a kept version-2.0 gain map has all libultrahdr reads (and all ImageIO
 //!     should: no Apple reader was at hand to check), but Skia no longer applies it; a
-//!     version-1.0 gain map keeps its pixels and Apple fields but no headroom, and
-//!     readers fall back to SDR (libultrahdr reports "could not find attribute
-//!     HDRGainMapHeadroom and Exif Headroom missing"). Writing a fresh maker note holding
+//!     version-1.0 gain map keeps its pixels and Apple fields but no headroom, so readers
+//!     cannot apply it. Checked with libultrahdr's `ultrahdr_app -m 1` (google/libultrahdr
+//!     418b6b3): the corpus's version-2.0 file decodes to the same HDR pixels before and after
+//!     a `--keep display` strip; its version-1.0 files decode before (boost 8 and 3.48 from
+//!     the maker note) and fail after ("could not find attribute HDRGainMapHeadroom and Exif
+//!     Headroom missing"), as they fail without a gain map. Writing a fresh maker note holding
 //!     only HDRHeadroom and HDRGain, or converting them to a `HDRGainMapHeadroom`, would
 //!     restore them; neither is done (the first revives a maker note, the second changes
 //!     what the file says).
