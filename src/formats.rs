@@ -39,7 +39,7 @@
 //!
 //! | format | [`Keep::ORIENTATION`] | [`Keep::ICC`] | [`Keep::GAIN_MAP`] |
 //! |---|---|---|---|
-//! | JPEG | the first APP1 Exif whose Orientation is not 1 is replaced, where it stood, by a minimal EXIF holding only that tag | every APP2 segment whose signature is `ICC_PROFILE\0`, in order (chosen by signature, never by marker number: APP2 also carries MPF) | the gain-map JPEG of an Ultra HDR / ISO 21496-1 file, after the primary's EOI, stripped by these rules with nothing of its own kept but a fresh XMP holding only its `hdrgm:` fields (Version, BaseRenditionIsHDR, HDRCapacityMin/Max, GainMapMin/Max, Gamma, OffsetSDR/HDR, values copied when they are plain numbers or booleans) and its ISO 21496-1 APP2 byte for byte; the primary gets, before its frame header, a fresh XMP (`hdrgm:Version` and, when the input's XMP had one, a GContainer directory with the new gain-map length; only when the gain map has `hdrgm:` fields and the input declared it in XMP or has no ISO 21496-1 pair), its version-only ISO 21496-1 APP2, and a fresh MPF index of the two images (see [JPEG](#jpeg)) |
+//! | JPEG | the first APP1 Exif whose Orientation is not 1 is replaced, where it stood, by a minimal EXIF holding only that tag | every APP2 segment whose signature is `ICC_PROFILE\0`, in order (chosen by signature, never by marker number: APP2 also carries MPF) | the gain-map JPEG of an Ultra HDR / ISO 21496-1 file, after the primary's EOI, stripped by these rules with nothing of its own kept but a fresh XMP holding only its `hdrgm:` fields (Version, BaseRenditionIsHDR, HDRCapacityMin/Max, GainMapMin/Max, Gamma, OffsetSDR/HDR, values copied when they are plain numbers or booleans) and its ISO 21496-1 APP2 byte for byte; the primary gets, before its frame header, a fresh XMP (`hdrgm:Version` and, when the input's XMP had one, a GContainer directory with the new gain-map length; only when the gain map has `hdrgm:` fields and the input declared it in XMP or has no ISO 21496-1 pair), its version-only ISO 21496-1 APP2, and a fresh MPF index of the two images; an Apple HDR JPEG's gain map likewise, with a fresh XMP of its Apple fields (`apdi:AuxiliaryImageType`, `NativeFormat`, `StoredFormat`, `HDRGainMap:HDRGainMapVersion`, `HDRGainMapHeadroom`) and the primary only the fresh MPF, never the maker note (see [JPEG](#jpeg)) |
 //! | PNG / APNG | the first eXIf (with or without an `Exif\0\0` prefix) whose Orientation is not 1 is replaced, where it stood, by a minimal eXIf; zxIf still goes | the first iCCP, its profile name (free text) replaced by `ICC profile`, with a new CRC; later ones go | nothing to keep |
 //! | GIF | nothing to keep | the `ICCRGBG1012` application extension, as it is | nothing to keep |
 //! | WebP | the first EXIF whose Orientation is not 1 is replaced by a minimal EXIF, without the `Exif\0\0` prefix (as libwebp writes it) | the first ICCP | nothing to keep |
@@ -113,8 +113,62 @@
 //! - The fresh XMP and MPF segments must be no longer than the input's XMP (standard and
 //!   extended) and MPF segments of both images that they replace, so a kept gain map never
 //!   grows the output past the 64 bytes of [`max_output_len`]; when they would be longer,
-//!   the gain map goes. Apple's HDR JPEGs, which describe their gain map only in Apple's XMP
-//!   and maker notes, are not recognised: their gain map goes.
+//!   the gain map goes.
+//! - Apple HDR JPEGs (iPhone, iOS 14.1 on) are kept too. Declared: the primary's MPF names a
+//!   second JPEG as above while its XMP declares no `hdrgm:` or GContainer gain map and it
+//!   has no ISO 21496-1 APP2 (such a file is read as Ultra HDR / ISO instead). Agreeing: as
+//!   above, and the second image's first standard XMP binds `apdi` to
+//!   `http://ns.apple.com/pixeldatainfo/1.0/` and `HDRGainMap` to
+//!   `http://ns.apple.com/HDRGainMap/1.0/`, has `apdi:AuxiliaryImageType` =
+//!   `urn:com:apple:photo:2020:aux:hdrgainmap` and an integer `HDRGainMap:HDRGainMapVersion`,
+//!   and every other kept field is a plain number (otherwise the gain map goes). The gain map
+//!   gets a fresh XMP holding, as elements of `rdf:Description`, `apdi:AuxiliaryImageType`,
+//!   `apdi:NativeFormat` and `apdi:StoredFormat` (integers, when present),
+//!   `HDRGainMap:HDRGainMapVersion` and `HDRGainMap:HDRGainMapHeadroom` (when present); the
+//!   primary gets only the fresh MPF (no XMP, no EXIF). The size rule above applies.
+//! - What readers of an Apple HDR JPEG need, as found in their sources:
+//!   - *Finding the gain map*: Skia (Chrome) follows the MPF index (its
+//!     `SkJpegMetadataDecoderImpl::findGainmapImage` tries each MP image after the first:
+//!     "all supported gainmap formats require MPF"), which iPhones write; Apple's ImageIO
+//!     hands the image out as `kCGImageAuxiliaryDataTypeHDRGainMap`. The image is an HDR
+//!     gain map because its own XMP says `apdi:AuxiliaryImageType` =
+//!     `urn:com:apple:photo:2020:aux:hdrgainmap` (Skia `SkXmp::getGainmapInfoApple` requires
+//!     it and a `HDRGainMapVersion`, any version). libultrahdr (`jpegr.cpp`
+//!     `extractPrimaryImageAndGainMap`) takes the second JPEG in the file and calls it
+//!     Apple's when its XMP has a `HDRGainMapVersion` element
+//!     (`jpegrutils.cpp` `XMPXmlHandler`, which reads element content only: hence the
+//!     element form). `apdi:NativeFormat`/`StoredFormat` (`L008`, one 8-bit component) are
+//!     read by none of them; they are kept as Apple writes them, being only numbers.
+//!   - *The headroom* (how far the gain map may brighten): from `HDRGainMapVersion` 131072
+//!     (2.0) on, `HDRGainMap:HDRGainMapHeadroom` in the gain map's XMP; libultrahdr and Skia
+//!     prefer it to the maker note (libultrahdr reads it in stops, 2^value; Skia's port as a
+//!     ratio), and ImageIO (as decompiled listings of it show) reads it only for version
+//!     ≥ 2.0 ("Version 1.0 gain map metadata does not contain headroom value"). For version
+//!     65536 (1.0) readers compute it from the primary's Apple maker note (EXIF 0x927C,
+//!     `Apple iOS\0`): tags 0x0021 HDRHeadroom (h) and 0x0030 HDRGain (g), exiftool's names,
+//!     both signed rationals. libultrahdr `getExifAppleHeadroom`: stops = 3 − 70·g (g ≤ 0.01)
+//!     or 2.303 − 0.303·g when h ≥ 1, and 1.8 − 20·g or 1.601 − 0.101·g when h < 1; headroom
+//!     = 2^stops. Skia's JPEG decoder (`SkJpegMetadataDecoderImpl::findGainmapImage`) goes
+//!     further: it looks for an Apple gain map only when the primary's EXIF has that
+//!     maker-note headroom, even for version 2.0. The rest is fixed by Apple's formula
+//!     ("Applying Apple HDR effect to your photos", developer.apple.com): in linear light,
+//!     hdr = sdr × (1 + (headroom − 1) × gain), which Skia and libultrahdr express as gain-map
+//!     minimum 1, maximum = headroom, gamma 1, offsets 0.
+//!   - *The primary's XMP* (`HDRGainMap:HDRGainMapVersion` in some primaries) is read by
+//!     none of these readers: it goes.
+//!   - The maker note goes whole (it holds a run-time clock, acceleration vector, focus
+//!     and other capture data; it is where cameras keep serial numbers), and no maker note
+//!     is written. So a kept version-2.0 gain map has all libultrahdr reads (and all ImageIO
+//!     should: no Apple reader was at hand to check), but Skia no longer applies it; a
+//!     version-1.0 gain map keeps its pixels and Apple fields but no headroom, so readers
+//!     cannot apply it. Checked with libultrahdr's `ultrahdr_app -m 1` (google/libultrahdr
+//!     418b6b3): the corpus's version-2.0 file decodes to the same HDR pixels before and after
+//!     a `--keep display` strip; its version-1.0 files decode before (boost 8 and 3.48 from
+//!     the maker note) and fail after ("could not find attribute HDRGainMapHeadroom and Exif
+//!     Headroom missing"), as they fail without a gain map. Writing a fresh maker note holding
+//!     only HDRHeadroom and HDRGain, or converting them to a `HDRGainMapHeadroom`, would
+//!     restore them; neither is done (the first revives a maker note, the second changes
+//!     what the file says).
 //!
 //! ## PNG / APNG
 //! - A listed ancillary chunk stays only as libpng reads it: the first of its kind, in its

@@ -43,8 +43,8 @@
 //! a limit comes back unchanged instead of as an error. [`Keep::DISPLAY`] keeps the
 //! orientation, the colour profile and an HDR photo's gain map, so photos show as their
 //! author saw them, and nothing that identifies the author: a minimal EXIF holding only the
-//! Orientation tag (when it is not 1) replaces the original, and an Ultra HDR JPEG's gain
-//! map stays with only the metadata that applies it ([`Keep::GAIN_MAP`]).
+//! Orientation tag (when it is not 1) replaces the original, and an Ultra HDR or Apple HDR
+//! JPEG's gain map stays with only the metadata that applies it ([`Keep::GAIN_MAP`]).
 //! ```
 //! use imgstrip::{Keep, Kinds, Stripper};
 //! # let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x2E];

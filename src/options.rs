@@ -47,9 +47,14 @@ bitflags! {
         /// file or inside the primary, a second image that is not a JPEG or carries no
         /// gain-map metadata, a GContainer length other than the MP Entry size, a gain map
         /// that does not strip whole) or the fresh segments would be longer than the input's
-        /// XMP and MPF they replace, the gain map goes, as without this flag. Apple's HDR
-        /// JPEGs (a gain map described only by Apple's own XMP and maker notes) are not
-        /// recognised yet: their gain map goes.
+        /// XMP and MPF they replace, the gain map goes, as without this flag. An Apple HDR
+        /// JPEG (an MPF index, and a second image whose own XMP names it Apple's HDR gain
+        /// map) keeps its gain map with a fresh XMP of Apple's fields only
+        /// (`apdi:AuxiliaryImageType`, `NativeFormat`, `StoredFormat`,
+        /// `HDRGainMap:HDRGainMapVersion`, `HDRGainMapHeadroom`) and the primary gets only a
+        /// fresh MPF: its maker note goes, so readers that take the headroom from it (every
+        /// reader for version 1.0 gain maps, Skia for all) show the picture in SDR (see
+        /// [`formats`](crate::formats), "JPEG").
         ///
         /// HEIF/AVIF keep gain-map (`tmap`) and auxiliary images whatever the flags; PNG,
         /// GIF, WebP and BMP carry no gain maps, and ignore this flag.

@@ -1,10 +1,12 @@
-//! `Keep::GAIN_MAP` on the Ultra HDR JPEGs of `../shared/corpus`, checked with readers that
-//! share no code with imgstrip: exiftool extracts each gain map (`-b -MPImage2`, which
-//! follows the MPF offsets) and reads its `hdrgm:` fields, and Pillow decodes it.
+//! `Keep::GAIN_MAP` on the Ultra HDR and Apple HDR JPEGs of `../shared/corpus`, checked with
+//! readers that share no code with imgstrip: exiftool extracts each gain map (`-b -MPImage2`,
+//! which follows the MPF offsets) and reads its `hdrgm:` (or Apple `apdi:` and `HDRGainMap:`)
+//! fields, and Pillow decodes it.
 //!
 //! A corpus JPEG has a gain map when exiftool finds a second MPF image carrying
-//! `hdrgm:Version` or an ISO 21496-1 APP2. Under `Keep::DISPLAY` its output must keep that
-//! gain map with the same pixels and the same `hdrgm:` fields, and `exiftool -a -G1 -s`
+//! `hdrgm:Version`, an ISO 21496-1 APP2 or Apple's `apdi:AuxiliaryImageType` of an HDR gain
+//! map. Under `Keep::DISPLAY` its output must keep that gain map with the same pixels and
+//! the same gain-map fields, and `exiftool -a -G1 -s`
 //! must show nothing but the picture's description (no GPS, camera, serial, dates, software,
 //! names). Without the corpus, exiftool or Pillow the test is skipped, or fails under
 //! `CI=true`.
@@ -49,7 +51,18 @@ fn mp_image2(file: &[u8]) -> Vec<u8> {
 
 /// The `hdrgm:` fields exiftool reads, one `Name: value` line each, sorted.
 fn hdrgm_fields(jpeg: &[u8]) -> Vec<String> {
-    let text = String::from_utf8_lossy(&exiftool(&["-s", "-XMP-hdrgm:all"], jpeg)).into_owned();
+    fields(jpeg, &["-XMP-hdrgm:all"])
+}
+
+/// Apple's gain-map fields exiftool reads (`apdi:` and `HDRGainMap:`), as [`hdrgm_fields`].
+fn apple_fields(jpeg: &[u8]) -> Vec<String> {
+    fields(jpeg, &["-XMP-apdi:all", "-XMP-HDRGainMap:all"])
+}
+
+fn fields(jpeg: &[u8], groups: &[&str]) -> Vec<String> {
+    let mut args = vec!["-s"];
+    args.extend_from_slice(groups);
+    let text = String::from_utf8_lossy(&exiftool(&args, jpeg)).into_owned();
     let mut lines: Vec<String> = text
         .lines()
         .map(|l| l.split_whitespace().collect())
@@ -86,7 +99,8 @@ fn ready() -> Option<std::path::PathBuf> {
 }
 
 /// Groups `exiftool -a -G1 -s` may show for a kept gain map's output: the file's own
-/// properties, JFIF, Adobe APP14, the ICC profile, MPF, and the gain map's XMP.
+/// properties, JFIF, Adobe APP14, the ICC profile, MPF, and the gain map's XMP (Ultra HDR or
+/// Apple).
 const ALLOWED_GROUPS: &[&str] = &[
     "[ExifTool]",
     "[System]",
@@ -103,6 +117,8 @@ const ALLOWED_GROUPS: &[&str] = &[
     "[MPImage2]",
     "[XMP-hdrgm]",
     "[XMP-Container]",
+    "[XMP-apdi]",
+    "[XMP-HDRGainMap]",
     "[Composite]",
 ];
 
@@ -127,12 +143,21 @@ fn residue(file: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Whether exiftool sees a gain map in `input`: a second MPF image with `hdrgm:` XMP or an
-/// ISO 21496-1 APP2.
+/// Whether exiftool sees a gain map in `input`: a second MPF image with `hdrgm:` XMP, an
+/// ISO 21496-1 APP2, or Apple's auxiliary type of an HDR gain map.
 fn has_gain_map(input: &[u8]) -> bool {
     let gm = mp_image2(input);
     let iso = b"urn:iso:std:iso:ts:21496:-1\0";
-    !gm.is_empty() && (!hdrgm_fields(&gm).is_empty() || gm.windows(iso.len()).any(|w| w == iso))
+    !gm.is_empty()
+        && (!hdrgm_fields(&gm).is_empty()
+            || gm.windows(iso.len()).any(|w| w == iso)
+            || is_apple(&gm))
+}
+
+fn is_apple(gain_map: &[u8]) -> bool {
+    apple_fields(gain_map)
+        .iter()
+        .any(|l| l == "AuxiliaryImageType:urn:com:apple:photo:2020:aux:hdrgainmap")
 }
 
 fn jpeg_files(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -165,6 +190,12 @@ fn check(input: &[u8]) -> Vec<String> {
     if fields_in != fields_out {
         problems.push(format!(
             "hdrgm fields differ: {fields_in:?} → {fields_out:?}"
+        ));
+    }
+    let (apple_in, apple_out) = (apple_fields(&gm_in), apple_fields(&gm_out));
+    if apple_in != apple_out {
+        problems.push(format!(
+            "Apple gain-map fields differ: {apple_in:?} → {apple_out:?}"
         ));
     }
     for (what, file) in [("output", &out), ("gain map", &gm_out)] {
@@ -260,6 +291,55 @@ fn rewalker_accepts_exactly_the_kept_gain_map_structure() {
         ),
         ("a property outside the gain-map namespaces", creator),
         ("a comment in the gain map", comment),
+    ] {
+        assert!(!leftovers(&bad, Allow::DISPLAY).is_empty(), "{what}");
+    }
+}
+
+#[test]
+fn rewalker_accepts_exactly_the_kept_apple_gain_map_structure() {
+    use common::jpeg::{app, apple_hdr, leftovers, APPLE_GAIN_MAP_XMP};
+    use common::Allow;
+    let xmp_sig = b"http://ns.adobe.com/xap/1.0/\0";
+    let input = apple_hdr(
+        &common::jpeg::com(b"PRIMARY"),
+        &common::jpeg::com(b"AUX"),
+        b"tail",
+    );
+    let out = Stripper::new()
+        .keep(Keep::DISPLAY)
+        .strip(&input)
+        .unwrap()
+        .data;
+    assert!(
+        String::from_utf8_lossy(&out).contains("aux:hdrgainmap"),
+        "not kept"
+    );
+    assert_eq!(leftovers(&out, Allow::DISPLAY), Vec::<String>::new());
+    assert!(!leftovers(&out, Allow::NONE).is_empty());
+
+    // Apple's XMP belongs in the gain map only.
+    let apple_xmp = app(1, xmp_sig, APPLE_GAIN_MAP_XMP.as_bytes());
+    let mut in_primary = out.clone();
+    in_primary.splice(2..2, apple_xmp);
+    // Same-length edits, so the MPF still points at the whole gain map.
+    let with = |from: &str, to: &str| {
+        assert_eq!(from.len(), to.len());
+        let text = out
+            .windows(from.len())
+            .position(|w| w == from.as_bytes())
+            .unwrap();
+        let mut o = out.clone();
+        o.splice(text..text + from.len(), to.bytes());
+        o
+    };
+    for (what, bad) in [
+        ("Apple XMP in the primary", in_primary),
+        (
+            "another namespace in the gain map's XMP",
+            with("xmlns:HDRGainMap=", "xmlns:dcterms12x="),
+        ),
+        ("text that is not a number", with(">131072<", ">iOS17a<")),
     ] {
         assert!(!leftovers(&bad, Allow::DISPLAY).is_empty(), "{what}");
     }

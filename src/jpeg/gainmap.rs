@@ -7,10 +7,12 @@
 //! TIFF header, the MP Index IFD whose MP Entries give each image's size and its offset from
 //! that TIFF header), XMP with `hdrgm:Version` and a GContainer directory, and may carry a
 //! version-only ISO 21496-1 APP2; the gain map, a whole JPEG after the primary's EOI, carries
-//! its `hdrgm:` XMP fields and/or its ISO 21496-1 APP2 metadata.
+//! its `hdrgm:` XMP fields and/or its ISO 21496-1 APP2 metadata. An Apple HDR JPEG's primary
+//! carries only the MPF, and its gain map the Apple XMP of [`super::apple`].
 
 use byteorder::{BigEndian, ByteOrder, LittleEndian};
 
+use super::apple;
 use super::entropy::entropy_len;
 use super::hdrgm::{self, Directory, Fields, XMP_SIG};
 use super::segment::{next_marker, read_segment, write_segment, APP1, APP2, EOI, SOI, SOS, TEM};
@@ -59,6 +61,9 @@ pub(super) struct GainMap<'a> {
     primary_iso: Option<&'a [u8]>,
     /// The gain map's ISO 21496-1 APP2 body.
     gain_map_iso: Option<&'a [u8]>,
+    /// The fields of an Apple gain map's XMP: then it gets a fresh Apple XMP, and the
+    /// primary only the MPF.
+    apple: Option<apple::Fields<'a>>,
     /// Bytes of the input's XMP and MPF segments (both images), which the fresh ones replace.
     replaced: usize,
     /// The stripped gain map's length, once measured ([`GainMap::measured`]).
@@ -83,29 +88,49 @@ struct Headers<'a> {
 /// The gain map `input`'s primary image declares, or `None` when there is none to keep
 /// (the caller then strips as without `Keep::GAIN_MAP`). A gain map is declared by an MPF
 /// index with a second image plus `hdrgm:Version` or a GContainer `GainMap` item in the
-/// primary's XMP, or an ISO 21496-1 APP2 in the primary. It is kept only when every
-/// description agrees: the second MP Entry is a JPEG lying after the primary's EOI and inside
-/// the input, a GContainer length equals its MP Entry size, and the image carries gain-map
-/// metadata (`hdrgm:` XMP fields or ISO 21496-1) that can be copied as plain numbers.
+/// primary's XMP, or an ISO 21496-1 APP2 in the primary; or, by Apple, by the MPF alone, the
+/// second image's own XMP naming it an HDR gain map ([`apple::Fields::read`]). It is kept
+/// only when every description agrees: the second MP Entry is a JPEG lying after the
+/// primary's EOI and inside the input, a GContainer length equals its MP Entry size, and the
+/// image carries gain-map metadata (`hdrgm:` XMP fields, ISO 21496-1 or Apple's XMP fields)
+/// that can be copied as plain numbers.
 pub(super) fn find(input: &[u8]) -> Option<GainMap<'_>> {
     let primary = scan(input)?;
     let (tiff_at, tiff) = primary.mpf?;
     let (offset, size) = second_image(tiff)?;
     let start = tiff_at.checked_add(offset)?;
     let image = input.get(start..start.checked_add(size)?)?;
-    let xmp = primary.xmp.unwrap_or_default();
-    let version = hdrgm::primary_version(xmp);
-    let directory = hdrgm::directory(xmp);
-    match directory {
-        Directory::Broken => return None,
-        Directory::GainMap(Some(len)) if u64::try_from(size).ok() != Some(len) => return None,
-        Directory::None if version.is_none() && primary.iso.is_none() => return None,
-        _ => {}
-    }
     if start < primary.end || !image.starts_with(&[0xFF, SOI]) {
         return None;
     }
     let own = scan(image)?;
+    let xmp = primary.xmp.unwrap_or_default();
+    let version = hdrgm::primary_version(xmp);
+    let directory = hdrgm::directory(xmp);
+    let replaced = primary.replaced.saturating_add(own.replaced);
+    // An Apple gain map is declared by the MPF alone and described by its own XMP; a primary
+    // that also declares an Ultra HDR or ISO 21496-1 gain map is read as that.
+    if version.is_none() && directory == Directory::None && primary.iso.is_none() {
+        let apple = own.xmp.and_then(apple::Fields::read)?;
+        return Some(GainMap {
+            image,
+            at: start,
+            fields: None,
+            primary_xmp: false,
+            directory: false,
+            version: b"",
+            primary_iso: None,
+            gain_map_iso: None,
+            apple: Some(apple),
+            replaced,
+            out_len: 0,
+        });
+    }
+    match directory {
+        Directory::Broken => return None,
+        Directory::GainMap(Some(len)) if u64::try_from(size).ok() != Some(len) => return None,
+        _ => {}
+    }
     let fields = own.xmp.and_then(Fields::read);
     // The gain map's ISO APP2 must hold the metadata, not only the versions a primary has.
     let gain_map_iso = own
@@ -129,7 +154,8 @@ pub(super) fn find(input: &[u8]) -> Option<GainMap<'_>> {
         version,
         primary_iso: primary.iso.filter(|_| gain_map_iso.is_some()),
         gain_map_iso,
-        replaced: primary.replaced.saturating_add(own.replaced),
+        apple: None,
+        replaced,
         out_len: 0,
     })
 }
@@ -166,6 +192,9 @@ impl GainMap<'_> {
     }
 
     fn gain_map_xmp_len(&self) -> Option<usize> {
+        if let Some(fields) = &self.apple {
+            return Some(hdrgm::measure(|s| apple::write_xmp(fields, s)));
+        }
         match &self.fields {
             None => Some(0),
             Some(fields) => Some(hdrgm::measure(|s| hdrgm::write_gain_map_xmp(fields, s))),
@@ -243,6 +272,10 @@ impl GainMap<'_> {
 
     /// Writes the gain map's fresh XMP and its ISO 21496-1 APP2, before its frame header.
     pub(super) fn write_gain_map_segments(&self, out: &mut impl Sink) {
+        if let (Some(fields), Some(len)) = (&self.apple, self.gain_map_xmp_len()) {
+            write_header(APP1, len, out);
+            apple::write_xmp(fields, out);
+        }
         if let (Some(fields), Some(len)) = (&self.fields, self.gain_map_xmp_len()) {
             write_header(APP1, len, out);
             hdrgm::write_gain_map_xmp(fields, out);

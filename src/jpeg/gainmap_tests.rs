@@ -7,20 +7,20 @@ use super::*;
 use crate::stripper::{contains, exif_tiff, run_walker, strip_checked};
 use crate::Limits;
 
-fn seg(marker: u8, body: &[u8]) -> Vec<u8> {
+pub(super) fn seg(marker: u8, body: &[u8]) -> Vec<u8> {
     let mut v = vec![0xFF, marker];
     v.extend_from_slice(&u16::try_from(body.len() + 2).unwrap().to_be_bytes());
     v.extend_from_slice(body);
     v
 }
 
-fn app(marker: u8, sig: &[u8], payload: &[u8]) -> Vec<u8> {
+pub(super) fn app(marker: u8, sig: &[u8], payload: &[u8]) -> Vec<u8> {
     seg(marker, &[sig, payload].concat())
 }
 
 /// DQT, SOF0 (1×1, one component), DHT-less scan with `entropy`, EOI: the image units a
 /// strip keeps byte for byte.
-fn image_units(entropy: &[u8]) -> Vec<u8> {
+pub(super) fn image_units(entropy: &[u8]) -> Vec<u8> {
     let mut v = seg(DQT, &[0; 65]);
     v.extend(seg(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
     v.extend(seg(SOS, &[1, 1, 0x00, 0, 63, 0]));
@@ -29,8 +29,8 @@ fn image_units(entropy: &[u8]) -> Vec<u8> {
     v
 }
 
-const PRIMARY_ENTROPY: &[u8] = &[0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56];
-const GAIN_MAP_ENTROPY: &[u8] = &[0xAB, 0xCD, 0xFF, 0x00, 0xEF, 0x01, 0xFF, 0xD1, 0x23];
+pub(super) const PRIMARY_ENTROPY: &[u8] = &[0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56];
+pub(super) const GAIN_MAP_ENTROPY: &[u8] = &[0xAB, 0xCD, 0xFF, 0x00, 0xEF, 0x01, 0xFF, 0xD1, 0x23];
 
 /// Every canary the inputs below carry; none may survive.
 const CANARIES: [&[u8]; 10] = [
@@ -46,7 +46,7 @@ const CANARIES: [&[u8]; 10] = [
     b"GPS-CANARY",
 ];
 
-fn exif(canary: &[u8]) -> Vec<u8> {
+pub(super) fn exif(canary: &[u8]) -> Vec<u8> {
     let mut b = b"Exif\0\0".to_vec();
     b.extend(exif_tiff(1));
     b.extend_from_slice(canary);
@@ -104,7 +104,7 @@ fn third_image() -> Vec<u8> {
 }
 
 /// An MPF APP2 (big-endian) with one MP Entry per `(size, offset)`.
-fn mpf(entries: &[(u32, u32)]) -> Vec<u8> {
+pub(super) fn mpf(entries: &[(u32, u32)]) -> Vec<u8> {
     let n = u32::try_from(entries.len()).unwrap();
     let mut t = b"MM\0\x2A\0\0\0\x08".to_vec();
     t.extend_from_slice(&3u16.to_be_bytes());
@@ -206,7 +206,7 @@ fn ultra_hdr(spec: &Spec) -> (Vec<u8>, usize) {
     (v, gm_at)
 }
 
-fn keep_gain_map(input: &[u8]) -> (Vec<u8>, Report) {
+pub(super) fn keep_gain_map(input: &[u8]) -> (Vec<u8>, Report) {
     let (out, report) = strip_checked(strip, input, Keep::GAIN_MAP);
     assert!(
         out.len() <= input.len(),
@@ -217,12 +217,12 @@ fn keep_gain_map(input: &[u8]) -> (Vec<u8>, Report) {
     (out, report)
 }
 
-fn default_strip(input: &[u8]) -> Vec<u8> {
+pub(super) fn default_strip(input: &[u8]) -> Vec<u8> {
     strip_checked(strip, input, Keep::empty()).0
 }
 
 /// Each segment of the JPEG at the start of `data` up to its first SOS: (marker, body).
-fn headers(data: &[u8]) -> Vec<(u8, &[u8])> {
+pub(super) fn headers(data: &[u8]) -> Vec<(u8, &[u8])> {
     let mut out = Vec::new();
     let mut at = 2;
     while data[at + 1] != SOS {
@@ -233,7 +233,7 @@ fn headers(data: &[u8]) -> Vec<(u8, &[u8])> {
     out
 }
 
-fn body_with<'a>(data: &'a [u8], marker: u8, sig: &[u8]) -> Option<&'a [u8]> {
+pub(super) fn body_with<'a>(data: &'a [u8], marker: u8, sig: &[u8]) -> Option<&'a [u8]> {
     headers(data)
         .into_iter()
         .find(|(m, b)| *m == marker && b.starts_with(sig))
@@ -241,7 +241,7 @@ fn body_with<'a>(data: &'a [u8], marker: u8, sig: &[u8]) -> Option<&'a [u8]> {
 }
 
 /// The primary's MPF: (TIFF header offset, primary size, gain map size, gain map offset).
-fn mpf_entries(out: &[u8]) -> (usize, usize, usize, usize) {
+pub(super) fn mpf_entries(out: &[u8]) -> (usize, usize, usize, usize) {
     let tiff = body_with(out, APP2, MPF_SIG).expect("an MPF in the primary");
     let tiff_at = tiff.as_ptr() as usize - out.as_ptr() as usize;
     let be = |at: usize| u32::from_be_bytes(tiff[at..at + 4].try_into().unwrap()) as usize;

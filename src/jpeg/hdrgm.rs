@@ -140,14 +140,21 @@ fn parse_length(text: &[u8]) -> Option<u64> {
     })
 }
 
-/// The raw text of `hdrgm:name`: an attribute's value, or an element's content. Only the
+/// The raw text of `hdrgm:name`: an attribute's value, or an element's content.
+fn property<'a>(xmp: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    prefixed_property(xmp, b"hdrgm", name)
+}
+
+/// The raw text of `prefix:name`: an attribute's value, or an element's content. Only the
 /// first use of the name counts: reading on after one that does not parse would read the
 /// rest of the packet once per use, quadratic in a hostile packet.
-fn property<'a>(xmp: &'a [u8], name: &str) -> Option<&'a [u8]> {
+pub(super) fn prefixed_property<'a>(xmp: &'a [u8], prefix: &[u8], name: &str) -> Option<&'a [u8]> {
     let mut rest = xmp;
-    while let Some(at) = find(rest, b"hdrgm:") {
+    while let Some(at) = find_qualified(rest, prefix) {
         let before = at.checked_sub(1).and_then(|i| rest.get(i)).copied();
-        let after_prefix = rest.get(at.saturating_add(6)..).unwrap_or_default();
+        let after_prefix = rest
+            .get(at.saturating_add(prefix.len()).saturating_add(1)..)
+            .unwrap_or_default();
         rest = after_prefix;
         let Some(tail) = after_prefix.strip_prefix(name.as_bytes()) else {
             continue;
@@ -158,12 +165,25 @@ fn property<'a>(xmp: &'a [u8], name: &str) -> Option<&'a [u8]> {
             continue;
         }
         return match before {
-            Some(b'<') => element_content(tail, name),
+            Some(b'<') => element_content(tail, prefix, name),
             Some(b) if b.is_ascii_whitespace() => attribute_value(tail),
             _ => None,
         };
     }
     None
+}
+
+/// Where `prefix:` first occurs in `hay`.
+fn find_qualified(hay: &[u8], prefix: &[u8]) -> Option<usize> {
+    let mut from = 0usize;
+    loop {
+        let at = from.saturating_add(find(hay.get(from..)?, prefix)?);
+        let colon = hay.get(at.saturating_add(prefix.len())).copied();
+        if colon == Some(b':') {
+            return Some(at);
+        }
+        from = at.saturating_add(1);
+    }
 }
 
 /// `="value"` (or `'value'`, with blanks around `=`) at the start of `tail`.
@@ -197,14 +217,17 @@ fn attribute<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     None
 }
 
-/// The content of `<hdrgm:name>…</hdrgm:name>`, `tail` starting just after the name.
-fn element_content<'a>(tail: &'a [u8], name: &str) -> Option<&'a [u8]> {
+/// The content of `<prefix:name>…</prefix:name>`, `tail` starting just after the name.
+fn element_content<'a>(tail: &'a [u8], prefix: &[u8], name: &str) -> Option<&'a [u8]> {
     let content = trim_start(tail).strip_prefix(b">")?;
     let mut from = 0usize;
     loop {
-        let at = from.saturating_add(find(content.get(from..)?, b"</hdrgm:")?);
-        let after = content.get(at.saturating_add(8)..)?;
-        let closes = after.strip_prefix(name.as_bytes());
+        let at = from.saturating_add(find(content.get(from..)?, b"</")?);
+        let after = content.get(at.saturating_add(2)..)?;
+        let closes = after
+            .strip_prefix(prefix)
+            .and_then(|t| t.strip_prefix(b":"))
+            .and_then(|t| t.strip_prefix(name.as_bytes()));
         if closes.is_some_and(|t| t.starts_with(b">")) {
             return content.get(..at);
         }
@@ -254,7 +277,7 @@ fn sequence(text: &[u8]) -> Option<Value<'_>> {
 }
 
 /// A decimal number as XMP writes a real: sign, digits, point, digits, exponent.
-fn is_number(text: &[u8]) -> bool {
+pub(super) fn is_number(text: &[u8]) -> bool {
     if text.is_empty() || text.len() > MAX_VALUE {
         return false;
     }
@@ -294,7 +317,7 @@ fn trim_start(text: &[u8]) -> &[u8] {
     text.get(start..).unwrap_or_default()
 }
 
-fn trim(text: &[u8]) -> &[u8] {
+pub(super) fn trim(text: &[u8]) -> &[u8] {
     let text = trim_start(text);
     let end = text
         .iter()
@@ -304,7 +327,7 @@ fn trim(text: &[u8]) -> &[u8] {
 }
 
 /// Where `needle` first occurs in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+pub(super) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let first = *needle.first()?;
     let mut from = 0usize;
     loop {
@@ -380,7 +403,7 @@ fn write_attribute(name: &str, value: &[u8], out: &mut impl Sink) {
     }
 }
 
-fn write_decimal(n: usize, out: &mut impl Sink) {
+pub(super) fn write_decimal(n: usize, out: &mut impl Sink) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut rest = n;

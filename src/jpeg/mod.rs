@@ -412,6 +412,9 @@ fn finish_truncated(
     Ok(report)
 }
 
+mod apple;
+#[cfg(test)]
+mod apple_tests;
 mod entropy;
 mod fit;
 mod gainmap;

@@ -38,6 +38,45 @@ pub const GAIN_MAP_SCAN: &[u8] = &[0x55, 0x66, 0xFF, 0x00, 0x77];
 /// (`gain_map_meta` right after SOI, then `hdrgm:` XMP) whose scan data is
 /// [`GAIN_MAP_SCAN`], then `trailer`; built from T.81 and the Ultra HDR layout.
 pub fn ultra_hdr(primary_meta: &[u8], gain_map_meta: &[u8], trailer: &[u8]) -> Vec<u8> {
+    let xmp = |props: &str| {
+        format!(
+            r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:hdrgm="http://ns.adobe.com/hdr-gain-map/1.0/" xmlns:Container="http://ns.google.com/photos/1.0/container/" xmlns:Item="http://ns.google.com/photos/1.0/container/item/" {props}/></rdf:RDF></x:xmpmeta>"#
+        )
+    };
+    let fields = r#"hdrgm:Version="1.0" hdrgm:GainMapMax="2" hdrgm:HDRCapacityMax="2""#;
+    two_images(
+        primary_meta,
+        Some(&xmp(r#"hdrgm:Version="1.0""#)),
+        gain_map_meta,
+        &xmp(fields),
+        trailer,
+    )
+}
+
+/// The XMP of an iPhone's HDR gain map (Apple's `apdi` and `HDRGainMap` namespaces, and the
+/// toolkit line Apple writes: the fresh packet that replaces it must fit in its place).
+pub const APPLE_GAIN_MAP_XMP: &str = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 6.0.0"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:apdi="http://ns.apple.com/pixeldatainfo/1.0/" xmlns:HDRGainMap="http://ns.apple.com/HDRGainMap/1.0/"><apdi:AuxiliaryImageType>urn:com:apple:photo:2020:aux:hdrgainmap</apdi:AuxiliaryImageType><HDRGainMap:HDRGainMapVersion>131072</HDRGainMap:HDRGainMapVersion><HDRGainMap:HDRGainMapHeadroom>4.5</HDRGainMap:HDRGainMapHeadroom></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+
+/// A small Apple HDR JPEG: a primary (`primary_meta` right after SOI, then an MPF of two
+/// images) and a gain map (`gain_map_meta` right after SOI, then [`APPLE_GAIN_MAP_XMP`])
+/// whose scan data is [`GAIN_MAP_SCAN`], then `trailer`.
+pub fn apple_hdr(primary_meta: &[u8], gain_map_meta: &[u8], trailer: &[u8]) -> Vec<u8> {
+    two_images(
+        primary_meta,
+        None,
+        gain_map_meta,
+        APPLE_GAIN_MAP_XMP,
+        trailer,
+    )
+}
+
+fn two_images(
+    primary_meta: &[u8],
+    primary_xmp: Option<&str>,
+    gain_map_meta: &[u8],
+    gain_map_xmp: &str,
+    trailer: &[u8],
+) -> Vec<u8> {
     let image = |entropy: &[u8]| {
         let mut v = segment(0xDB, &[0; 65]);
         v.extend(segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
@@ -46,16 +85,10 @@ pub fn ultra_hdr(primary_meta: &[u8], gain_map_meta: &[u8], trailer: &[u8]) -> V
         v.extend_from_slice(&EOI);
         v
     };
-    let xmp = |props: &str| {
-        format!(
-            r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:hdrgm="http://ns.adobe.com/hdr-gain-map/1.0/" xmlns:Container="http://ns.google.com/photos/1.0/container/" xmlns:Item="http://ns.google.com/photos/1.0/container/item/" {props}/></rdf:RDF></x:xmpmeta>"#
-        )
-    };
     let sig = b"http://ns.adobe.com/xap/1.0/\0";
     let mut gain_map = SOI.to_vec();
-    let fields = r#"hdrgm:Version="1.0" hdrgm:GainMapMax="2" hdrgm:HDRCapacityMax="2""#;
     gain_map.extend_from_slice(gain_map_meta);
-    gain_map.extend(app(1, sig, xmp(fields).as_bytes()));
+    gain_map.extend(app(1, sig, gain_map_xmp.as_bytes()));
     gain_map.extend(image(GAIN_MAP_SCAN));
     let mpf = |primary: u32, offset: u32| {
         let mut t = b"MM\0\x2A\0\0\0\x08\0\x02".to_vec();
@@ -75,13 +108,15 @@ pub fn ultra_hdr(primary_meta: &[u8], gain_map_meta: &[u8], trailer: &[u8]) -> V
     let build = |mpf: Vec<u8>| {
         let mut v = SOI.to_vec();
         v.extend_from_slice(primary_meta);
-        v.extend(app(1, sig, xmp(r#"hdrgm:Version="1.0""#).as_bytes()));
+        if let Some(xmp) = primary_xmp {
+            v.extend(app(1, sig, xmp.as_bytes()));
+        }
         v.extend(mpf);
         v.extend(image(&[0x11, 0x22]));
         v
     };
     let len = build(mpf(0, 0)).len() as u32;
-    let xmp_len = 4 + sig.len() + xmp(r#"hdrgm:Version="1.0""#).len();
+    let xmp_len = primary_xmp.map_or(0, |x| 4 + sig.len() + x.len());
     let tiff_at = (2 + primary_meta.len() + xmp_len + 8) as u32;
     let mut file = build(mpf(len, len - tiff_at));
     file.extend(gain_map);
@@ -329,6 +364,37 @@ pub fn is_gain_map_xmp(packet: &[u8]) -> bool {
     text.contains("hdrgm:") && xmlns_ok && prefixes.all(|p| allowed.contains(&p.as_str()))
 }
 
+/// Whether an XMP packet is an Apple gain map's: it names the image an HDR gain map and uses
+/// no namespace prefix but `x`, `rdf`, and Apple's `apdi` and `HDRGainMap` (quoted values and
+/// element text aside).
+pub fn is_apple_gain_map_xmp(packet: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(packet);
+    let allowed = ["x", "rdf", "apdi", "HDRGainMap", "xmlns"];
+    let tags = text.replace(">urn:com:apple:photo:2020:aux:hdrgainmap<", "><");
+    let names = tags
+        .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '/' | '='))
+        .filter(|t| !t.starts_with('"') && !t.starts_with('\''));
+    let mut prefixes = names.filter_map(|t| t.split_once(':').map(|(p, _)| p.to_owned()));
+    let xmlns_ok = text.match_indices("xmlns:").all(|(i, _)| {
+        ["x=", "rdf=", "apdi=", "HDRGainMap="]
+            .iter()
+            .any(|a| text[i + 6..].starts_with(a))
+    });
+    // Element text may only be the auxiliary type or a number.
+    let texts_ok = text.split('>').skip(1).all(|t| {
+        let t = t.split('<').next().unwrap_or("").trim();
+        t.is_empty()
+            || t == "urn:com:apple:photo:2020:aux:hdrgainmap"
+            || t.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    });
+    text.contains("<apdi:AuxiliaryImageType>urn:com:apple:photo:2020:aux:hdrgainmap<")
+        && text.contains("<HDRGainMap:HDRGainMapVersion>")
+        && xmlns_ok
+        && texts_ok
+        && prefixes.all(|p| allowed.contains(&p.as_str()))
+}
+
 /// The second MP Entry (size, offset from the TIFF header) of the first MPF APP2 in `items`,
 /// and where that TIFF header is. Big-endian only: the layout imgstrip writes.
 fn mpf_second_entry(data: &[u8], items: &[Item]) -> Option<(usize, usize, usize)> {
@@ -400,6 +466,13 @@ fn leftovers_in(data: &[u8], allow: Allow, in_gain_map: bool) -> Vec<String> {
                 0xE1 if allow.gain_map
                     && b.starts_with(XMP_SIG)
                     && is_gain_map_xmp(&b[XMP_SIG.len()..]) =>
+                {
+                    return
+                }
+                0xE1 if allow.gain_map
+                    && in_gain_map
+                    && b.starts_with(XMP_SIG)
+                    && is_apple_gain_map_xmp(&b[XMP_SIG.len()..]) =>
                 {
                     return
                 }

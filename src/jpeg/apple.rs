@@ -1,0 +1,183 @@
+//! Apple HDR gain maps in JPEG (iPhone, iOS 14.1 and later), for `Keep::GAIN_MAP`: reading
+//! the fields of a gain-map image's XMP that readers need to apply it, and writing them back
+//! as a fresh packet. What readers need, and why the primary's maker note still goes, is
+//! written down in [`crate::formats`] ("Apple HDR JPEG").
+//!
+//! Apple's layout: the primary carries an MPF APP2 whose second MP Entry (type 0, "undefined")
+//! is the gain map, a greyscale JPEG after the primary's EOI, whose XMP (namespaces `apdi`,
+//! `http://ns.apple.com/pixeldatainfo/1.0/`, and `HDRGainMap`,
+//! `http://ns.apple.com/HDRGainMap/1.0/`) names it `apdi:AuxiliaryImageType` =
+//! `urn:com:apple:photo:2020:aux:hdrgainmap`, gives `HDRGainMap:HDRGainMapVersion` and, from
+//! version 2.0 (131072) on, `HDRGainMap:HDRGainMapHeadroom`.
+
+use super::hdrgm::{self, XMP_SIG};
+use crate::sink::Sink;
+
+const APDI_NS: &[u8] = b"xmlns:apdi=\"http://ns.apple.com/pixeldatainfo/1.0/\"";
+const GAIN_MAP_NS: &[u8] = b"xmlns:HDRGainMap=\"http://ns.apple.com/HDRGainMap/1.0/\"";
+/// The auxiliary image type of an Apple HDR gain map (`kCGImageAuxiliaryDataTypeHDRGainMap`).
+const GAIN_MAP_TYPE: &[u8] = b"urn:com:apple:photo:2020:aux:hdrgainmap";
+/// The longest integer copied: `HDRGainMapVersion` and the pixel formats are 32-bit.
+const MAX_DIGITS: usize = 10;
+
+/// The fields of an Apple gain map's XMP that are kept, each checked to be a plain number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Fields<'a> {
+    /// `HDRGainMap:HDRGainMapVersion`, an integer (65536 is 1.0, 131072 is 2.0).
+    version: &'a [u8],
+    /// `HDRGainMap:HDRGainMapHeadroom`, a real: the headroom readers take from the gain map
+    /// itself instead of the primary's maker note (version 2.0 on).
+    headroom: Option<&'a [u8]>,
+    /// `apdi:NativeFormat`, an integer: a Core Video pixel format (`L008`).
+    native_format: Option<&'a [u8]>,
+    /// `apdi:StoredFormat`, an integer, the same.
+    stored_format: Option<&'a [u8]>,
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of `xmp` (a packet without its signature), when it binds `apdi` and
+    /// `HDRGainMap` to Apple's namespaces, names the image an HDR gain map and gives an
+    /// integer `HDRGainMapVersion`. `None` too when a kept field present is not a plain
+    /// number: such a packet is not one to take values from.
+    pub(super) fn read(xmp: &'a [u8]) -> Option<Self> {
+        hdrgm::find(xmp, APDI_NS)?;
+        hdrgm::find(xmp, GAIN_MAP_NS)?;
+        let kind = hdrgm::prefixed_property(xmp, b"apdi", "AuxiliaryImageType")?;
+        if hdrgm::trim(kind) != GAIN_MAP_TYPE {
+            return None;
+        }
+        let version = integer(hdrgm::prefixed_property(
+            xmp,
+            b"HDRGainMap",
+            "HDRGainMapVersion",
+        )?)?;
+        let optional = |prefix: &[u8], name: &str, check: fn(&[u8]) -> Option<&[u8]>| {
+            match hdrgm::prefixed_property(xmp, prefix, name) {
+                None => Some(None),
+                Some(raw) => check(raw).map(Some),
+            }
+        };
+        Some(Fields {
+            version,
+            headroom: optional(b"HDRGainMap", "HDRGainMapHeadroom", real)?,
+            native_format: optional(b"apdi", "NativeFormat", integer)?,
+            stored_format: optional(b"apdi", "StoredFormat", integer)?,
+        })
+    }
+}
+
+fn integer(raw: &[u8]) -> Option<&[u8]> {
+    let text = hdrgm::trim(raw);
+    let ok = !text.is_empty() && text.len() <= MAX_DIGITS && text.iter().all(u8::is_ascii_digit);
+    ok.then_some(text)
+}
+
+fn real(raw: &[u8]) -> Option<&[u8]> {
+    let text = hdrgm::trim(raw);
+    hdrgm::is_number(text).then_some(text)
+}
+
+/// Writes the XMP APP1 body of an Apple gain map: the signature and a fresh packet holding
+/// only `fields`, as elements of `rdf:Description` (the form Apple writes, and the only one
+/// libultrahdr's reader takes: it reads `HDRGainMapVersion` and `HDRGainMapHeadroom` from
+/// element content).
+pub(super) fn write_xmp(fields: &Fields<'_>, out: &mut impl Sink) {
+    out.extend_from_slice(XMP_SIG);
+    for part in [
+        &b"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" "[..],
+        APDI_NS,
+        b" ",
+        GAIN_MAP_NS,
+        b">",
+    ] {
+        out.extend_from_slice(part);
+    }
+    let elements: [(&[u8], Option<&[u8]>); 5] = [
+        (b"apdi:AuxiliaryImageType", Some(GAIN_MAP_TYPE)),
+        (b"apdi:NativeFormat", fields.native_format),
+        (b"apdi:StoredFormat", fields.stored_format),
+        (b"HDRGainMap:HDRGainMapVersion", Some(fields.version)),
+        (b"HDRGainMap:HDRGainMapHeadroom", fields.headroom),
+    ];
+    for (name, value) in elements {
+        if let Some(value) = value {
+            for part in [&b"<"[..], name, b">", value, b"</", name, b">"] {
+                out.extend_from_slice(part);
+            }
+        }
+    }
+    out.extend_from_slice(b"</rdf:Description></rdf:RDF></x:xmpmeta>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NEW: &str = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 6.0.0">
+   <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+      <rdf:Description rdf:about=""
+            xmlns:apdi="http://ns.apple.com/pixeldatainfo/1.0/"
+            xmlns:HDRGainMap="http://ns.apple.com/HDRGainMap/1.0/">
+         <apdi:NativeFormat>1278226488</apdi:NativeFormat>
+         <apdi:AuxiliaryImageType>urn:com:apple:photo:2020:aux:hdrgainmap</apdi:AuxiliaryImageType>
+         <apdi:StoredFormat>1278226488</apdi:StoredFormat>
+         <HDRGainMap:HDRGainMapVersion>131072</HDRGainMap:HDRGainMapVersion>
+         <HDRGainMap:HDRGainMapHeadroom>4.532783</HDRGainMap:HDRGainMapHeadroom>
+      </rdf:Description>
+   </rdf:RDF>
+</x:xmpmeta>"#;
+
+    fn written(fields: &Fields<'_>) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_xmp(fields, &mut out);
+        out
+    }
+
+    #[test]
+    fn reads_an_iphone_gain_map_packet() {
+        let fields = Fields::read(NEW.as_bytes()).unwrap();
+        assert_eq!(fields.version, b"131072");
+        assert_eq!(fields.headroom, Some(&b"4.532783"[..]));
+        assert_eq!(fields.native_format, Some(&b"1278226488"[..]));
+        assert_eq!(fields.stored_format, Some(&b"1278226488"[..]));
+    }
+
+    #[test]
+    fn rewritten_packet_reads_back_the_same_and_holds_nothing_else() {
+        let fields = Fields::read(NEW.as_bytes()).unwrap();
+        let out = written(&fields);
+        let packet = &out[XMP_SIG.len()..];
+        assert_eq!(Fields::read(packet), Some(fields));
+        assert!(!String::from_utf8_lossy(packet).contains("xmptk"));
+        // Idempotent: the fresh packet rewrites to itself.
+        assert_eq!(written(&Fields::read(packet).unwrap()), out);
+    }
+
+    #[test]
+    fn version_one_without_headroom_is_read() {
+        let old = NEW.replace("131072", "65536").replace(
+            "<HDRGainMap:HDRGainMapHeadroom>4.532783</HDRGainMap:HDRGainMapHeadroom>",
+            "",
+        );
+        let fields = Fields::read(old.as_bytes()).unwrap();
+        assert_eq!((fields.version, fields.headroom), (&b"65536"[..], None));
+    }
+
+    #[test]
+    fn other_packets_are_not_apple_gain_maps() {
+        for bad in [
+            NEW.replace("aux:hdrgainmap", "aux:depth"),
+            NEW.replace("131072", "1.5"),
+            NEW.replace("4.532783", "4.5 <x/>"),
+            NEW.replace("1278226488</apdi:Native", "L008</apdi:Native"),
+            NEW.replace("xmlns:apdi", "xmlns:other"),
+            NEW.replace("HDRGainMap/1.0/", "HDRGainMap/2.0/"),
+            NEW.replace(
+                "<HDRGainMap:HDRGainMapVersion>131072</HDRGainMap:HDRGainMapVersion>",
+                "",
+            ),
+        ] {
+            assert_eq!(Fields::read(bad.as_bytes()), None, "{bad}");
+        }
+    }
+}
