@@ -4,9 +4,9 @@ use crate::error::Error;
 use crate::format::{detect, Format};
 use crate::limits::Limits;
 use crate::options::{Keep, Options};
-use crate::report::Report;
+use crate::report::{Found, Kinds, Report};
 use crate::sink::max_output_len;
-use crate::sink::{Sink, SliceSink};
+use crate::sink::{Rewind, Sink, SliceSink};
 
 /// The stripped image and what was removed from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,20 +175,60 @@ impl Stripper {
         self.strip(input).map(|s| s.report)
     }
 
-    fn walk(&self, input: &[u8], out: &mut impl Sink) -> Result<Report, Error> {
+    fn walk(&self, input: &[u8], out: &mut impl Rewind) -> Result<Report, Error> {
         let format = detect(input).ok_or(Error::UnknownFormat)?;
         self.opts.limits.check_input(format, input.len())?;
         out.reserve(max_output_len(input.len()));
-        let mut report = match format {
-            Format::Jpeg => crate::jpeg::strip(input, &self.opts, out),
-            Format::Png => crate::png::strip(input, &self.opts, out),
-            Format::Gif => crate::gif::strip(input, &self.opts, out),
-            Format::Bmp => crate::bmp::strip(input, &self.opts, out),
-            Format::WebP => crate::webp::strip(input, &self.opts, out),
-            Format::Heif | Format::Avif => crate::heif::strip(input, format, &self.opts, out),
-        }?;
+        let mut report = dispatch(format, input, &self.opts, out)?;
+        if self.opts.keep.contains(Keep::COPYRIGHT) {
+            if out.len() > max_output_len(input.len()) {
+                // The fresh credit blocks do not fit the promise of `max_output_len`: the
+                // credit goes rather than the promise (the walk is the same without it).
+                out.clear();
+                let opts = Options {
+                    keep: self.opts.keep.difference(Keep::COPYRIGHT),
+                    ..self.opts
+                };
+                report = dispatch(format, input, &opts, out)?;
+                report.not_kept |= Keep::COPYRIGHT;
+            } else if !carries_credit(format) && may_hold_credit(format, &report) {
+                report.not_kept |= Keep::COPYRIGHT;
+            }
+        }
         report.bytes_removed = bytes_removed(input.len(), out.len());
         Ok(report)
+    }
+}
+
+/// Whether `Keep::COPYRIGHT` writes the credit back in `format`: GIF and BMP have no place
+/// for it, and HEIF/AVIF do not get it yet.
+fn carries_credit(format: Format) -> bool {
+    matches!(format, Format::Jpeg | Format::Png | Format::WebP)
+}
+
+/// Whether what a strip of `format` removed may have held the author's credit: a person
+/// named in what it read (GIF's XMP), or for HEIF/AVIF, whose items are not read for the
+/// report, any `Exif` or XMP item removed.
+fn may_hold_credit(format: Format, report: &Report) -> bool {
+    let heif = matches!(format, Format::Heif | Format::Avif);
+    report.found.contains(Found::PERSON)
+        || (heif && report.removed.intersects(Kinds::EXIF | Kinds::XMP))
+}
+
+/// Runs the walker of `format`.
+fn dispatch(
+    format: Format,
+    input: &[u8],
+    opts: &Options,
+    out: &mut impl Sink,
+) -> Result<Report, Error> {
+    match format {
+        Format::Jpeg => crate::jpeg::strip(input, opts, out),
+        Format::Png => crate::png::strip(input, opts, out),
+        Format::Gif => crate::gif::strip(input, opts, out),
+        Format::Bmp => crate::bmp::strip(input, opts, out),
+        Format::WebP => crate::webp::strip(input, opts, out),
+        Format::Heif | Format::Avif => crate::heif::strip(input, format, opts, out),
     }
 }
 

@@ -173,7 +173,11 @@ fn a_kept_gain_map_is_not_reported_as_removed_media() {
     let input = std::fs::read(corpus.join("jpeg/libavif_seine_sdr_gainmap_srgb.jpg")).unwrap();
     let removed = Stripper::new().inspect(&input).unwrap().found;
     assert!(removed.contains(Found::EMBEDDED_MEDIA), "{removed:?}");
-    let kept = Stripper::new().keep(Keep::DISPLAY).inspect(&input).unwrap().found;
+    let kept = Stripper::new()
+        .keep(Keep::DISPLAY)
+        .inspect(&input)
+        .unwrap()
+        .found;
     assert!(!kept.contains(Found::EMBEDDED_MEDIA), "{kept:?}");
     assert!(kept.contains(Found::GPS | Found::CAPTURE_TIME), "{kept:?}");
 }
