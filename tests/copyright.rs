@@ -403,3 +403,63 @@ fn corpus_credit_reads_back_in_exiftool() {
     ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every corpus file strips under `Keep::COPYRIGHT` (alone and with `Keep::DISPLAY`) as it
+/// does without it, into an output that re-walks clean with only the minimal credit blocks
+/// allowed, fits `max_output_len`, and strips to itself. Needs no exiftool.
+#[test]
+fn corpus_outputs_rewalk_clean_and_strip_to_themselves() {
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
+    let mut problems = Vec::new();
+    for path in common::image_files(&dir) {
+        let input = std::fs::read(&path).unwrap();
+        let name = path.strip_prefix(&dir).unwrap().display().to_string();
+        for (base, base_allow) in [
+            (Keep::empty(), Allow::NONE),
+            (Keep::DISPLAY, Allow::DISPLAY),
+        ] {
+            let keep = base | Keep::COPYRIGHT;
+            let plain = Stripper::new().keep(base).strip(&input);
+            let Ok(out) = Stripper::new().keep(keep).strip(&input) else {
+                if plain.is_ok() {
+                    problems.push(format!("{name}: fails only with {keep:?}"));
+                }
+                continue;
+            };
+            let Some(w) = imgstrip::detect(&input).and_then(walker) else {
+                continue;
+            };
+            let allow = Allow {
+                copyright: true,
+                ..base_allow
+            };
+            for line in (w.leftovers)(&out.data, allow) {
+                problems.push(format!("{name} {keep:?}: {line}"));
+            }
+            if out.data.len() > max_output_len(input.len()) {
+                problems.push(format!("{name} {keep:?}: output too long"));
+            }
+            match Stripper::new().keep(keep).strip(&out.data) {
+                Ok(again) if again.data == out.data => {}
+                _ => problems.push(format!("{name} {keep:?}: not idempotent")),
+            }
+            // Outside the credit blocks the output is the strip without the flag.
+            let plain = plain.unwrap().data;
+            let nothing_kept =
+                out.report.not_kept.contains(Keep::COPYRIGHT) && !has_credit_blocks(&out.data);
+            if nothing_kept && out.data != plain {
+                problems.push(format!("{name} {keep:?}: credit not kept, output differs"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Whether an output holds a credit block imgstrip wrote.
+fn has_credit_blocks(data: &[u8]) -> bool {
+    common::find(data, b"purl.org/dc/elements").is_some()
+        || common::find(data, &[0x01, 0x3B, 0, 2]).is_some()
+        || common::find(data, &[0x82, 0x98, 0, 2]).is_some()
+}
