@@ -263,14 +263,24 @@ pub fn describe(r: &Report, done: bool) -> String {
     if r.truncated {
         line.push_str("; input was truncated");
     }
-    for (name, _) in r.not_kept.iter_names() {
-        line.push_str(&format!(
-            "; {} not kept: {}",
-            name.to_ascii_lowercase(),
-            not_kept_reason(r.format)
-        ));
+    for note in not_kept_notes(r) {
+        line.push_str(&format!("; {note}"));
     }
     line
+}
+
+/// `copyright not kept: GIF cannot carry it`: one note per [`Report::not_kept`] flag.
+pub fn not_kept_notes(r: &Report) -> Vec<String> {
+    r.not_kept
+        .iter_names()
+        .map(|(name, _)| {
+            format!(
+                "{} not kept: {}",
+                name.to_ascii_lowercase(),
+                not_kept_reason(r.format)
+            )
+        })
+        .collect()
 }
 
 /// Why a [`Report::not_kept`] flag's metadata could not stay in `format`.

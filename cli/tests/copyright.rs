@@ -86,3 +86,57 @@ fn keep_copyright_keeps_exactly_the_credit() {
     let help = strip(&dir, &["--help"]);
     assert!(stdout(&help).contains("copyright"));
 }
+
+/// A GIF cannot carry the credit: the command says so on stderr, and `--report` names the
+/// flag.
+#[test]
+fn keep_copyright_on_a_gif_says_it_cannot_carry_it() {
+    let dir = scratch("keep_copyright_gif");
+    let gif: &[u8] = &[
+        b'G', b'I', b'F', b'8', b'9', b'a', 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF,
+        0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, 0x3B,
+    ];
+    put(&dir, &[("plain.gif", gif)]);
+    let wrote = exiftool(
+        &dir,
+        &[
+            "-q",
+            "-o",
+            "photo.gif",
+            "-XMP-dc:Creator=Ann Author",
+            "plain.gif",
+        ],
+    );
+    if wrote.is_none() {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+        assert!(!ci, "exiftool is required under CI=true");
+        eprintln!("skipping GIF --keep copyright test: exiftool not found");
+        return;
+    }
+    let o = strip(
+        &dir,
+        &[
+            "photo.gif",
+            "--keep",
+            "copyright",
+            "-o",
+            "out.gif",
+            "--report",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("photo.gif: copyright not kept: GIF cannot carry it"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains(r#""not_kept":["copyright"]"#),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!contains(&read(&dir, "out.gif"), b"Ann Author"));
+    // Without the flag, nothing is said.
+    let o = strip(&dir, &["photo.gif", "-o", "out2.gif"]);
+    assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
+}
