@@ -73,6 +73,9 @@ bitflags! {
         /// carry the credit back (GIF, BMP) or that this flag does not write yet (HEIF/AVIF),
         /// in a compressed PNG text chunk, or in the XMP of a JPEG whose gain map is kept (its
         /// XMP is the gain map's). Not part of [`Keep::DISPLAY`].
+        ///
+        /// HEIF/AVIF: this flag does nothing yet (the credit goes with the `Exif` and `mime`
+        /// items, as without it); GIF and BMP have no place for it.
         const COPYRIGHT = 1 << 3;
         /// `ORIENTATION | ICC | GAIN_MAP`: what a viewer needs to show the picture as its
         /// author saw it, and nothing that identifies the author. Recommended for photos.
