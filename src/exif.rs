@@ -1,6 +1,7 @@
-//! Reading TIFF blobs (EXIF): the bounded IFD primitives shared by the Orientation reader
-//! here and the metadata finder (`crate::found`); and writing the smallest EXIF that holds
-//! an orientation, for `Keep::ORIENTATION`.
+//! Reading TIFF blobs (EXIF): the bounded IFD primitives shared by the readers here and the
+//! metadata finder (`crate::found`); and writing the smallest EXIF that holds what the keep
+//! flags kept ([`Ifd0`]: the orientation for `Keep::ORIENTATION`, the artist and copyright
+//! for `Keep::COPYRIGHT`).
 
 use byteorder::{BigEndian, ByteOrder, LittleEndian};
 
@@ -8,6 +9,10 @@ use crate::work;
 
 /// TIFF tag 274 (TIFF 6.0 § 8; Exif 2.32 § 4.6.4).
 const ORIENTATION_TAG: u16 = 0x0112;
+/// TIFF tags 315 and 33432 (TIFF 6.0 § 8; Exif 2.32 § 4.6.4 A): the author's credit.
+const ARTIST_TAG: u16 = 0x013B;
+const COPYRIGHT_TAG: u16 = 0x8298;
+const TYPE_ASCII: u16 = 2;
 const TYPE_SHORT: u16 = 3;
 const TYPE_LONG: u16 = 4;
 /// Exif 2.32 § 4.6.2: the IFD type, used by some writers for sub-IFD pointers.
@@ -149,17 +154,157 @@ pub(crate) fn read_ifd<O: ByteOrder>(
     Some((entries, next))
 }
 
+/// Longest credit value kept, its NUL included: a name or a copyright notice fits many times
+/// over, and the fresh EXIF stays small whatever the input's count says.
+pub(crate) const MAX_CREDIT: usize = 1024;
+
+/// What the minimal EXIF a strip writes holds: the fields the keep flags kept, read from
+/// the input's IFD0. Written as one big-endian TIFF whose IFD0 holds only these tags, in tag
+/// order, with no next IFD ([`Ifd0::tiff`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Ifd0<'a> {
+    /// Orientation 2..=8 (1 needs no EXIF).
+    pub(crate) orientation: Option<u16>,
+    /// Artist's text without its NUL: not blank, at most [`MAX_CREDIT`] − 1 bytes.
+    pub(crate) artist: Option<&'a [u8]>,
+    /// Copyright's text without its final NUL (it may hold the photographer's and the
+    /// editor's notices, NUL between them; Exif 2.32 § 4.6.5 A).
+    pub(crate) copyright: Option<&'a [u8]>,
+}
+
+impl<'a> Ifd0<'a> {
+    /// Reads the orientation (when `orientation`) and the artist and copyright (when
+    /// `credit`) from IFD0 of the TIFF blob `tiff`; whatever is missing, malformed or blank
+    /// stays `None`.
+    pub(crate) fn read(tiff: &'a [u8], orientation: bool, credit: bool) -> Self {
+        let mut kept = Ifd0::default();
+        if orientation {
+            kept.orientation = read_orientation(tiff);
+        }
+        if credit {
+            (kept.artist, kept.copyright) = match tiff.get(0..2) {
+                Some(b"II") => read_credit::<LittleEndian>(tiff),
+                Some(b"MM") => read_credit::<BigEndian>(tiff),
+                _ => (None, None),
+            };
+        }
+        kept
+    }
+
+    /// Whether there is nothing to write.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.orientation.is_none() && self.artist.is_none() && self.copyright.is_none()
+    }
+
+    /// The TIFF blob: header, IFD0 with one entry per field, next-IFD offset 0, then the
+    /// longer ASCII values, each at an even offset (TIFF 6.0 § 2: values start on a word
+    /// boundary). `None` when there is nothing to write.
+    pub(crate) fn tiff(&self) -> Option<Vec<u8>> {
+        if self.is_empty() {
+            return None;
+        }
+        let orientation = self.orientation.map(|o| {
+            let mut field = [0u8; 4];
+            field[..2].copy_from_slice(&o.to_be_bytes());
+            (ORIENTATION_TAG, TYPE_SHORT, field)
+        });
+        let entries = [
+            orientation.map(|(tag, kind, field)| (tag, kind, 1u32, Value::Inline(field))),
+            self.artist.and_then(|a| ascii_entry(ARTIST_TAG, a)),
+            self.copyright.and_then(|c| ascii_entry(COPYRIGHT_TAG, c)),
+        ];
+        let count = entries.iter().flatten().count();
+        // Header 8, count 2, entries, next-IFD offset 4; all small (at most 3 entries).
+        let mut data_at = ENTRY_LEN.checked_mul(count)?.checked_add(14)?;
+        let mut t = Vec::with_capacity(data_at.checked_add(2 * MAX_CREDIT + 2)?);
+        t.extend_from_slice(b"MM\0\x2A\0\0\0\x08");
+        t.extend_from_slice(&u16::try_from(count).ok()?.to_be_bytes());
+        for (tag, kind, n, value) in entries.iter().flatten() {
+            t.extend_from_slice(&tag.to_be_bytes());
+            t.extend_from_slice(&kind.to_be_bytes());
+            t.extend_from_slice(&n.to_be_bytes());
+            match value {
+                Value::Inline(field) => t.extend_from_slice(field),
+                Value::At(text) => {
+                    t.extend_from_slice(&u32::try_from(data_at).ok()?.to_be_bytes());
+                    data_at = data_at.checked_add(even(text.len().checked_add(1)?)?)?;
+                }
+            }
+        }
+        t.extend_from_slice(&[0; 4]);
+        for (_, _, _, value) in entries.iter().flatten() {
+            if let Value::At(text) = value {
+                t.extend_from_slice(text);
+                t.push(0);
+                if t.len() % 2 == 1 {
+                    t.push(0);
+                }
+            }
+        }
+        Some(t)
+    }
+}
+
+/// An IFD entry's value as the writer lays it out.
+enum Value<'a> {
+    /// Four bytes or fewer, in the entry.
+    Inline([u8; 4]),
+    /// Text written after the IFD with its NUL.
+    At(&'a [u8]),
+}
+
+/// An ASCII entry holding `text` and its NUL: inline when that fits in 4 bytes.
+fn ascii_entry(tag: u16, text: &[u8]) -> Option<(u16, u16, u32, Value<'_>)> {
+    let count = text.len().checked_add(1)?;
+    let value = if count <= 4 {
+        let mut field = [0u8; 4];
+        field.get_mut(..text.len())?.copy_from_slice(text);
+        Value::Inline(field)
+    } else {
+        Value::At(text)
+    };
+    Some((tag, TYPE_ASCII, u32::try_from(count).ok()?, value))
+}
+
+fn even(n: usize) -> Option<usize> {
+    n.checked_add(n % 2)
+}
+
+fn read_credit<O: ByteOrder>(tiff: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
+    let Some((entries, _)) = first_ifd::<O>(tiff).and_then(|at| read_ifd::<O>(tiff, at)) else {
+        return (None, None);
+    };
+    let (mut artist, mut copyright) = (None, None);
+    for entry in entries {
+        let slot = match entry.tag {
+            ARTIST_TAG => &mut artist,
+            COPYRIGHT_TAG => &mut copyright,
+            _ => continue,
+        };
+        if slot.is_none() && entry.kind == TYPE_ASCII {
+            *slot = entry.value::<O>(tiff).and_then(credit_text);
+        }
+    }
+    (artist, copyright)
+}
+
+/// An ASCII value as credit: cut to [`MAX_CREDIT`] − 1 bytes, without its trailing NULs;
+/// `None` when it holds nothing but NULs and spaces.
+fn credit_text(value: &[u8]) -> Option<&[u8]> {
+    let cut = value.get(..MAX_CREDIT.saturating_sub(1)).unwrap_or(value);
+    let end = cut.iter().rposition(|&b| b != 0)?.checked_add(1)?;
+    let text = cut.get(..end)?;
+    text.iter().any(|&b| b != b' ' && b != 0).then_some(text)
+}
+
 /// A big-endian TIFF blob whose IFD0 holds only Orientation: header, one entry, no next IFD.
+#[cfg(test)]
 pub(crate) fn orientation_tiff(orientation: u16) -> [u8; 26] {
-    let mut t = [0u8; 26];
-    t[0..8].copy_from_slice(b"MM\0\x2A\0\0\0\x08");
-    t[8..10].copy_from_slice(&1u16.to_be_bytes());
-    t[10..12].copy_from_slice(&ORIENTATION_TAG.to_be_bytes());
-    t[12..14].copy_from_slice(&TYPE_SHORT.to_be_bytes());
-    t[14..18].copy_from_slice(&1u32.to_be_bytes());
-    t[18..20].copy_from_slice(&orientation.to_be_bytes());
-    // t[20..22] pads the value field; t[22..26] is the next-IFD offset 0.
-    t
+    let kept = Ifd0 {
+        orientation: Some(orientation),
+        ..Ifd0::default()
+    };
+    kept.tiff().unwrap().try_into().unwrap()
 }
 
 #[cfg(test)]
@@ -184,6 +329,75 @@ mod tests {
         t.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
         t.extend_from_slice(&[0; 4]);
         assert_eq!(read_orientation(&t), Some(6));
+    }
+
+    #[test]
+    fn writes_orientation_as_before() {
+        let mut t = [0u8; 26];
+        t[0..8].copy_from_slice(b"MM\0\x2A\0\0\0\x08");
+        t[8..10].copy_from_slice(&[0, 1]);
+        t[10..20].copy_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6]);
+        assert_eq!(orientation_tiff(6), t);
+    }
+
+    #[test]
+    fn credit_reads_back_and_stays_valid_tiff() {
+        let long = [b'x'; 3000];
+        for (artist, copyright) in [
+            (&b"Ann"[..], &b"(c) Ann Smith, all rights reserved"[..]),
+            (b"Bo", b"C\0Ed"),
+            (b"An odd name", b"AB"),
+            (&long[..], b"c"),
+        ] {
+            let kept = Ifd0 {
+                orientation: Some(3),
+                artist: Some(artist),
+                copyright: Some(copyright),
+            };
+            let t = kept.tiff().unwrap();
+            let back = Ifd0::read(&t, true, true);
+            let cut = &artist[..artist.len().min(MAX_CREDIT - 1)];
+            assert_eq!(back.orientation, Some(3));
+            assert_eq!(back.copyright, Some(copyright));
+            assert_eq!(back.artist, Some(cut));
+            // Written again from what it reads: the same blob (idempotence).
+            assert_eq!(
+                Ifd0::read(
+                    &Ifd0 {
+                        artist: back.artist,
+                        ..kept
+                    }
+                    .tiff()
+                    .unwrap(),
+                    true,
+                    true
+                ),
+                back
+            );
+            assert_eq!(t.len() % 2, 0);
+            let (entries, next) = read_ifd::<BigEndian>(&t, 8).unwrap();
+            assert_eq!(next, None);
+            for e in entries {
+                if let Some(at) = e.value_at::<BigEndian>() {
+                    assert_eq!(at % 2, 0, "word-aligned");
+                    let v = e.value::<BigEndian>(&t).unwrap();
+                    assert_eq!(v.last(), Some(&0), "NUL-terminated");
+                }
+            }
+        }
+        assert_eq!(Ifd0::default().tiff(), None);
+    }
+
+    #[test]
+    fn blank_or_non_ascii_credit_is_not_read() {
+        let mut t = b"II\x2A\0\x08\0\0\0".to_vec();
+        t.extend_from_slice(&3u16.to_le_bytes());
+        t.extend_from_slice(&[0x3B, 0x01, 2, 0, 3, 0, 0, 0, b' ', 0, 0, 0]);
+        t.extend_from_slice(&[0x98, 0x82, 7, 0, 2, 0, 0, 0, b'A', 0, 0, 0]);
+        t.extend_from_slice(&[0x0F, 0x01, 2, 0, 3, 0, 0, 0, b'M', b'k', 0, 0]);
+        t.extend_from_slice(&[0; 4]);
+        assert!(Ifd0::read(&t, true, true).is_empty());
+        assert!(Ifd0::read(&orientation_tiff(6), false, true).is_empty());
     }
 
     #[test]

@@ -51,6 +51,28 @@
 //! keep flags can make the output larger than the input, and by at most 64 bytes
 //! ([`max_output_len`]).
 //!
+//! [`Keep::COPYRIGHT`] (not part of [`Keep::DISPLAY`]) keeps the author's credit in fresh,
+//! minimal blocks built from the input's values, never the original blocks:
+//!
+//! | format | EXIF `Artist`, `Copyright` | XMP `dc:creator`, `dc:rights` |
+//! |---|---|---|
+//! | JPEG | the first APP1 Exif holding a kept field is replaced, where it stood, by a minimal EXIF whose IFD0 holds Artist, Copyright and (with [`Keep::ORIENTATION`]) Orientation | the first standard XMP APP1 holding credit is replaced, where it stood, by a fresh packet holding only it; extended XMP goes. With a kept gain map the primary's XMP is the gain map's, and the XMP credit goes ([`Report::not_kept`]) |
+//! | PNG / APNG | the first eXIf, as for JPEG | the first uncompressed iTXt `XML:com.adobe.xmp`, rewritten uncompressed; compressed packets (zTXt/iTXt, ImageMagick's `Raw profile type xmp`) cannot be read here and go ([`Report::not_kept`]); `Author`/`Copyright` text chunks go |
+//! | WebP | the first EXIF, as for JPEG (no `Exif\0\0` prefix) | the first `XMP ` chunk, with the VP8X XMP flag set; a simple file becomes extended |
+//! | GIF, BMP | cannot carry it: [`Report::not_kept`] when the input named a person | as for EXIF |
+//! | HEIF / HEIC / AVIF | not written yet: the flag does nothing for these formats (the credit goes with the `Exif` and `mime` items), and [`Report::not_kept`] says so when the input named a person | as for EXIF |
+//!
+//! - EXIF values are read from IFD0 as ASCII (type 2), not blank (a byte other than NUL or
+//!   space), and copied byte for byte up to 1,023 bytes, then NUL-terminated; the TIFF is
+//!   big-endian, its values at even offsets, with no next IFD. XMP values are the text of
+//!   each `rdf:li` item (or the property's own text or attribute), entities resolved, control
+//!   characters left out, cut to 1 KiB of whole UTF-8 characters, at most 16 creators, the
+//!   `x-default` rights item (else the first), then escaped again for XML. A UTF-16 or UTF-32
+//!   packet is not read ([`Report::not_kept`]).
+//! - The fresh blocks may make the output longer than the input, but never longer than
+//!   [`max_output_len`]: when they would, the strip is done again without the credit and
+//!   [`Report::not_kept`] holds [`Keep::COPYRIGHT`].
+//!
 //! # Decisions where the specification is silent
 //!
 //! ## JPEG
@@ -320,6 +342,8 @@
 //!
 //! [`Keep`]: crate::Keep
 //! [`Keep::ORIENTATION`]: crate::Keep::ORIENTATION
+//! [`Keep::COPYRIGHT`]: crate::Keep::COPYRIGHT
+//! [`Report::not_kept`]: crate::Report::not_kept
 //! [`Keep::ICC`]: crate::Keep::ICC
 //! [`Keep::DISPLAY`]: crate::Keep::DISPLAY
 //! [`Keep::GAIN_MAP`]: crate::Keep::GAIN_MAP

@@ -45,6 +45,8 @@
 //! author saw them, and nothing that identifies the author: a minimal EXIF holding only the
 //! Orientation tag (when it is not 1) replaces the original, and an Ultra HDR or Apple HDR
 //! JPEG's gain map stays with only the metadata that applies it ([`Keep::GAIN_MAP`]).
+//! Photographers who want their credit kept add [`Keep::COPYRIGHT`]: EXIF Artist and
+//! Copyright, XMP `dc:creator` and `dc:rights`, in fresh minimal blocks (JPEG, PNG, WebP).
 //! ```
 //! use imgstrip::{Keep, Kinds, Stripper};
 //! # let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x2E];

@@ -59,6 +59,29 @@ bitflags! {
         /// HEIF/AVIF keep gain-map (`tmap`) and auxiliary images whatever the flags; PNG,
         /// GIF, WebP and BMP carry no gain maps, and ignore this flag.
         const GAIN_MAP = 1 << 2;
+        /// Keep the author's credit (JPEG, PNG, WebP) in fresh, minimal blocks built from
+        /// the input's values, never the original blocks, so nothing else rides along:
+        ///
+        /// - EXIF `Artist` and `Copyright` (IFD0, ASCII, when not blank) in a minimal EXIF
+        ///   whose IFD0 holds only them (and the Orientation, when [`Keep::ORIENTATION`] is
+        ///   kept too): JPEG APP1 `Exif`, PNG `eXIf`, WebP `EXIF`;
+        /// - XMP `dc:creator` (each name of its `rdf:Seq`) and `dc:rights` (its `x-default`
+        ///   or first item) in a fresh packet holding only them, the text re-escaped: JPEG
+        ///   APP1 XMP, PNG uncompressed `iTXt` `XML:com.adobe.xmp`, WebP `XMP ` (a simple
+        ///   WebP is promoted to the extended format to carry it).
+        ///
+        /// Each value is cut to 1 KiB (1,023 bytes of text and the NUL for EXIF; whole UTF-8
+        /// characters for XMP), and at most 16 creators are kept. When the fresh blocks
+        /// would make the output longer than [`max_output_len`](crate::max_output_len) the
+        /// credit goes, as without this flag, and [`Report::not_kept`](crate::Report::not_kept)
+        /// says so; it says so too when the input named a person in a format that cannot
+        /// carry the credit back (GIF, BMP) or that this flag does not write yet (HEIF/AVIF),
+        /// in a compressed PNG text chunk, or in the XMP of a JPEG whose gain map is kept (its
+        /// XMP is the gain map's). Not part of [`Keep::DISPLAY`].
+        ///
+        /// HEIF/AVIF: this flag does nothing yet (the credit goes with the `Exif` and `mime`
+        /// items, as without it); GIF and BMP have no place for it.
+        const COPYRIGHT = 1 << 3;
         /// `ORIENTATION | ICC | GAIN_MAP`: what a viewer needs to show the picture as its
         /// author saw it, and nothing that identifies the author. Recommended for photos.
         const DISPLAY = Self::ORIENTATION.bits() | Self::ICC.bits() | Self::GAIN_MAP.bits();
@@ -67,7 +90,7 @@ bitflags! {
 
 impl Keep {
     /// The names [`Keep::from_str`] accepts, lower case, in declaration order
-    /// (`orientation`, `icc`, `gain_map`, `display`).
+    /// (`orientation`, `icc`, `gain_map`, `copyright`, `display`).
     pub fn names() -> impl Iterator<Item = String> {
         Keep::FLAGS.iter().map(|f| f.name().to_ascii_lowercase())
     }
@@ -148,6 +171,8 @@ mod tests {
         assert_eq!("gain-map".parse(), Ok(Keep::GAIN_MAP));
         assert_eq!("Gain_Map,icc,orientation".parse(), Ok(Keep::DISPLAY));
         assert_eq!("display,icc".parse(), Ok(Keep::DISPLAY));
+        assert_eq!("Copyright".parse(), Ok(Keep::COPYRIGHT));
+        assert!(!Keep::DISPLAY.contains(Keep::COPYRIGHT));
         assert_eq!(",,".parse(), Ok(Keep::empty()));
         for name in Keep::names() {
             let flag: Keep = name.parse().unwrap();
@@ -161,7 +186,7 @@ mod tests {
         assert_eq!(err.name(), "gps");
         assert_eq!(
             err.to_string(),
-            "unknown keep flag \"gps\" (known: orientation, icc, gain_map, display)"
+            "unknown keep flag \"gps\" (known: orientation, icc, gain_map, copyright, display)"
         );
         assert!("orientation icc".parse::<Keep>().is_err());
     }

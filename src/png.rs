@@ -68,8 +68,11 @@ fn verdict(kind: [u8; 4], keep: Keep) -> Verdict {
         b"IHDR" | b"PLTE" | b"IDAT" | b"IEND" | b"tRNS" | b"gAMA" | b"cHRM" | b"sRGB" | b"cICP"
         | b"mDCV" | b"mDCv" | b"cLLI" | b"cLLi" | b"sBIT" | b"bKGD" | b"hIST" | b"pHYs"
         | b"acTL" | b"fcTL" | b"fdAT" => Verdict::Keep,
+        b"iTXt" if keep.contains(Keep::COPYRIGHT) => Verdict::Rewrite,
         b"tEXt" | b"zTXt" | b"iTXt" => Verdict::Drop(Kinds::TEXT),
-        b"eXIf" | b"zxIf" if keep.contains(Keep::ORIENTATION) => Verdict::Rewrite,
+        b"eXIf" | b"zxIf" if keep.intersects(Keep::ORIENTATION | Keep::COPYRIGHT) => {
+            Verdict::Rewrite
+        }
         b"eXIf" | b"zxIf" => Verdict::Drop(Kinds::EXIF),
         b"iCCP" if keep.contains(Keep::ICC) => Verdict::Rewrite,
         b"iCCP" => Verdict::Drop(Kinds::ICC),
@@ -287,7 +290,8 @@ struct Walk {
     height: u32,
     image: Image,
     wrote_icc: bool,
-    wrote_orientation: bool,
+    wrote_exif: bool,
+    wrote_xmp: bool,
 }
 
 pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
@@ -319,9 +323,14 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
         report.found |= holds(&chunk);
         match verdict(chunk.kind, opts.keep) {
             Verdict::Keep => keep(&chunk, opts, &mut walk, &mut report, out)?,
-            Verdict::Drop(Kinds::TEXT) => report.removed(text_kind(chunk.body)),
+            Verdict::Drop(Kinds::TEXT) => {
+                if opts.keep.contains(Keep::COPYRIGHT) && is_unreadable_xmp(&chunk) {
+                    report.not_kept |= Keep::COPYRIGHT;
+                }
+                report.removed(text_kind(chunk.body));
+            }
             Verdict::Drop(kind) => report.removed(kind),
-            Verdict::Rewrite => rewrite(&chunk, &mut walk, &mut report, out),
+            Verdict::Rewrite => rewrite(&chunk, opts.keep, &mut walk, &mut report, out),
         }
         if &chunk.kind == b"IEND" {
             break;
@@ -477,20 +486,33 @@ fn read_animation_control(
 }
 
 /// Writes the cleaned form of a chunk whose verdict is `Rewrite`: the first iCCP under a
-/// neutral name, or the first eXIf reduced to its Orientation. Others are dropped.
-fn rewrite(chunk: &Chunk<'_>, walk: &mut Walk, report: &mut Report, out: &mut impl Sink) {
+/// neutral name, the first eXIf reduced to the minimal EXIF of the keep flags, the first
+/// XMP iTXt reduced to the credit. Others are dropped.
+fn rewrite(
+    chunk: &Chunk<'_>,
+    keep: Keep,
+    walk: &mut Walk,
+    report: &mut Report,
+    out: &mut impl Sink,
+) {
     let (written, kind) = match &chunk.kind {
         b"iCCP" if !walk.wrote_icc => {
             let written = rename_icc(chunk.body, out);
             walk.wrote_icc = written > 0;
             (written, Kinds::ICC)
         }
-        b"eXIf" if !walk.wrote_orientation => {
-            let written = write_orientation(chunk.body, out);
-            walk.wrote_orientation = written > 0;
+        b"eXIf" if !walk.wrote_exif => {
+            let written = write_exif(chunk.body, keep, out);
+            walk.wrote_exif = written > 0;
             (written, Kinds::EXIF)
         }
+        b"iTXt" if !walk.wrote_xmp => {
+            let written = write_credit_xmp(chunk.body, report, out);
+            walk.wrote_xmp = written > 0;
+            (written, text_kind(chunk.body))
+        }
         b"iCCP" => (0, Kinds::ICC),
+        b"iTXt" => (0, text_kind(chunk.body)),
         _ => (0, Kinds::EXIF),
     };
     if written < chunk.raw.len() {
@@ -507,14 +529,63 @@ fn rename_icc(body: &[u8], out: &mut impl Sink) -> usize {
     write_chunk(*b"iCCP", &[NEUTRAL_ICC_NAME, profile], out)
 }
 
-/// An eXIf holding only the Orientation of `body`'s EXIF, when it has one other than 1.
-fn write_orientation(body: &[u8], out: &mut impl Sink) -> usize {
+/// An eXIf holding only the minimal IFD0 of what `body`'s EXIF had of the kept fields
+/// ([`exif::Ifd0`]), when it had any.
+fn write_exif(body: &[u8], keep: Keep, out: &mut impl Sink) -> usize {
     // PNG § 11.3.6.1 says the TIFF header comes first; some writers prefix `Exif\0\0`.
     let tiff = body.strip_prefix(b"Exif\0\0").unwrap_or(body);
-    match exif::read_orientation(tiff) {
-        Some(o) => write_chunk(*b"eXIf", &[&exif::orientation_tiff(o)], out),
+    let kept = exif::Ifd0::read(
+        tiff,
+        keep.contains(Keep::ORIENTATION),
+        keep.contains(Keep::COPYRIGHT),
+    );
+    match kept.tiff() {
+        Some(tiff) => write_chunk(*b"eXIf", &[&tiff], out),
         None => 0,
     }
+}
+
+/// Whether a text chunk that goes holds an XMP packet this crate cannot read: a zTXt (or a
+/// tEXt hex dump) under ImageMagick's `Raw profile type xmp`, or a zTXt under the XMP
+/// keyword. No inflater runs here, so its credit cannot be kept under `Keep::COPYRIGHT`,
+/// and the report says so.
+fn is_unreadable_xmp(chunk: &Chunk<'_>) -> bool {
+    let keyword = chunk.body.split(|&b| b == 0).next().unwrap_or_default();
+    keyword == b"Raw profile type xmp" || (&chunk.kind == b"zTXt" && keyword == XMP_KEYWORD)
+}
+
+/// The iTXt keyword of an XMP packet (XMP part 3 § 1.1.5).
+const XMP_KEYWORD: &[u8] = b"XML:com.adobe.xmp";
+
+/// For `Keep::COPYRIGHT`: an uncompressed iTXt `XML:com.adobe.xmp` holding only the credit
+/// of the XMP packet in `body` (an iTXt: keyword, NUL, compression flag and method, language
+/// tag, NUL, translated keyword, NUL, text; PNG § 11.3.4.5), when it has any. Other iTXt
+/// chunks go; a compressed packet cannot be read (no inflater here), so its credit goes and
+/// the report says so.
+fn write_credit_xmp(body: &[u8], report: &mut Report, out: &mut impl Sink) -> usize {
+    let Some(rest) = body
+        .strip_prefix(XMP_KEYWORD)
+        .and_then(|r| r.strip_prefix(b"\0"))
+    else {
+        return 0;
+    };
+    let Some((&[flag, _method], rest)) = rest.split_first_chunk::<2>() else {
+        return 0;
+    };
+    let mut fields = rest.splitn(3, |&b| b == 0);
+    let (Some(_lang), Some(_translated), Some(packet)) =
+        (fields.next(), fields.next(), fields.next())
+    else {
+        return 0;
+    };
+    if flag != 0 || found::credit::is_unreadable(packet) {
+        report.not_kept |= Keep::COPYRIGHT;
+        return 0;
+    }
+    let Some(packet) = found::xmp_credit(packet).packet() else {
+        return 0;
+    };
+    write_chunk(*b"iTXt", &[XMP_KEYWORD, b"\0\0\0\0\0", &packet], out)
 }
 
 /// Writes a chunk whose data is the concatenation of `parts`, with its CRC. Returns its length.

@@ -3,6 +3,7 @@
 use bitflags::bitflags;
 
 use crate::format::Format;
+use crate::options::Keep;
 
 bitflags! {
     /// Kinds of metadata, as found and removed.
@@ -161,6 +162,12 @@ pub struct Report {
     /// What the removed metadata held: GPS position, serial numbers, names, … (empty when
     /// nothing was read).
     pub found: Found,
+    /// The [`Keep`](crate::Keep) flags that were asked for and found something they could
+    /// not keep: [`Keep::COPYRIGHT`](crate::Keep::COPYRIGHT) when the input named an author
+    /// that the output cannot carry (a GIF, BMP or HEIF/AVIF input, a compressed PNG text
+    /// chunk, fresh blocks that would not fit in [`max_output_len`](crate::max_output_len)).
+    /// Empty otherwise.
+    pub not_kept: Keep,
 }
 
 impl Report {
@@ -175,6 +182,7 @@ impl Report {
             untouched: false,
             truncated: false,
             found: Found::empty(),
+            not_kept: Keep::empty(),
         }
     }
 

@@ -11,7 +11,9 @@ use crate::work;
 
 /// The longest output a strip of `input_len` bytes can have: the input's length plus 64
 /// bytes for what a walker writes anew when asked to keep something (a minimal EXIF holding
-/// the orientation, an `iCCP` under a neutral name). Without [`Keep`](crate::Keep) flags the output is
+/// the orientation, an `iCCP` under a neutral name, the VP8X of a promoted WebP). The fresh
+/// credit blocks of [`Keep::COPYRIGHT`](crate::Keep::COPYRIGHT) are written only when the
+/// output still fits in this length. Without [`Keep`](crate::Keep) flags the output is
 /// never longer than the input. A buffer this long always holds the output of
 /// [`Stripper::strip_to_slice`](crate::Stripper::strip_to_slice).
 ///
@@ -154,6 +156,26 @@ impl Sink for SliceSink<'_> {
 
     fn next_addr(&self) -> usize {
         self.buf.as_ptr().addr().wrapping_add(self.len)
+    }
+}
+
+/// A sink the stripper can empty, to write the output again from the start (without the
+/// credit of `Keep::COPYRIGHT`, when it did not fit).
+pub(crate) trait Rewind: Sink {
+    /// Forgets everything written.
+    fn clear(&mut self);
+}
+
+impl Rewind for Vec<u8> {
+    fn clear(&mut self) {
+        Vec::clear(self);
+    }
+}
+
+impl Rewind for SliceSink<'_> {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.overflowed = false;
     }
 }
 

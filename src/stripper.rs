@@ -4,9 +4,9 @@ use crate::error::Error;
 use crate::format::{detect, Format};
 use crate::limits::Limits;
 use crate::options::{Keep, Options};
-use crate::report::Report;
+use crate::report::{Found, Report};
 use crate::sink::max_output_len;
-use crate::sink::{Sink, SliceSink};
+use crate::sink::{Rewind, Sink, SliceSink};
 use crate::verify::{first_difference, Leftovers};
 
 /// The stripped image and what was removed from it.
@@ -198,20 +198,57 @@ impl Stripper {
         }
     }
 
-    fn walk(&self, input: &[u8], out: &mut impl Sink) -> Result<Report, Error> {
+    fn walk(&self, input: &[u8], out: &mut impl Rewind) -> Result<Report, Error> {
         let format = detect(input).ok_or(Error::UnknownFormat)?;
         self.opts.limits.check_input(format, input.len())?;
         out.reserve(max_output_len(input.len()));
-        let mut report = match format {
-            Format::Jpeg => crate::jpeg::strip(input, &self.opts, out),
-            Format::Png => crate::png::strip(input, &self.opts, out),
-            Format::Gif => crate::gif::strip(input, &self.opts, out),
-            Format::Bmp => crate::bmp::strip(input, &self.opts, out),
-            Format::WebP => crate::webp::strip(input, &self.opts, out),
-            Format::Heif | Format::Avif => crate::heif::strip(input, format, &self.opts, out),
-        }?;
+        let mut report = dispatch(format, input, &self.opts, out)?;
+        if self.opts.keep.contains(Keep::COPYRIGHT) {
+            if out.len() > max_output_len(input.len()) {
+                // The fresh credit blocks do not fit the promise of `max_output_len`: the
+                // credit goes rather than the promise (the walk is the same without it).
+                out.clear();
+                let opts = Options {
+                    keep: self.opts.keep.difference(Keep::COPYRIGHT),
+                    ..self.opts
+                };
+                report = dispatch(format, input, &opts, out)?;
+                report.not_kept |= Keep::COPYRIGHT;
+            } else if !carries_credit(format) && may_hold_credit(&report) {
+                report.not_kept |= Keep::COPYRIGHT;
+            }
+        }
         report.bytes_removed = bytes_removed(input.len(), out.len());
         Ok(report)
+    }
+}
+
+/// Whether `Keep::COPYRIGHT` writes the credit back in `format`: GIF and BMP have no place
+/// for it, and HEIF/AVIF do not get it yet.
+fn carries_credit(format: Format) -> bool {
+    matches!(format, Format::Jpeg | Format::Png | Format::WebP)
+}
+
+/// Whether what a strip removed held the author's credit: a person named in the EXIF or
+/// XMP it read (every format's walk reads them for [`Report::found`]).
+fn may_hold_credit(report: &Report) -> bool {
+    report.found.contains(Found::PERSON)
+}
+
+/// Runs the walker of `format`.
+fn dispatch(
+    format: Format,
+    input: &[u8],
+    opts: &Options,
+    out: &mut impl Sink,
+) -> Result<Report, Error> {
+    match format {
+        Format::Jpeg => crate::jpeg::strip(input, opts, out),
+        Format::Png => crate::png::strip(input, opts, out),
+        Format::Gif => crate::gif::strip(input, opts, out),
+        Format::Bmp => crate::bmp::strip(input, opts, out),
+        Format::WebP => crate::webp::strip(input, opts, out),
+        Format::Heif | Format::Avif => crate::heif::strip(input, format, opts, out),
     }
 }
 

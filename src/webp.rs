@@ -13,18 +13,21 @@
 //!   reads the bit itself: `WebPGetFeatures` reports it as `has_alpha` (decoders such as Pillow
 //!   pick RGBA or RGB from it) and the demuxer ignores an ALPH chunk when the bit is clear.
 //!   Setting or clearing it would change the decoded image. The animation bit is set exactly
-//!   when an ANIM or ANMF chunk remains; the ICC and EXIF bits exactly when the chunk kept by
-//!   a [`Keep`] flag remains; the XMP bit and every reserved bit are cleared.
+//!   when an ANIM or ANMF chunk remains; the ICC, EXIF and XMP bits exactly when the chunk
+//!   kept or written by a [`Keep`] flag remains; every reserved bit is cleared.
 //! - A simple file's image is its first chunk, and nothing after it is read by libwebp: every
 //!   later chunk goes (even a second VP8/VP8L or an ALPH, which would be invalid there).
-//! - [`Keep::ORIENTATION`] / [`Keep::ICC`] on a simple file whose trailing EXIF (orientation
-//!   other than 1) or ICCP is kept: a simple file cannot hold either, so the output is
+//! - [`Keep::ORIENTATION`] / [`Keep::COPYRIGHT`] / [`Keep::ICC`] on a simple file whose
+//!   trailing EXIF (orientation other than 1, an artist or copyright), XMP (a creator or
+//!   rights) or ICCP is kept: a simple file cannot hold any, so the output is
 //!   promoted to the extended format, with a VP8X (canvas from the bitstream header, alpha
 //!   bit from the VP8L header as libwebp's muxer sets it) and the ICCP before the image.
 //!   Only a [`Keep`] flag can make the output larger than the input: by that 18-byte VP8X,
-//!   or by a minimal EXIF longer than the (already minimal) EXIF it replaces.
+//!   or by a minimal EXIF or XMP longer than the block it replaces.
 //! - Only the first ICCP is kept under [`Keep::ICC`]; the minimal EXIF is written for the
-//!   first EXIF holding an orientation, without the `Exif\0\0` prefix (as libwebp writes it).
+//!   first EXIF holding a kept field, without the `Exif\0\0` prefix (as libwebp writes it),
+//!   and the credit XMP for the first `XMP ` chunk holding credit (the misnamed `XMP\0`
+//!   goes).
 //! - VP8X payloads longer than 10 bytes and ANIM payloads longer than 6 are cut to their
 //!   defined bytes (libwebp reads the fields and skips the rest), and an ANIM after the first
 //!   goes (libwebp reads only the first); the reserved bits of the ANMF flags byte are
@@ -61,6 +64,7 @@ const ANMF_HEADER: usize = 16;
 
 // VP8X flags byte, most significant bit first: Rsv Rsv ICC Alpha EXIF XMP Animation Rsv.
 const ANIMATION_FLAG: u8 = 0x02;
+const XMP_FLAG: u8 = 0x04;
 const EXIF_FLAG: u8 = 0x08;
 const ALPHA_FLAG: u8 = 0x10;
 const ICC_FLAG: u8 = 0x20;
@@ -101,7 +105,8 @@ fn verdict(kind: [u8; 4], keep: Keep) -> Verdict {
         // non-image chunks nested in it and gets its size fixed.
         b"VP8X" | b"ANIM" | b"ANMF" => Verdict::Rewrite,
         b"ICCP" if keep.contains(Keep::ICC) => Verdict::Keep,
-        b"EXIF" if keep.contains(Keep::ORIENTATION) => Verdict::Rewrite,
+        b"EXIF" if keep.intersects(Keep::ORIENTATION | Keep::COPYRIGHT) => Verdict::Rewrite,
+        b"XMP " if keep.contains(Keep::COPYRIGHT) => Verdict::Rewrite,
         _ => Verdict::Drop(kind_of(kind)),
     }
 }
@@ -227,13 +232,32 @@ fn write_vp8x(flags: u8, width: u32, height: u32, out: &mut impl Sink) -> usize 
     at
 }
 
-/// Writes the EXIF chunk holding only the orientation of `data`'s EXIF, when it has one
-/// other than 1. Returns its length (0 when nothing was written).
-fn write_orientation(data: &[u8], out: &mut impl Sink) -> usize {
+/// Writes the EXIF chunk holding only the minimal IFD0 of what `data`'s EXIF had of the
+/// kept fields ([`exif::Ifd0`]), when it had any. Returns its length (0 when nothing was
+/// written).
+fn write_exif(data: &[u8], keep: Keep, out: &mut impl Sink) -> usize {
     // The container spec wants the TIFF header first; some writers prefix `Exif\0\0`.
     let tiff = data.strip_prefix(b"Exif\0\0").unwrap_or(data);
-    match exif::read_orientation(tiff) {
-        Some(o) => write_chunk(*b"EXIF", &exif::orientation_tiff(o), out),
+    let kept = exif::Ifd0::read(
+        tiff,
+        keep.contains(Keep::ORIENTATION),
+        keep.contains(Keep::COPYRIGHT),
+    );
+    match kept.tiff() {
+        Some(tiff) => write_chunk(*b"EXIF", &tiff, out),
+        None => 0,
+    }
+}
+
+/// For `Keep::COPYRIGHT`: the `XMP ` chunk holding only the credit of `data`'s packet, when
+/// it has any. Returns its length (0 when nothing was written; a UTF-16 or UTF-32 packet,
+/// which cannot be read, is noted in the report).
+fn write_credit_xmp(data: &[u8], report: &mut Report, out: &mut impl Sink) -> usize {
+    if found::credit::is_unreadable(data) {
+        report.not_kept |= Keep::COPYRIGHT;
+    }
+    match found::xmp_credit(data).packet() {
+        Some(packet) => write_chunk(*b"XMP ", &packet, out),
         None => 0,
     }
 }
@@ -349,27 +373,36 @@ fn simple<'a>(
     report.height = bits.height;
     write_chunk(image.kind, image.data(), out);
     let mut wrote_exif = false;
+    let mut wrote_xmp = false;
     let mut icc: Option<&[u8]> = None;
     while let Some(chunk) = next_chunk(r)? {
         report.found |= holds(&chunk);
         let raw = chunk.disk_len();
         match &chunk.kind {
-            b"EXIF" if opts.keep.contains(Keep::ORIENTATION) && !wrote_exif => {
-                let written = write_orientation(chunk.data(), out);
+            b"EXIF" if opts.keep.intersects(Keep::ORIENTATION | Keep::COPYRIGHT) && !wrote_exif => {
+                let written = write_exif(chunk.data(), opts.keep, out);
                 wrote_exif = written > 0;
                 removed_if(report, Kinds::EXIF, raw.saturating_sub(written));
+            }
+            b"XMP " if opts.keep.contains(Keep::COPYRIGHT) && !wrote_xmp => {
+                let written = write_credit_xmp(chunk.data(), report, out);
+                wrote_xmp = written > 0;
+                removed_if(report, Kinds::XMP, raw.saturating_sub(written));
             }
             b"ICCP" if opts.keep.contains(Keep::ICC) && icc.is_none() => icc = Some(chunk.data()),
             _ => report.removed(kind_of(chunk.kind)),
         }
     }
-    if wrote_exif || icc.is_some() {
+    if wrote_exif || wrote_xmp || icc.is_some() {
         // Append VP8X (and ICCP), then rotate them in front of the image chunk: the extended
         // format wants VP8X first and ICCP before the image data.
         let tail = out.len();
         let mut flags = if bits.alpha { ALPHA_FLAG } else { 0 };
         if wrote_exif {
             flags |= EXIF_FLAG;
+        }
+        if wrote_xmp {
+            flags |= XMP_FLAG;
         }
         if icc.is_some() {
             flags |= ICC_FLAG;
@@ -507,7 +540,7 @@ fn rewrite(
         }
         b"EXIF" => {
             let written = if walk.flags & EXIF_FLAG == 0 {
-                write_orientation(chunk.data(), out)
+                write_exif(chunk.data(), opts.keep, out)
             } else {
                 0
             };
@@ -515,6 +548,17 @@ fn rewrite(
                 walk.flags |= EXIF_FLAG;
             }
             removed_if(report, Kinds::EXIF, raw.saturating_sub(written));
+        }
+        b"XMP " => {
+            let written = if walk.flags & XMP_FLAG == 0 {
+                write_credit_xmp(chunk.data(), report, out)
+            } else {
+                0
+            };
+            if written > 0 {
+                walk.flags |= XMP_FLAG;
+            }
+            removed_if(report, Kinds::XMP, raw.saturating_sub(written));
         }
         _ => return Err(malformed(chunk.offset, "second VP8X chunk")),
     }

@@ -263,7 +263,33 @@ pub fn describe(r: &Report, done: bool) -> String {
     if r.truncated {
         line.push_str("; input was truncated");
     }
+    for note in not_kept_notes(r) {
+        line.push_str(&format!("; {note}"));
+    }
     line
+}
+
+/// `copyright not kept: GIF cannot carry it`: one note per [`Report::not_kept`] flag.
+pub fn not_kept_notes(r: &Report) -> Vec<String> {
+    r.not_kept
+        .iter_names()
+        .map(|(name, _)| {
+            format!(
+                "{} not kept: {}",
+                name.to_ascii_lowercase(),
+                not_kept_reason(r.format)
+            )
+        })
+        .collect()
+}
+
+/// Why a [`Report::not_kept`] flag's metadata could not stay in `format`.
+fn not_kept_reason(format: Format) -> String {
+    match format {
+        Format::Gif | Format::Bmp => format!("{format} cannot carry it"),
+        Format::Heif | Format::Avif => format!("not written to {format} yet"),
+        _ => "it would not fit in the output's size bound, or was not readable".into(),
+    }
 }
 
 /// `{"path":…,"output":…,"format":…,"removed":[…],"bytes_before":…,…}`; `output` is null
@@ -276,10 +302,15 @@ pub fn report_json(input: &Path, out: Option<&Path>, r: &Report, sizes: (u64, u6
         .map(|(name, _)| json_string(&name.to_ascii_lowercase()))
         .collect();
     let found: Vec<String> = r.found.names().map(json_string).collect();
+    let not_kept: Vec<String> = r
+        .not_kept
+        .iter_names()
+        .map(|(name, _)| json_string(&name.to_ascii_lowercase()))
+        .collect();
     format!(
         "{{\"path\":{},\"output\":{output},\"format\":{},\"removed\":[{}],\"found\":[{}],\
          \"bytes_before\":{},\"bytes_after\":{},\"bytes_removed\":{},\"width\":{},\
-         \"height\":{},\"frames\":{},\"untouched\":{},\"truncated\":{}}}",
+         \"height\":{},\"frames\":{},\"untouched\":{},\"truncated\":{},\"not_kept\":[{}]}}",
         json_path(input),
         json_string(r.format.name()),
         kinds.join(","),
@@ -292,6 +323,7 @@ pub fn report_json(input: &Path, out: Option<&Path>, r: &Report, sizes: (u64, u6
         r.frames,
         r.untouched,
         r.truncated,
+        not_kept.join(","),
     )
 }
 

@@ -14,7 +14,9 @@ use imgstrip::{max_output_len, Error, Format, Limit, Report};
 use crate::buffers::Buffers;
 use crate::input::{Input, Source};
 use crate::plan::{Action, Job, Target};
-use crate::report::{describe, note_json, report_json, Outcome, Progress, Status, Tally};
+use crate::report::{
+    describe, not_kept_notes, note_json, report_json, Outcome, Progress, Status, Tally,
+};
 use crate::{write, Dest, Settings};
 
 /// Runs every job and prints what happened; returns the counts.
@@ -226,6 +228,9 @@ fn finish(job: &Job, written: Option<&Target>, report: &Report, sizes: (u64, u64
             "{}: over a limit, copied unchanged: its metadata was NOT removed (--ignore-limits)",
             input.display()
         ));
+    }
+    for note in not_kept_notes(report) {
+        messages.push(format!("{}: {note}", input.display()));
     }
     let shown = written.map(Target::shown);
     let mut described = format!("{}: {}", input.display(), describe(report, true));

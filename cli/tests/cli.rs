@@ -101,7 +101,7 @@ fn report_prints_one_json_line_per_file() {
     let (before, after) = (jpeg().len(), stripped_jpeg().len());
     let removed = before - after;
     let expected = format!(
-        r#"{{"path":"a.jpg","output":"out/a.jpg","format":"JPEG","removed":["exif","comment"],"found":["comment"],"bytes_before":{before},"bytes_after":{after},"bytes_removed":{removed},"width":1,"height":1,"frames":1,"untouched":false,"truncated":false}}"#
+        r#"{{"path":"a.jpg","output":"out/a.jpg","format":"JPEG","removed":["exif","comment"],"found":["comment"],"bytes_before":{before},"bytes_after":{after},"bytes_removed":{removed},"width":1,"height":1,"frames":1,"untouched":false,"truncated":false,"not_kept":[]}}"#
     );
     assert_eq!(lines[0], expected);
     let png_fields = r#""output":"out/b.png","format":"PNG","removed":["text"]"#;

@@ -1,12 +1,14 @@
 //! What a metadata block holds, as [`Found`](crate::Found) flags: bounded readers of EXIF
 //! (TIFF) IFDs, XMP packets, IPTC-IIM datasets and Photoshop image resources. The walkers
-//! hand each metadata unit they remove to the reader of its kind; nothing here writes output.
+//! hand each metadata unit they remove to the reader of its kind; nothing here writes output
+//! but the fresh XMP packet of a kept credit ([`credit`]).
 //!
 //! Every reader takes any bytes: it never panics, never allocates from a count in the
 //! input, and does work linear in its input (counted by [`crate::work`] and checked in the
 //! tests). A malformed block gives what its well-formed part says, so a report is a
 //! summary of what the strip removed, never a reason to fail a strip.
 
+pub(crate) mod credit;
 mod exif;
 mod iptc;
 mod maker_note;
@@ -21,7 +23,7 @@ pub(crate) use exif::exif;
 #[cfg(test)]
 pub(crate) use iptc::iptc;
 pub(crate) use iptc::photoshop_irb;
-pub(crate) use xmp::xmp;
+pub(crate) use xmp::{xmp, xmp_credit};
 
 use crate::report::Found;
 use crate::work;

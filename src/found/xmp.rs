@@ -13,6 +13,7 @@
 //! as a test) are not read: their ASCII bytes are interleaved with NULs, so no name
 //! matches, and reading them would mean decoding into a buffer. They give nothing.
 
+use super::credit::{decode_text, XmpCredit, MAX_CREATORS};
 use crate::report::Found;
 use crate::work;
 
@@ -163,9 +164,41 @@ pub(crate) fn xmp(packet: &[u8]) -> Found {
         bindings: [([0; MAX_PREFIX], 0, None); MAX_BINDINGS],
         bound: 0,
         found: Found::empty(),
+        credit: None,
     };
     scan.run();
     scan.found
+}
+
+/// The author's credit in the XMP packet `packet` (`dc:creator`, `dc:rights`), read by the
+/// same lexer: the text of each `rdf:li` item inside the property (or the property's own
+/// text or attribute value, as some writers give it), decoded by [`decode_text`].
+pub(crate) fn xmp_credit(packet: &[u8]) -> XmpCredit {
+    let mut scan = Scan {
+        bytes: packet,
+        pos: 0,
+        bindings: [([0; MAX_PREFIX], 0, None); MAX_BINDINGS],
+        bound: 0,
+        found: Found::empty(),
+        credit: Some(Collect::default()),
+    };
+    scan.run();
+    scan.credit.map(|c| c.credit).unwrap_or_default()
+}
+
+/// The credit properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Credit {
+    Creator,
+    Rights,
+}
+
+/// What [`xmp_credit`] has read, and the credit property whose items come next.
+#[derive(Default)]
+struct Collect {
+    credit: XmpCredit,
+    open: Option<Credit>,
+    rights_is_default: bool,
 }
 
 /// A prefix declared in the packet: its bytes, their length, its namespace (`None` for a URI
@@ -178,6 +211,8 @@ struct Scan<'a> {
     bindings: [Binding; MAX_BINDINGS],
     bound: usize,
     found: Found,
+    /// Set when reading the credit ([`xmp_credit`]) rather than what the packet names.
+    credit: Option<Collect>,
 }
 
 impl<'a> Scan<'a> {
@@ -240,6 +275,13 @@ impl<'a> Scan<'a> {
         while self.skip_past_byte(b'<') {
             match self.peek() {
                 Some(b'/') => {
+                    self.advance(1);
+                    let name = self.name();
+                    if self.credit_of(name).is_some() {
+                        if let Some(collect) = &mut self.credit {
+                            collect.open = None;
+                        }
+                    }
                     self.skip_past_byte(b'>');
                 }
                 Some(b'?') => self.skip_past(b"?>"),
@@ -257,12 +299,16 @@ impl<'a> Scan<'a> {
     fn start_tag(&mut self) {
         let element = self.name();
         let mut attributes_with_values = false;
+        let mut default_lang = false;
         loop {
             self.skip_space();
             match self.peek() {
                 None => return,
                 Some(b'>') => {
                     self.advance(1);
+                    if self.credit.is_some() {
+                        self.collect_element(element, default_lang);
+                    }
                     let text = self.text_ahead();
                     if !is_blank(text) {
                         self.property(element, text);
@@ -283,6 +329,7 @@ impl<'a> Scan<'a> {
                 }
                 Some(_) => {
                     if let Some((name, value)) = self.attribute() {
+                        default_lang |= name == b"xml:lang" && value == b"x-default";
                         if !is_blank(value) {
                             attributes_with_values = true;
                             self.attribute_found(name, value);
@@ -322,7 +369,76 @@ impl<'a> Scan<'a> {
     fn attribute_found(&mut self, name: &[u8], value: &[u8]) {
         match name.strip_prefix(b"xmlns:") {
             Some(prefix) => self.bind(prefix, Ns::from_uri(value)),
-            None => self.property(name, value),
+            None => {
+                if let Some(which) = self.credit_of(name) {
+                    self.collect_value(which, value, false);
+                }
+                self.property(name, value);
+            }
+        }
+    }
+
+    /// Which credit property `name` is, when reading the credit.
+    fn credit_of(&self, name: &[u8]) -> Option<Credit> {
+        self.credit.as_ref()?;
+        let colon = name.iter().position(|&b| b == b':')?;
+        let (prefix, local) = name.split_at(colon);
+        if self.namespace(prefix) != Some(Ns::Dc) {
+            return None;
+        }
+        match local {
+            b":creator" => Some(Credit::Creator),
+            b":rights" => Some(Credit::Rights),
+            _ => None,
+        }
+    }
+
+    /// After the start tag of `element`: a credit property opens (its own text is a value,
+    /// as some writers give it), an item of an open one is a value, and any other property
+    /// closes an open one (a packet missing its end tag lends no other items).
+    fn collect_element(&mut self, element: &[u8], default_lang: bool) {
+        let local = element
+            .iter()
+            .position(|&b| b == b':')
+            .and_then(|colon| element.get(colon.saturating_add(1)..))
+            .unwrap_or(element);
+        let rest = self.rest();
+        let end = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
+        let text = rest.get(..end).unwrap_or_default();
+        work::add(end);
+        let open = self.credit.as_ref().and_then(|c| c.open);
+        if let Some(which) = self.credit_of(element) {
+            if let Some(collect) = &mut self.credit {
+                collect.open = Some(which);
+            }
+            self.collect_value(which, text, false);
+        } else if let (b"li", Some(which)) = (local, open) {
+            self.collect_value(which, text, default_lang);
+        } else if !matches!(local, b"Seq" | b"Bag" | b"Alt") {
+            if let Some(collect) = &mut self.credit {
+                collect.open = None;
+            }
+        }
+    }
+
+    fn collect_value(&mut self, which: Credit, raw: &[u8], default_lang: bool) {
+        let Some(collect) = &mut self.credit else {
+            return;
+        };
+        let Some(text) = decode_text(raw) else {
+            return;
+        };
+        let credit = &mut collect.credit;
+        match which {
+            Credit::Creator if credit.creators.len() < MAX_CREATORS => credit.creators.push(text),
+            Credit::Creator => {}
+            Credit::Rights
+                if credit.rights.is_none() || (default_lang && !collect.rights_is_default) =>
+            {
+                credit.rights = Some(text);
+                collect.rights_is_default = default_lang;
+            }
+            Credit::Rights => {}
         }
     }
 

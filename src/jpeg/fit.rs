@@ -16,7 +16,13 @@ use crate::reader::Reader;
 pub(super) struct Walk {
     pub(super) seen_sof: bool,
     pub(super) seen_sos: bool,
-    pub(super) wrote_orientation: bool,
+    /// The minimal EXIF of the keep flags was written (the first Exif APP1 that had its
+    /// fields); later ones go.
+    pub(super) wrote_exif: bool,
+    /// The credit XMP of `Keep::COPYRIGHT` was written; later packets go.
+    pub(super) wrote_xmp: bool,
+    /// A kept gain map's fresh XMP is the primary's: no credit packet beside it.
+    pub(super) no_credit_xmp: bool,
     /// Scans since the last frame header.
     pub(super) scans_in_frame: u32,
     /// The scan just copied was its frame's first.

@@ -32,7 +32,10 @@ enum Signature {
     Jfif,
     Jfxx,
     Exif,
+    /// A standard XMP packet.
     Xmp,
+    /// A piece of an extended XMP packet (XMP part 3 § 1.1.3.1).
+    XmpExtension,
     Icc,
     Photoshop,
     Adobe,
@@ -46,11 +49,8 @@ fn signature(marker: u8, body: &[u8]) -> Signature {
         APP0 if starts(b"JFXX\0") => Signature::Jfxx,
         // Exif 2.32 § 4.7.2 says `Exif\0\0`; some writers pad with `\xFF`.
         APP1 if starts(b"Exif\0") => Signature::Exif,
-        APP1 if starts(b"http://ns.adobe.com/xap/1.0/\0")
-            || starts(b"http://ns.adobe.com/xmp/extension/\0") =>
-        {
-            Signature::Xmp
-        }
+        APP1 if starts(hdrgm::XMP_SIG) => Signature::Xmp,
+        APP1 if starts(b"http://ns.adobe.com/xmp/extension/\0") => Signature::XmpExtension,
         APP2 if starts(b"ICC_PROFILE\0") => Signature::Icc,
         APP13 if starts(b"Photoshop 3.0\0") => Signature::Photoshop,
         APP14 if starts(b"Adobe") => Signature::Adobe,
@@ -69,9 +69,12 @@ fn verdict(marker: u8, sig: Signature, keep: Keep) -> Verdict {
         }
         (APP0, Signature::Jfif) | (APP14, Signature::Adobe) => Verdict::Rewrite,
         (APP0, Signature::Jfxx) => Verdict::Drop(Kinds::THUMBNAIL),
-        (APP1, Signature::Exif) if keep.contains(Keep::ORIENTATION) => Verdict::Rewrite,
+        (APP1, Signature::Exif) if keep.intersects(Keep::ORIENTATION | Keep::COPYRIGHT) => {
+            Verdict::Rewrite
+        }
         (APP1, Signature::Exif) => Verdict::Drop(Kinds::EXIF),
-        (APP1, Signature::Xmp) => Verdict::Drop(Kinds::XMP),
+        (APP1, Signature::Xmp) if keep.contains(Keep::COPYRIGHT) => Verdict::Rewrite,
+        (APP1, Signature::Xmp | Signature::XmpExtension) => Verdict::Drop(Kinds::XMP),
         (APP2, Signature::Icc) if keep.contains(Keep::ICC) => Verdict::Keep,
         (APP2, Signature::Icc) => Verdict::Drop(Kinds::ICC),
         (APP13, Signature::Photoshop) => Verdict::Drop(Kinds::IPTC),
@@ -141,7 +144,10 @@ fn walk(
     let mut r = Reader::new(input, Format::Jpeg);
     out.extend_from_slice(r.bytes(2)?); // SOI, checked by detect
     let mut report = Report::new(Format::Jpeg);
-    let mut walk = Walk::default();
+    let mut walk = Walk {
+        no_credit_xmp: matches!(role, Role::Primary(Some(_))),
+        ..Walk::default()
+    };
     // Where the fresh segments go: before the first segment that is not APPn or COM, which
     // is after SOI, JFIF, EXIF and ICC, where Ultra HDR writers put them. For the primary,
     // where its new MPF's TIFF header is.
@@ -278,7 +284,7 @@ fn copy_segment(
             Fit::Misplaced => report.removed(Kinds::OTHER),
         },
         Verdict::Drop(kind) => report.removed(kind),
-        Verdict::Rewrite => rewrite(seg, sig, walk, report, out),
+        Verdict::Rewrite => rewrite(seg, sig, opts.keep, walk, report, out),
     }
     Ok(())
 }
@@ -288,7 +294,7 @@ fn copy_segment(
 fn holds(marker: u8, sig: Signature, body: &[u8]) -> HoldsFound {
     match sig {
         Signature::Exif => found::exif(body),
-        Signature::Xmp => found::xmp(body),
+        Signature::Xmp | Signature::XmpExtension => found::xmp(body),
         Signature::Photoshop => found::photoshop_irb(body),
         Signature::Jfif if body.get(12..14).is_some_and(|t| t != [0, 0]) => HoldsFound::THUMBNAIL,
         Signature::Jfxx => HoldsFound::THUMBNAIL,
@@ -344,6 +350,7 @@ fn read_frame_header(
 fn rewrite(
     seg: &Segment<'_>,
     sig: Signature,
+    keep: Keep,
     walk: &mut Walk,
     report: &mut Report,
     out: &mut impl Sink,
@@ -351,11 +358,26 @@ fn rewrite(
     let (written, kind) = match sig {
         Signature::Jfif => (rewrite_jfif(seg.body, out), Kinds::THUMBNAIL),
         Signature::Adobe => (rewrite_adobe(seg.body, out), Kinds::OTHER),
-        Signature::Exif if !walk.wrote_orientation => {
-            let written = write_orientation(seg.body, out);
-            walk.wrote_orientation = written > 0;
+        Signature::Exif if !walk.wrote_exif => {
+            let written = write_exif(seg.body, keep, out);
+            walk.wrote_exif = written > 0;
             (written, Kinds::EXIF)
         }
+        Signature::Xmp if !walk.wrote_xmp => {
+            let packet = seg.body.get(hdrgm::XMP_SIG.len()..).unwrap_or_default();
+            let credit = found::xmp_credit(packet);
+            let written = if walk.no_credit_xmp {
+                0
+            } else {
+                write_credit_xmp(&credit, out)
+            };
+            if written == 0 && (!credit.is_empty() || found::credit::is_unreadable(packet)) {
+                report.not_kept |= Keep::COPYRIGHT;
+            }
+            walk.wrote_xmp = written > 0;
+            (written, Kinds::XMP)
+        }
+        Signature::Xmp => (0, Kinds::XMP),
         _ => (0, Kinds::EXIF),
     };
     if written < seg.raw.len() {
@@ -380,16 +402,35 @@ fn rewrite_adobe(body: &[u8], out: &mut impl Sink) -> usize {
         .map_or(0, |header| write_segment(APP14, header, out))
 }
 
-/// For `Keep::ORIENTATION`: an Exif APP1 holding only the Orientation of `body`'s EXIF, when
-/// it has one other than 1. Returns the bytes written.
-fn write_orientation(body: &[u8], out: &mut impl Sink) -> usize {
-    let Some(orientation) = body.get(6..).and_then(exif::read_orientation) else {
+/// For `Keep::ORIENTATION` and `Keep::COPYRIGHT`: an Exif APP1 holding only the minimal
+/// IFD0 of what `body`'s EXIF had of the kept fields ([`exif::Ifd0`]), when it had any.
+/// Returns the bytes written.
+fn write_exif(body: &[u8], keep: Keep, out: &mut impl Sink) -> usize {
+    let tiff = body.get(6..).unwrap_or_default();
+    let kept = exif::Ifd0::read(
+        tiff,
+        keep.contains(Keep::ORIENTATION),
+        keep.contains(Keep::COPYRIGHT),
+    );
+    let Some(tiff) = kept.tiff() else {
         return 0;
     };
-    let mut exif = [0u8; 32];
-    exif[..6].copy_from_slice(b"Exif\0\0");
-    exif[6..].copy_from_slice(&exif::orientation_tiff(orientation));
+    let mut exif = Vec::with_capacity(tiff.len().saturating_add(6));
+    exif.extend_from_slice(b"Exif\0\0");
+    exif.extend_from_slice(&tiff);
     write_segment(APP1, &exif, out)
+}
+
+/// For `Keep::COPYRIGHT`: an XMP APP1 holding only the credit, when there is any. Returns
+/// the bytes written (0 also for a packet too long for one segment).
+fn write_credit_xmp(credit: &found::credit::XmpCredit, out: &mut impl Sink) -> usize {
+    let Some(packet) = credit.packet() else {
+        return 0;
+    };
+    let mut body = Vec::with_capacity(packet.len().saturating_add(hdrgm::XMP_SIG.len()));
+    body.extend_from_slice(hdrgm::XMP_SIG);
+    body.extend_from_slice(&packet);
+    write_segment(APP1, &body, out)
 }
 
 /// The input ended after the first scan began: keep what is there, leaving out the

@@ -357,6 +357,16 @@ fn verdict_mirrors_the_spec_table() {
         Verdict::Drop(Kinds::OTHER)
     );
     assert_eq!(verdict(APP1, S::Exif, Keep::ORIENTATION), Verdict::Rewrite);
+    assert_eq!(verdict(APP1, S::Exif, Keep::COPYRIGHT), Verdict::Rewrite);
+    assert_eq!(verdict(APP1, S::Xmp, Keep::COPYRIGHT), Verdict::Rewrite);
+    assert_eq!(
+        verdict(APP1, S::Xmp, Keep::DISPLAY),
+        Verdict::Drop(Kinds::XMP)
+    );
+    assert_eq!(
+        verdict(APP1, S::XmpExtension, Keep::all()),
+        Verdict::Drop(Kinds::XMP)
+    );
     assert_eq!(
         verdict(APP1, S::Exif, Keep::ICC),
         Verdict::Drop(Kinds::EXIF)

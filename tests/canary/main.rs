@@ -127,6 +127,7 @@ fn assert_strips_clean(
         orientation: keep.contains(Keep::ORIENTATION),
         icc: keep.contains(Keep::ICC),
         gain_map: keep.contains(Keep::GAIN_MAP),
+        copyright: keep.contains(Keep::COPYRIGHT),
     };
     assert_image_intact(format, input, &out, clean, allow);
     assert!(

@@ -1,6 +1,6 @@
 //! The tests' own view of JPEG (ITU T.81 Annex B): builders and an independent re-walker.
 
-use super::{is_minimal_orientation_tiff, rewalk, Allow, Unit};
+use super::{is_allowed_exif, is_credit_xmp, rewalk, Allow, Unit};
 
 pub const SOI: [u8; 2] = [0xFF, 0xD8];
 pub const EOI: [u8; 2] = [0xFF, 0xD9];
@@ -476,9 +476,10 @@ fn leftovers_in(data: &[u8], allow: Allow, in_gain_map: bool) -> Vec<String> {
                 {
                     return
                 }
-                0xE1 if allow.orientation
-                    && b.starts_with(b"Exif\0\0")
-                    && is_minimal_orientation_tiff(&b[6..]) =>
+                0xE1 if b.starts_with(b"Exif\0\0") && is_allowed_exif(&b[6..], allow) => return,
+                0xE1 if allow.copyright
+                    && b.starts_with(XMP_SIG)
+                    && is_credit_xmp(&b[XMP_SIG.len()..]) =>
                 {
                     return
                 }

@@ -113,6 +113,10 @@ pub struct Allow {
     /// A JPEG gain map may stay: an MPF and a gain-map-only XMP (and ISO 21496-1 APP2) in the
     /// primary, and after its EOI exactly the one gain-map JPEG the MPF points at.
     pub gain_map: bool,
+    /// `Keep::COPYRIGHT`: a minimal EXIF whose IFD0 holds only Artist and Copyright (and
+    /// Orientation, with `orientation`), and an XMP packet holding only `dc:creator` and
+    /// `dc:rights`, as imgstrip writes them, may stay.
+    pub copyright: bool,
 }
 
 impl Allow {
@@ -121,12 +125,14 @@ impl Allow {
         orientation: false,
         icc: false,
         gain_map: false,
+        copyright: false,
     };
     /// `Keep::DISPLAY`.
     pub const DISPLAY: Allow = Allow {
         orientation: true,
         icc: true,
         gain_map: true,
+        copyright: false,
     };
 }
 
@@ -489,6 +495,136 @@ pub fn tiff_le(ifd0: &[Entry], ifd1: &[Entry], thumbnail: Option<&[u8]>) -> Vec<
         out.extend_from_slice(thumb);
     }
     out
+}
+
+/// Whether an EXIF blob (a TIFF) is one a strip with `allow` may leave: the minimal
+/// orientation EXIF ([`is_minimal_orientation_tiff`]) with `allow.orientation`, or with
+/// `allow.copyright` a TIFF whose IFD0 holds only Artist and Copyright (ASCII, NUL-terminated,
+/// at even offsets) and, with `allow.orientation`, Orientation; no next IFD; nothing after
+/// the last value but one pad byte.
+pub fn is_allowed_exif(tiff: &[u8], allow: Allow) -> bool {
+    if allow.orientation && is_minimal_orientation_tiff(tiff) {
+        return true;
+    }
+    allow.copyright && is_minimal_credit_tiff(tiff, allow.orientation)
+}
+
+fn is_minimal_credit_tiff(tiff: &[u8], orientation: bool) -> bool {
+    let big = match tiff.get(0..4) {
+        Some(b"II\x2A\x00") => false,
+        Some(b"MM\x00\x2A") => true,
+        _ => return false,
+    };
+    let u16_at = |at: usize| -> Option<u32> {
+        let b = tiff.get(at..at + 2)?;
+        let a = [b[0], b[1]];
+        Some(u32::from(if big {
+            u16::from_be_bytes(a)
+        } else {
+            u16::from_le_bytes(a)
+        }))
+    };
+    let u32_at = |at: usize| -> Option<usize> {
+        let b = tiff.get(at..at + 4)?;
+        let a = [b[0], b[1], b[2], b[3]];
+        Some(if big {
+            u32::from_be_bytes(a)
+        } else {
+            u32::from_le_bytes(a)
+        } as usize)
+    };
+    let check = || -> Option<bool> {
+        let ifd = u32_at(4)?;
+        let count = u16_at(ifd)? as usize;
+        if count == 0 || count > 3 {
+            return Some(false);
+        }
+        let mut end = ifd + 2 + 12 * count + 4;
+        if u32_at(end - 4)? != 0 {
+            return Some(false);
+        }
+        let mut has_credit = false;
+        for i in 0..count {
+            let e = ifd + 2 + 12 * i;
+            let (tag, kind, n) = (u16_at(e)?, u16_at(e + 2)?, u32_at(e + 4)?);
+            match (tag, kind) {
+                (0x0112, 3) if orientation && n == 1 => {}
+                (0x013B | 0x8298, 2) => {
+                    has_credit = true;
+                    let value = if n <= 4 {
+                        tiff.get(e + 8..e + 8 + n)?
+                    } else {
+                        let at = u32_at(e + 8)?;
+                        if at % 2 != 0 || at < ifd + 2 + 12 * count + 4 {
+                            return Some(false);
+                        }
+                        end = end.max(at + n);
+                        tiff.get(at..at + n)?
+                    };
+                    if value.last() != Some(&0) {
+                        return Some(false);
+                    }
+                }
+                _ => return Some(false),
+            }
+        }
+        Some(has_credit && tiff.len() <= end + 1)
+    };
+    check().unwrap_or(false)
+}
+
+/// Whether `packet` is the credit XMP imgstrip writes under `Keep::COPYRIGHT`, and nothing
+/// else: the `x:xmpmeta` / `rdf:RDF` / `rdf:Description` wrapper with only the `dc`
+/// namespace, then `dc:creator` (an `rdf:Seq` of text items) and/or `dc:rights` (an
+/// `rdf:Alt` of one `x-default` text item).
+pub fn is_credit_xmp(packet: &[u8]) -> bool {
+    const OPEN: &[u8] = b"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">";
+    const CLOSE: &[u8] = b"</rdf:Description></rdf:RDF></x:xmpmeta>";
+    let Some(mut rest) = packet
+        .strip_prefix(OPEN)
+        .and_then(|r| r.strip_suffix(CLOSE))
+    else {
+        return false;
+    };
+    // One text item: text without markup up to `end`.
+    let item = |rest: &mut &[u8], start: &[u8], end: &[u8]| -> bool {
+        let Some(r) = rest.strip_prefix(start) else {
+            return false;
+        };
+        let Some(len) = r.iter().position(|&b| b == b'<') else {
+            return false;
+        };
+        if len == 0 || !r[len..].starts_with(end) {
+            return false;
+        }
+        *rest = &r[len + end.len()..];
+        true
+    };
+    let mut any = false;
+    if let Some(r) = rest.strip_prefix(b"<dc:creator><rdf:Seq>".as_slice()) {
+        rest = r;
+        let mut names = 0;
+        while item(&mut rest, b"<rdf:li>", b"</rdf:li>") {
+            names += 1;
+        }
+        match rest.strip_prefix(b"</rdf:Seq></dc:creator>".as_slice()) {
+            Some(r) if names > 0 => rest = r,
+            _ => return false,
+        }
+        any = true;
+    }
+    if let Some(r) = rest.strip_prefix(b"<dc:rights><rdf:Alt>".as_slice()) {
+        rest = r;
+        if !item(&mut rest, b"<rdf:li xml:lang=\"x-default\">", b"</rdf:li>") {
+            return false;
+        }
+        match rest.strip_prefix(b"</rdf:Alt></dc:rights>".as_slice()) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+        any = true;
+    }
+    any && rest.is_empty()
 }
 
 /// Whether `tiff` is a minimal orientation EXIF: a TIFF header, IFD0 with exactly one

@@ -1,6 +1,6 @@
 //! The tests' own view of PNG (PNG 3rd edition § 5): builders and an independent re-walker.
 
-use super::{crc32, is_minimal_orientation_tiff, rewalk, zlib_stored, Allow, Unit};
+use super::{crc32, is_allowed_exif, is_credit_xmp, rewalk, zlib_stored, Allow, Unit};
 
 pub const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -319,7 +319,12 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
                         left.push(format!("iCCP at {} keeps its name \"{name}\"", c.start));
                     }
                 }
-                b"eXIf" if allow.orientation && is_minimal_orientation_tiff(body) => {}
+                b"eXIf" if is_allowed_exif(body, allow) => {}
+                b"iTXt"
+                    if allow.copyright
+                        && body
+                            .strip_prefix(b"XML:com.adobe.xmp\0\0\0\0\0".as_slice())
+                            .is_some_and(is_credit_xmp) => {}
                 _ => left.push(format!(
                     "{} chunk at {} ({} bytes)",
                     c.name(),

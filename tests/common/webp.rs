@@ -2,7 +2,7 @@
 //! independent re-walker.
 
 use super::rewalk::{self, Walked};
-use super::{is_minimal_orientation_tiff, Allow, Unit};
+use super::{is_allowed_exif, is_credit_xmp, Allow, Unit};
 
 /// VP8X flag bits (container spec, "Extended File Format").
 pub const ANIMATION: u8 = 0x02;
@@ -330,11 +330,12 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
         left.push("VP8X reserved bits are set".into());
     }
     let has = |kind: &[u8; 4]| w.chunks.iter().any(|c| &c.kind == kind);
-    if flags & XMP != 0 {
+    if flags & XMP != 0 && !allow.copyright {
         left.push("VP8X XMP flag is set".into());
     }
     let flag_checks = [
         (ICC, "ICC", has(b"ICCP")),
+        (XMP, "XMP", has(b"XMP ") && allow.copyright),
         (EXIF, "EXIF", has(b"EXIF")),
         (ANIMATION, "animation", has(b"ANIM") || has(b"ANMF")),
     ];
@@ -348,6 +349,7 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
         }
     }
     let (mut icc_seen, mut exif_seen, mut anim_seen) = (false, false, false);
+    let mut xmp_seen = false;
     let mut image_seen = false;
     for c in &w.chunks[1..] {
         let body = &data[c.body.clone()];
@@ -391,10 +393,12 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
                 }
             }
             b"ICCP" if allow.icc && !std::mem::replace(&mut icc_seen, true) => {}
-            b"EXIF"
-                if allow.orientation
-                    && is_minimal_orientation_tiff(body)
-                    && !std::mem::replace(&mut exif_seen, true) => {}
+            b"EXIF" if is_allowed_exif(body, allow) && !std::mem::replace(&mut exif_seen, true) => {
+            }
+            b"XMP "
+                if allow.copyright
+                    && is_credit_xmp(body)
+                    && !std::mem::replace(&mut xmp_seen, true) => {}
             _ => left.push(format!(
                 "{} chunk at {} ({} bytes)",
                 c.name(),

@@ -5,6 +5,7 @@
 //! are how the hostile tests are made.
 
 mod bounds;
+mod credit;
 mod exif;
 mod iptc;
 mod xmp;

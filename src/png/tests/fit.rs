@@ -409,6 +409,10 @@ fn verdict_mirrors_the_spec_table() {
     assert_eq!(verdict(*b"tEXt", e), Verdict::Drop(Kinds::TEXT));
     assert_eq!(verdict(*b"eXIf", e), Verdict::Drop(Kinds::EXIF));
     assert_eq!(verdict(*b"eXIf", Keep::ORIENTATION), Verdict::Rewrite);
+    assert_eq!(verdict(*b"eXIf", Keep::COPYRIGHT), Verdict::Rewrite);
+    assert_eq!(verdict(*b"iTXt", Keep::COPYRIGHT), Verdict::Rewrite);
+    assert_eq!(verdict(*b"iTXt", Keep::DISPLAY), Verdict::Drop(Kinds::TEXT));
+    assert_eq!(verdict(*b"zTXt", Keep::all()), Verdict::Drop(Kinds::TEXT));
     assert_eq!(verdict(*b"iCCP", Keep::ICC), Verdict::Rewrite);
     assert_eq!(
         verdict(*b"tIME", Keep::all()),

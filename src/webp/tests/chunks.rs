@@ -33,7 +33,9 @@ fn verdicts_mirror_the_spec() {
     assert_eq!(verdict(*b"ICCP", Keep::ICC), Verdict::Keep);
     assert_eq!(verdict(*b"EXIF", Keep::ICC), Verdict::Drop(Kinds::EXIF));
     assert_eq!(verdict(*b"EXIF", Keep::ORIENTATION), Verdict::Rewrite);
-    assert_eq!(verdict(*b"XMP ", Keep::all()), Verdict::Drop(Kinds::XMP));
+    assert_eq!(verdict(*b"EXIF", Keep::COPYRIGHT), Verdict::Rewrite);
+    assert_eq!(verdict(*b"XMP ", Keep::DISPLAY), Verdict::Drop(Kinds::XMP));
+    assert_eq!(verdict(*b"XMP ", Keep::COPYRIGHT), Verdict::Rewrite);
     assert_eq!(verdict(*b"XMP\0", Keep::all()), Verdict::Drop(Kinds::XMP));
     assert_eq!(verdict(*b"vp8 ", Keep::all()), Verdict::Drop(Kinds::OTHER));
     assert_eq!(frame_verdict(*b"EXIF"), Verdict::Drop(Kinds::EXIF));
