@@ -198,8 +198,9 @@ impl<'a> Ifd0<'a> {
 
     /// The TIFF blob: header, IFD0 with one entry per field, next-IFD offset 0, then the
     /// longer ASCII values, each at an even offset (TIFF 6.0 § 2: values start on a word
-    /// boundary). `None` when there is nothing to write.
-    pub(crate) fn tiff(&self) -> Option<Vec<u8>> {
+    /// boundary). `None` when there is nothing to write. Built in a fixed buffer, so keeping
+    /// an orientation or a credit allocates nothing.
+    pub(crate) fn tiff(&self) -> Option<Tiff> {
         if self.is_empty() {
             return None;
         }
@@ -216,32 +217,84 @@ impl<'a> Ifd0<'a> {
         let count = entries.iter().flatten().count();
         // Header 8, count 2, entries, next-IFD offset 4; all small (at most 3 entries).
         let mut data_at = ENTRY_LEN.checked_mul(count)?.checked_add(14)?;
-        let mut t = Vec::with_capacity(data_at.checked_add(2 * MAX_CREDIT + 2)?);
-        t.extend_from_slice(b"MM\0\x2A\0\0\0\x08");
-        t.extend_from_slice(&u16::try_from(count).ok()?.to_be_bytes());
+        let mut t = Tiff::new();
+        t.put(b"MM\0\x2A\0\0\0\x08")?;
+        t.put(&u16::try_from(count).ok()?.to_be_bytes())?;
         for (tag, kind, n, value) in entries.iter().flatten() {
-            t.extend_from_slice(&tag.to_be_bytes());
-            t.extend_from_slice(&kind.to_be_bytes());
-            t.extend_from_slice(&n.to_be_bytes());
+            t.put(&tag.to_be_bytes())?;
+            t.put(&kind.to_be_bytes())?;
+            t.put(&n.to_be_bytes())?;
             match value {
-                Value::Inline(field) => t.extend_from_slice(field),
+                Value::Inline(field) => t.put(field)?,
                 Value::At(text) => {
-                    t.extend_from_slice(&u32::try_from(data_at).ok()?.to_be_bytes());
+                    t.put(&u32::try_from(data_at).ok()?.to_be_bytes())?;
                     data_at = data_at.checked_add(even(text.len().checked_add(1)?)?)?;
                 }
             }
         }
-        t.extend_from_slice(&[0; 4]);
+        t.put(&[0; 4])?;
         for (_, _, _, value) in entries.iter().flatten() {
             if let Value::At(text) = value {
-                t.extend_from_slice(text);
-                t.push(0);
-                if t.len() % 2 == 1 {
-                    t.push(0);
+                t.put(text)?;
+                t.put(&[0])?;
+                if t.bytes().len() % 2 == 1 {
+                    t.put(&[0])?;
                 }
             }
         }
         Some(t)
+    }
+}
+
+/// `Exif\0\0` and the largest TIFF [`Ifd0::tiff`] writes: header, count, three entries,
+/// next-IFD offset, two credit values of [`MAX_CREDIT`] bytes, each padded to even.
+const TIFF_ROOM: usize = 6 + 14 + 3 * ENTRY_LEN + 2 * (MAX_CREDIT + 1);
+
+/// A minimal EXIF written by [`Ifd0::tiff`], in a fixed buffer that starts with the
+/// `Exif\0\0` a JPEG APP1 puts before it.
+#[derive(Clone)]
+pub(crate) struct Tiff {
+    buf: [u8; TIFF_ROOM],
+    len: usize,
+}
+
+impl Tiff {
+    fn new() -> Self {
+        let mut buf = [0; TIFF_ROOM];
+        if let Some(head) = buf.get_mut(..6) {
+            head.copy_from_slice(b"Exif\0\0");
+        }
+        Tiff { buf, len: 6 }
+    }
+
+    /// Appends `bytes`; `None` when they do not fit (they always do: see [`TIFF_ROOM`]).
+    fn put(&mut self, bytes: &[u8]) -> Option<()> {
+        let end = self.len.checked_add(bytes.len())?;
+        self.buf.get_mut(self.len..end)?.copy_from_slice(bytes);
+        self.len = end;
+        Some(())
+    }
+
+    /// The TIFF blob (PNG `eXIf`, WebP `EXIF`).
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.buf.get(6..self.len).unwrap_or_default()
+    }
+
+    /// `Exif\0\0` and the TIFF blob: the body of a JPEG APP1.
+    pub(crate) fn with_exif_header(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Tiff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Tiff").field(&self.bytes()).finish()
+    }
+}
+
+impl PartialEq for Tiff {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes() == other.bytes()
     }
 }
 
@@ -255,6 +308,9 @@ enum Value<'a> {
 
 /// An ASCII entry holding `text` and its NUL: inline when that fits in 4 bytes.
 fn ascii_entry(tag: u16, text: &[u8]) -> Option<(u16, u16, u32, Value<'_>)> {
+    // What `Ifd0::read` takes is already this short; the cap keeps the writer's buffer
+    // enough whatever it is given.
+    let text = text.get(..MAX_CREDIT.saturating_sub(1)).unwrap_or(text);
     let count = text.len().checked_add(1)?;
     let value = if count <= 4 {
         let mut field = [0u8; 4];
@@ -304,7 +360,7 @@ pub(crate) fn orientation_tiff(orientation: u16) -> [u8; 26] {
         orientation: Some(orientation),
         ..Ifd0::default()
     };
-    kept.tiff().unwrap().try_into().unwrap()
+    kept.tiff().unwrap().bytes().try_into().unwrap()
 }
 
 #[cfg(test)]
@@ -355,7 +411,7 @@ mod tests {
                 copyright: Some(copyright),
             };
             let t = kept.tiff().unwrap();
-            let back = Ifd0::read(&t, true, true);
+            let back = Ifd0::read(t.bytes(), true, true);
             let cut = &artist[..artist.len().min(MAX_CREDIT - 1)];
             assert_eq!(back.orientation, Some(3));
             assert_eq!(back.copyright, Some(copyright));
@@ -363,24 +419,25 @@ mod tests {
             // Written again from what it reads: the same blob (idempotence).
             assert_eq!(
                 Ifd0::read(
-                    &Ifd0 {
+                    Ifd0 {
                         artist: back.artist,
                         ..kept
                     }
                     .tiff()
-                    .unwrap(),
+                    .unwrap()
+                    .bytes(),
                     true,
                     true
                 ),
                 back
             );
-            assert_eq!(t.len() % 2, 0);
-            let (entries, next) = read_ifd::<BigEndian>(&t, 8).unwrap();
+            assert_eq!(t.bytes().len() % 2, 0);
+            let (entries, next) = read_ifd::<BigEndian>(t.bytes(), 8).unwrap();
             assert_eq!(next, None);
             for e in entries {
                 if let Some(at) = e.value_at::<BigEndian>() {
                     assert_eq!(at % 2, 0, "word-aligned");
-                    let v = e.value::<BigEndian>(&t).unwrap();
+                    let v = e.value::<BigEndian>(t.bytes()).unwrap();
                     assert_eq!(v.last(), Some(&0), "NUL-terminated");
                 }
             }

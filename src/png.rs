@@ -540,7 +540,7 @@ fn write_exif(body: &[u8], keep: Keep, out: &mut impl Sink) -> usize {
         keep.contains(Keep::COPYRIGHT),
     );
     match kept.tiff() {
-        Some(tiff) => write_chunk(*b"eXIf", &[&tiff], out),
+        Some(tiff) => write_chunk(*b"eXIf", &[tiff.bytes()], out),
         None => 0,
     }
 }

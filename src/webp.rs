@@ -244,7 +244,7 @@ fn write_exif(data: &[u8], keep: Keep, out: &mut impl Sink) -> usize {
         keep.contains(Keep::COPYRIGHT),
     );
     match kept.tiff() {
-        Some(tiff) => write_chunk(*b"EXIF", &tiff, out),
+        Some(tiff) => write_chunk(*b"EXIF", tiff.bytes(), out),
         None => 0,
     }
 }

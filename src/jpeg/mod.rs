@@ -415,10 +415,7 @@ fn write_exif(body: &[u8], keep: Keep, out: &mut impl Sink) -> usize {
     let Some(tiff) = kept.tiff() else {
         return 0;
     };
-    let mut exif = Vec::with_capacity(tiff.len().saturating_add(6));
-    exif.extend_from_slice(b"Exif\0\0");
-    exif.extend_from_slice(&tiff);
-    write_segment(APP1, &exif, out)
+    write_segment(APP1, tiff.with_exif_header(), out)
 }
 
 /// For `Keep::COPYRIGHT`: an XMP APP1 holding only the credit, when there is any. Returns
