@@ -274,25 +274,13 @@ fn credit_that_would_grow_the_output_too_much_goes_and_the_report_says_so() {
 
 /// `exiftool -a -G1 -s` of `file` (exiftool reads standard input), one line each.
 fn exiftool_lines(file: &[u8]) -> Option<Vec<String>> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("exiftool")
-        .args(["-m", "-q", "-a", "-G1", "-s", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    let data = file.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let output = child.wait_with_output().ok()?;
-    let _ = writer.join();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    output
-        .status
-        .success()
-        .then(|| text.lines().map(str::to_owned).collect())
+    let out = common::run_with_input("exiftool", &["-m", "-q", "-a", "-G1", "-s", "-"], file)?;
+    Some(
+        String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// The credit lines exiftool shows where `Keep::COPYRIGHT` reads it: IFD0 Artist and

@@ -13,35 +13,15 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use imgstrip::{Keep, Stripper};
-
-/// Runs `program args…` with `input` on standard input; its standard output, or `None` when
-/// it cannot run or fails.
-fn run(program: &str, args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let output = child.wait_with_output().ok()?;
-    let _ = writer.join();
-    output.status.success().then_some(output.stdout)
-}
 
 fn exiftool(args: &[&str], file: &[u8]) -> Vec<u8> {
     let mut all = vec!["-m", "-q"];
     all.extend_from_slice(args);
     all.push("-");
-    run("exiftool", &all, file).unwrap_or_default()
+    common::run_with_input("exiftool", &all, file).unwrap_or_default()
 }
 
 /// The second MPF image, as exiftool extracts it.
@@ -79,14 +59,15 @@ print(im.mode, im.size, hashlib.sha256(im.tobytes()).hexdigest())";
 
 /// Pillow's decoding of `jpeg`: mode, size and a hash of the pixels.
 fn pillow_pixels(jpeg: &[u8]) -> Option<String> {
-    run("python3", &["-c", DECODE], jpeg).map(|o| String::from_utf8_lossy(&o).trim().to_owned())
+    common::run_with_input("python3", &["-c", DECODE], jpeg)
+        .map(|o| String::from_utf8_lossy(&o).trim().to_owned())
 }
 
 /// Whether the corpus and the outside readers are here; `None` skips (or fails under CI).
 fn ready() -> Option<std::path::PathBuf> {
     let dir = common::corpus_dir()?;
-    let tools = run("exiftool", &["-ver"], b"").is_some()
-        && run("python3", &["-c", "import PIL"], b"").is_some();
+    let tools = common::run_with_input("exiftool", &["-ver"], b"").is_some()
+        && common::run_with_input("python3", &["-c", "import PIL"], b"").is_some();
     if !tools {
         assert!(
             !common::is_ci(),

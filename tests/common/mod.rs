@@ -729,3 +729,23 @@ pub fn sample_gif(width: u32, height: u32, frames: u8) -> Vec<u8> {
     }
     out
 }
+
+/// Runs `program args…` with `input` on standard input; its standard output, or `None` when
+/// it cannot run or fails.
+pub fn run_with_input(program: &str, args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data));
+    let output = child.wait_with_output().ok()?;
+    let _ = writer.join();
+    output.status.success().then_some(output.stdout)
+}
