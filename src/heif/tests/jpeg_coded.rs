@@ -13,26 +13,30 @@ fn jpeg_with_metadata() -> Vec<u8> {
     [&[0xFF, 0xD8][..], &app1, &com, &sof, &sos].concat()
 }
 
+/// The `meta` of a file with an `hvc1` image at `pixels_at` and a `jpeg` thumbnail of
+/// `jpeg_len` bytes at `jpeg_at`.
+fn jpeg_item_meta(pixels_at: u32, jpeg_at: u32, jpeg_len: usize) -> Vec<u8> {
+    meta(&[
+        hdlr(""),
+        pitm(1),
+        iloc(
+            0,
+            &[
+                (1, 0, &[(pixels_at, PIXELS.len() as u32)]),
+                (2, 0, &[(jpeg_at, jpeg_len as u32)]),
+            ],
+        ),
+        iinf(&[infe(1, b"hvc1", ""), infe(2, b"jpeg", "")]),
+        iref(&[(b"thmb", 2, &[1])]),
+        iprp(
+            &[ispe(64, 48), ispe(1, 1)],
+            ipma(&[(1, &[(false, 1)]), (2, &[(false, 2)])]),
+        ),
+    ])
+}
+
 fn with_jpeg_item(jpeg: &[u8]) -> Vec<u8> {
-    let build = |base: u32| {
-        meta(&[
-            hdlr(""),
-            pitm(1),
-            iloc(
-                0,
-                &[
-                    (1, 0, &[(base, PIXELS.len() as u32)]),
-                    (2, 0, &[(base + PIXELS.len() as u32, jpeg.len() as u32)]),
-                ],
-            ),
-            iinf(&[infe(1, b"hvc1", ""), infe(2, b"jpeg", "")]),
-            iref(&[(b"thmb", 2, &[1])]),
-            iprp(
-                &[ispe(64, 48), ispe(1, 1)],
-                ipma(&[(1, &[(false, 1)]), (2, &[(false, 2)])]),
-            ),
-        ])
-    };
+    let build = |base: u32| jpeg_item_meta(base, base + PIXELS.len() as u32, jpeg.len());
     let base = u32::try_from(ftyp().len() + build(0).len() + 8).unwrap();
     cat(&[ftyp(), build(base), bx(b"mdat", &[PIXELS, jpeg].concat())])
 }
@@ -250,25 +254,8 @@ fn a_rewritten_jpeg_item_in_a_base_only_iloc_points_at_its_new_bytes() {
 #[test]
 fn a_jpeg_item_outside_every_mdat_is_unsupported_even_when_rewritten() {
     let jpeg = jpeg_with_metadata();
-    let build = |base: u32| {
-        meta(&[
-            hdlr(""),
-            pitm(1),
-            iloc(
-                0,
-                &[
-                    (1, 0, &[(base, PIXELS.len() as u32)]),
-                    (2, 0, &[(base + PIXELS.len() as u32 + 8, jpeg.len() as u32)]),
-                ],
-            ),
-            iinf(&[infe(1, b"hvc1", ""), infe(2, b"jpeg", "")]),
-            iref(&[(b"thmb", 2, &[1])]),
-            iprp(
-                &[ispe(64, 48), ispe(1, 1)],
-                ipma(&[(1, &[(false, 1)]), (2, &[(false, 2)])]),
-            ),
-        ])
-    };
+    // The JPEG lies after the mdat's pixels and the `free` box's 8-byte header.
+    let build = |base: u32| jpeg_item_meta(base, base + PIXELS.len() as u32 + 8, jpeg.len());
     let base = u32::try_from(ftyp().len() + build(0).len() + 8).unwrap();
     let input = cat(&[ftyp(), build(base), bx(b"mdat", PIXELS), bx(b"free", &jpeg)]);
     match strip(&input).unwrap_err() {
