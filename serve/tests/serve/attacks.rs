@@ -163,11 +163,18 @@ fn a_cut_off_body_stores_nothing() {
         s.write_all(head.as_bytes()).unwrap();
         drop(s); // the client goes away mid-body
     }
-    // The server sees each connection close; once the spool folder is empty, it is done.
+    // The server sees each connection close; once the spool folder stays empty (a
+    // connection it has not read yet may still start a spool file), it is done.
     let tmp = server.dir.join("bucket/.imgstrip-serve/tmp");
+    let mut empty_polls = 0;
     for _ in 0..600 {
         if std::fs::read_dir(&tmp).unwrap().next().is_none() {
-            break;
+            empty_polls += 1;
+            if empty_polls == 10 {
+                break;
+            }
+        } else {
+            empty_polls = 0;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
