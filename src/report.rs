@@ -35,7 +35,11 @@ bitflags! {
 bitflags! {
     /// What the metadata a strip removed (or [`inspect`](crate::Stripper::inspect) saw) told
     /// about the picture and its author: the privacy-relevant contents, where [`Kinds`] names
-    /// only the containers. A flag is set when a block holds a non-empty value for it.
+    /// only the containers. A flag is set when a block holds a non-empty value for it, with
+    /// one exception: a FLIR thermal camera's APP1 `FLIR` data is read only as far as its
+    /// record directory, and a CameraInfo record there sets `DEVICE`, `SERIAL_NUMBER` and
+    /// `CAPTURE_TIME` (its fixed layout holds the model, the serial numbers and the capture
+    /// time), a raw thermal or embedded image record `EMBEDDED_MEDIA`.
     ///
     /// [`Found::names`] gives the snake_case names a JSON report uses, and [`Found::phrases`]
     /// the words a person reads:

@@ -142,7 +142,7 @@ fn camera_photos_in_the_corpus_name_gps_serial_number_and_capture_time() {
     let Some(corpus) = common::corpus_dir() else {
         return;
     };
-    let cases: [(&str, Found); 6] = [
+    let cases: [(&str, Found); 8] = [
         (
             "jpeg/mei_Apple_iPhone_4.jpg",
             Found::GPS | Found::CAPTURE_TIME | Found::DEVICE,
@@ -152,6 +152,16 @@ fn camera_photos_in_the_corpus_name_gps_serial_number_and_capture_time() {
             Found::SERIAL_NUMBER | Found::CAPTURE_TIME | Found::DEVICE | Found::PERSON,
         ),
         ("jpeg/exiftool_Google.jpg", Found::GPS | Found::CAPTURE_TIME),
+        (
+            "jpeg/exiftool_GoPro.jpg",
+            Found::GPS | Found::CAPTURE_TIME | Found::DEVICE | Found::SERIAL_NUMBER,
+        ),
+        // The serial numbers and capture time of a thermal camera are in its FLIR APP1
+        // segments' CameraInfo record, not in EXIF.
+        (
+            "jpeg/mei_FLIR_Vue_Pro_640.jpg",
+            Found::GPS | Found::CAPTURE_TIME | Found::DEVICE | Found::SERIAL_NUMBER,
+        ),
         // HEIF Exif items: one with an `Exif\0\0` prefix, one whose TIFF offset field
         // skips a whole JPEG APP1 header; an XMP `mime` item.
         (

@@ -1,7 +1,8 @@
 //! What a metadata block holds, as [`Found`](crate::Found) flags: bounded readers of EXIF
-//! (TIFF) IFDs, XMP packets, IPTC-IIM datasets and Photoshop image resources. The walkers
-//! hand each metadata unit they remove to the reader of its kind; nothing here writes output
-//! but the fresh XMP packet of a kept credit ([`credit`]).
+//! (TIFF) IFDs, XMP packets, IPTC-IIM datasets, Photoshop image resources and FLIR thermal
+//! cameras' record directories. The walkers hand each metadata unit they remove to the
+//! reader of its kind; nothing here writes output but the fresh XMP packet of a kept credit
+//! ([`credit`]).
 //!
 //! Every reader takes any bytes: it never panics, never allocates from a count in the
 //! input, and does work linear in its input (counted by [`crate::work`] and checked in the
@@ -10,6 +11,7 @@
 
 pub(crate) mod credit;
 mod exif;
+mod flir;
 mod iptc;
 mod maker_note;
 mod value;
@@ -19,6 +21,7 @@ mod xmp;
 mod tests;
 
 pub(crate) use exif::exif;
+pub(crate) use flir::flir;
 // IPTC-IIM is read inside Photoshop resources; no format carries it bare.
 #[cfg(test)]
 pub(crate) use iptc::iptc;

@@ -296,6 +296,7 @@ fn holds(marker: u8, sig: Signature, body: &[u8]) -> HoldsFound {
         Signature::Exif => found::exif(body),
         Signature::Xmp | Signature::XmpExtension => found::xmp(body),
         Signature::Photoshop => found::photoshop_irb(body),
+        _ if marker == APP1 && body.starts_with(b"FLIR\0") => found::flir(body),
         Signature::Jfif if body.get(12..14).is_some_and(|t| t != [0, 0]) => HoldsFound::THUMBNAIL,
         Signature::Jfxx => HoldsFound::THUMBNAIL,
         _ if marker == COM => HoldsFound::COMMENT,

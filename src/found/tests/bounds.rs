@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::found::{exif, iptc, photoshop_irb, xmp};
+use crate::found::{exif, flir, iptc, photoshop_irb, xmp};
 use crate::report::Found;
 use crate::work;
 
@@ -18,6 +18,7 @@ fn all_readers(bytes: &[u8]) {
     let _ = xmp(bytes);
     let _ = iptc(bytes);
     let _ = photoshop_irb(bytes);
+    let _ = flir(bytes);
 }
 
 /// A block of each kind, holding one of everything its reader maps.
@@ -57,9 +58,12 @@ proptest! {
         le.extend_from_slice(&bytes);
         let mut irb = b"8BIM\x04\x04\0\0".to_vec();
         irb.extend_from_slice(&bytes);
+        let mut fff = b"FLIR\0\x01\0\x01FFF\0".to_vec();
+        fff.extend_from_slice(&bytes);
         all_readers(&tiff);
         all_readers(&le);
         all_readers(&irb);
+        all_readers(&fff);
     }
 
     #[test]
