@@ -41,7 +41,7 @@ impl MetadataItems {
                     continue; // a cut item: the extent checks report it
                 };
                 found |= match (exif, n) {
-                    (true, 0) => found::exif(tiff_of_exif_item(bytes)),
+                    (true, 0) => exif_item(bytes),
                     (true, _) => Found::empty(),
                     (false, _) => found::xmp(bytes),
                 };
@@ -49,6 +49,15 @@ impl MetadataItems {
         }
         found
     }
+}
+
+/// What an `Exif` item (or a `mini` box's Exif chunk) holds: its TIFF is read from the
+/// offset its first field gives, or from its first byte when it starts with one.
+pub(super) fn exif_item(item: &[u8]) -> Found {
+    if item.starts_with(b"II*\0") || item.starts_with(b"MM\0*") {
+        return found::exif(item);
+    }
+    found::exif(tiff_of_exif_item(item))
 }
 
 /// The TIFF header of an `Exif` item: the item starts with the offset of the header from

@@ -9,13 +9,16 @@
 //! The chunk sizes must add up to the box exactly (as CrabbyAvif requires), so a header
 //! this walker misreads is an error, never a silently wrong cut. Without its ICC chunk and
 //! without explicit CICP, the image is read as sRGB (the header's default when `icc_flag`
-//! is 0), as an image without any colour profile is.
+//! is 0), as an image without any colour profile is. What the Exif and XMP chunks hold is
+//! read for [`Report::found`](crate::Report) unless they are deflate-coded.
 
 use super::boxes::{begin_box, end_box, Bmff};
+use super::holds;
 use crate::error::Error;
 use crate::format::Format;
+use crate::found;
 use crate::options::{Keep, Options};
-use crate::report::{Kinds, Report, Verdict};
+use crate::report::{Found, Kinds, Report, Verdict};
 use crate::sink::Sink;
 
 /// A bit cursor (most significant bit first) over the `mini` payload.
@@ -343,6 +346,7 @@ pub(super) fn strip(
         return Err(mini.body.malformed_at(mini.offset, what));
     }
     let edits = plan_edits(&header, opts.keep, report);
+    report.found |= dropped_found(data, header_len, &header, &edits);
     out.extend_from_slice(ftyp.raw);
     let at = begin_box(out, *b"mini", mini.offset);
     write_header(&b, &header, &edits, out);
@@ -510,15 +514,49 @@ fn copy_chunks(
     edits: &Edits,
     out: &mut impl Sink,
 ) {
+    for (chunk, bytes) in chunks(data, header_len, header) {
+        if !edits.dropped.contains(&chunk) {
+            crate::out::copy(out, bytes);
+        }
+    }
+}
+
+/// Each chunk and its bytes, in file order (the sizes were checked to add up to `data`).
+fn chunks<'a>(
+    data: &'a [u8],
+    header_len: usize,
+    header: &'a Header,
+) -> impl Iterator<Item = (Chunk, &'a [u8])> + 'a {
     let mut pos = header_len;
-    for chunk in CHUNKS {
+    CHUNKS.into_iter().map(move |chunk| {
         let len = usize::try_from(header.chunk_len(chunk)).unwrap_or(usize::MAX);
         let end = pos.saturating_add(len);
-        if !edits.dropped.contains(&chunk) {
-            crate::out::copy(out, data.get(pos..end).unwrap_or_default());
-        }
+        let bytes = data.get(pos..end).unwrap_or_default();
         pos = end;
+        (chunk, bytes)
+    })
+}
+
+/// What the Exif and XMP chunks that go hold, for the report. Deflate-coded chunks
+/// (`exif_xmp_compressed_flag`) are not inflated: this walker decodes nothing.
+fn dropped_found(data: &[u8], header_len: usize, header: &Header, edits: &Edits) -> Found {
+    let compressed = header
+        .sizes
+        .iter()
+        .any(|r| r.field.measures == Measures::ExifXmpCoding && r.value != 0);
+    if compressed {
+        return Found::empty();
     }
+    chunks(data, header_len, header)
+        .filter(|(chunk, _)| edits.dropped.contains(chunk))
+        .fold(Found::empty(), |found, (chunk, bytes)| {
+            found
+                | match chunk {
+                    Chunk::Exif => holds::exif_item(bytes),
+                    Chunk::Xmp => found::xmp(bytes),
+                    _ => Found::empty(),
+                }
+        })
 }
 
 /// chroma centring bits and bit depth (ISO 23008-12 Amd 2, `MinimizedImageBox`).

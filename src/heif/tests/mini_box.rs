@@ -1,6 +1,7 @@
 //! The low-overhead `mini` box (ISO 23008-12 AMD 2).
 
 use super::*;
+use crate::Found;
 
 /// Packs `(value, bits)` fields most significant bit first, zero-padded to a byte.
 fn bits(fields: &[(u32, usize)]) -> Vec<u8> {
@@ -192,4 +193,47 @@ fn mini_errors_are_typed() {
             assert!(!contains(&out, b"CANARY"));
         }
     }
+}
+
+/// A `mini` still without ICC whose Exif and XMP chunks hold `exif` and `xmp`, coded as
+/// `compressed` says.
+fn mini_with_metadata(exif: &[u8], xmp: &[u8], compressed: bool) -> Vec<u8> {
+    let len = |b: &[u8]| u32::try_from(b.len() - 1).unwrap();
+    let mut f = vec![(0, 2), (0, 1), (0, 1), (1, 1), (0, 1), (0, 1), (0, 1)];
+    f.extend([(0, 1), (1, 1), (1, 1)]); // icc, exif, xmp
+    f.extend([(3, 2), (0, 3), (0, 1), (15, 7), (7, 7), (0, 1)]);
+    f.extend([(0, 1), (0, 1), (0, 1)]); // large metadata, codec config, item data
+    f.extend([
+        (MINI_CONFIG.len() as u32, 3),
+        (MINI_PIXELS.len() as u32 - 1, 15),
+    ]);
+    f.extend([(u32::from(compressed), 1), (len(exif), 10), (len(xmp), 10)]);
+    let body = [bits(&f), MINI_CONFIG.to_vec(), MINI_PIXELS.to_vec()].concat();
+    let body = [body, exif.to_vec(), xmp.to_vec()].concat();
+    cat(&[bx(b"ftyp", b"mif3avif"), bx(b"mini", &body)])
+}
+
+#[test]
+fn mini_exif_and_xmp_chunks_are_named_in_the_report() {
+    // IFD0 with one GPS IFD pointer; the GPS IFD has a GPSLatitudeRef.
+    let mut tiff = b"MM\0\x2A\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1A\0\0\0\0".to_vec();
+    tiff.extend_from_slice(b"\0\x01\0\x01\0\x02\0\0\0\x02N\0\0\0\0\0\0\0");
+    let xmp = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>Eve</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+    // The TIFF bare, and as an Exif item's payload (offset field, then `Exif\0\0`).
+    let item = [&[0, 0, 0, 6][..], b"Exif\0\0", &tiff].concat();
+    for exif in [&tiff[..], &item[..]] {
+        let input = mini_with_metadata(exif, xmp, false);
+        let report = Stripper::new().strip(&input).unwrap().report;
+        assert_eq!(report.found, Found::GPS | Found::PERSON, "{exif:?}");
+        assert_eq!(
+            Stripper::new().strip(&input).unwrap().data,
+            mini_file(false, false, false)
+        );
+    }
+    // Deflate-coded chunks are not read (the bytes here are not even deflate).
+    let report = Stripper::new()
+        .strip(&mini_with_metadata(&tiff, xmp, true))
+        .unwrap()
+        .report;
+    assert_eq!(report.found, Found::empty());
 }
