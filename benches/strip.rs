@@ -23,6 +23,8 @@
 //! - `imgstrip_into`: `Stripper::strip_into` into a reused buffer (no allocation).
 //! - `imgstrip_to_slice`: `Stripper::strip_to_slice` into a reused slice of
 //!   `max_output_len` bytes (no allocation), as the `imgstrip` command calls it.
+//! - `plan`: `Stripper::plan`, the walk alone: the output as ranges of the input and the few
+//!   bytes written anew, no copy of what stays (a server then writes it with vectored writes).
 //! - `img-parts`: img-parts 0.4 from the `&[u8]` (`Bytes::copy_from_slice`), EXIF, ICC,
 //!   APPn/COM or text chunks removed, encoded to one `Bytes`. It never scans JPEG entropy
 //!   data (it keeps everything after the first SOS, trailers included).
@@ -280,6 +282,12 @@ fn check_imgstrip(case: &Case, format: Format) -> usize {
         "{}: image units changed",
         case.name
     );
+    let plan = Stripper::new().plan(&case.input).expect("plan");
+    assert!(
+        plan.to_vec(&case.input).expect("plan written") == out,
+        "{}: the plan writes other bytes",
+        case.name
+    );
     out.len()
 }
 
@@ -314,6 +322,7 @@ fn contenders<'a>(
     let reusing = stripper.clone();
     let mut out = Vec::new();
     let slicing = stripper.clone();
+    let planning = stripper.clone();
     let mut slice = vec![0u8; imgstrip::max_output_len(case.input.len())];
     let mut list: Vec<Contender<'a>> = vec![
         Contender {
@@ -353,6 +362,16 @@ fn contenders<'a>(
                 move |i: usize| {
                     let input = black_box(inputs[i]);
                     black_box(slicing.strip_to_slice(input, &mut slice).expect("strip"));
+                }
+            }),
+        },
+        Contender {
+            name: "plan",
+            run: Box::new({
+                let inputs = inputs.clone();
+                move |i: usize| {
+                    let input = black_box(inputs[i]);
+                    black_box(planning.plan(input).expect("plan"));
                 }
             }),
         },
@@ -524,8 +543,8 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
                 .map(|m| m.trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    let header = "| case | input | memcpy | imgstrip | imgstrip_into | imgstrip_to_slice | img-parts | img-parts, owned input | metastrip | gif raw-LZW |";
-    let rule = "|---|---|---|---|---|---|---|---|---|---|";
+    let header = "| case | input | memcpy | imgstrip | imgstrip_into | imgstrip_to_slice | plan | img-parts | img-parts, owned input | metastrip | gif raw-LZW |";
+    let rule = "|---|---|---|---|---|---|---|---|---|---|---|";
     let mut paired = vec![header.to_string(), rule.to_string()];
     let mut fastest = paired.clone();
     for case in cases {
@@ -546,7 +565,7 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
                     })
             };
             let mut row = format!(
-                "| {} | {:.2} MB | 1.00 ({}) | {} | {} | {} |",
+                "| {} | {:.2} MB | 1.00 ({}) | {} | {} | {} | {} |",
                 case.name,
                 case.input.len() as f64 / 1e6,
                 human(if pick_paired {
@@ -557,6 +576,7 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
                 ratio("imgstrip"),
                 ratio("imgstrip_into"),
                 ratio("imgstrip_to_slice"),
+                ratio("plan"),
             );
             for (peer, note) in PEERS.iter().zip(&notes) {
                 let cell = match note {
@@ -573,7 +593,7 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
         }
     }
     for (name, why) in skipped {
-        paired.push(format!("| {name} | — | skipped: {why} | | | | | | |"));
+        paired.push(format!("| {name} | — | skipped: {why} | | | | | | | |"));
     }
     let machine = format!(
         "{} CPUs, {cpu}",

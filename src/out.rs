@@ -36,16 +36,7 @@ impl SizeField {
     /// when `value` does not fit in 32 bits.
     #[must_use]
     pub(crate) fn patch_le(self, out: &mut impl Sink, value: usize) -> bool {
-        self.patch(out.written(), value, u32::to_le_bytes)
-    }
-
-    fn patch(self, out: &mut [u8], value: usize, bytes: fn(u32) -> [u8; 4]) -> bool {
-        let (Ok(value), Some(field)) = (u32::try_from(value), out.get_mut(self.at..self.end()))
-        else {
-            return false;
-        };
-        field.copy_from_slice(&bytes(value));
-        true
+        u32::try_from(value).is_ok_and(|value| out.patch(self.at, &value.to_le_bytes()))
     }
 }
 
@@ -85,10 +76,9 @@ pub(crate) fn copy(out: &mut impl Sink, bytes: &[u8]) {
 /// Overwrites the `size` bytes at `at` with `value`, big-endian. Returns false, writing
 /// nothing, when the value does not fit or the slot is not inside `out`.
 #[must_use]
-pub(crate) fn patch_uint(out: &mut [u8], at: usize, value: u64, size: usize) -> bool {
-    out.get_mut(at..)
-        .and_then(|s| s.get_mut(..size))
-        .is_some_and(|slot| write_be(slot, value))
+pub(crate) fn patch_uint(out: &mut impl Sink, at: usize, value: u64, size: usize) -> bool {
+    out.written_mut(at..at.saturating_add(size))
+        .is_some_and(|slot| slot.len() == size && write_be(slot, value))
 }
 
 /// Writes `value` big-endian into the whole of `slot` (at most 8 bytes); false, writing

@@ -7,6 +7,8 @@
 //! [`Stripper::strip_into`]: crate::Stripper::strip_into
 //! [`Stripper::strip_to_slice`]: crate::Stripper::strip_to_slice
 
+use std::ops::Range;
+
 use crate::work;
 
 /// The longest output a strip of `input_len` bytes can have: the input's length plus 64
@@ -59,8 +61,22 @@ pub(crate) trait Sink {
     /// Makes room for `additional` more bytes at once, where the sink can grow.
     fn reserve(&mut self, _additional: usize) {}
 
-    /// The bytes written so far, to patch size fields and rewrite copied headers.
-    fn written(&mut self) -> &mut [u8];
+    /// The written bytes in `range`, to patch size fields and rewrite copied headers;
+    /// `None` when the range is not inside what was written.
+    fn written_mut(&mut self, range: Range<usize>) -> Option<&mut [u8]>;
+
+    /// Overwrites the written bytes at `at` with `bytes`; false, changing nothing, when they
+    /// are not all inside what was written.
+    fn patch(&mut self, at: usize, bytes: &[u8]) -> bool {
+        let end = at.saturating_add(bytes.len());
+        match self.written_mut(at..end) {
+            Some(slot) if slot.len() == bytes.len() => {
+                slot.copy_from_slice(bytes);
+                true
+            }
+            _ => false,
+        }
+    }
 
     /// The address the next byte goes to ([`crate::out::copy`] splits copies that land just
     /// past their source modulo 4096).
@@ -84,8 +100,8 @@ impl Sink for Vec<u8> {
         self.reserve_exact(additional);
     }
 
-    fn written(&mut self) -> &mut [u8] {
-        self
+    fn written_mut(&mut self, range: Range<usize>) -> Option<&mut [u8]> {
+        self.get_mut(range)
     }
 
     fn next_addr(&self) -> usize {
@@ -149,9 +165,9 @@ impl Sink for SliceSink<'_> {
         }
     }
 
-    fn written(&mut self) -> &mut [u8] {
+    fn written_mut(&mut self, range: Range<usize>) -> Option<&mut [u8]> {
         let len = self.len.min(self.buf.len());
-        self.buf.get_mut(..len).unwrap_or_default()
+        self.buf.get_mut(..len)?.get_mut(range)
     }
 
     fn next_addr(&self) -> usize {
@@ -187,9 +203,7 @@ mod tests {
         sink.extend_from_slice(b"RIFF");
         sink.zeros(4);
         sink.push(b'W');
-        if let Some(size) = sink.written().get_mut(4..8) {
-            size.copy_from_slice(&[1, 0, 0, 0]);
-        }
+        assert!(sink.patch(4, &[1, 0, 0, 0]));
         sink.extend_from_slice(b"EBP");
     }
 
@@ -202,7 +216,7 @@ mod tests {
         fill(&mut sink);
         assert!(!sink.overflowed());
         assert_eq!(sink.len(), vec.len());
-        assert_eq!(sink.written(), &vec[..]);
+        assert_eq!(sink.written_mut(0..12).as_deref(), Some(&vec[..]));
         assert_eq!(&buf[..12], b"RIFF\x01\0\0\0WEBP");
         assert_eq!(buf[12..], [0xEE; 4], "nothing written past the output");
     }
@@ -217,6 +231,9 @@ mod tests {
         // Once over, later writes are dropped even where they would fit.
         sink.push(1);
         assert_eq!(sink.len(), 13);
-        assert_eq!(sink.written(), b"RIFF\x01\0\0\0W\0");
+        assert_eq!(
+            sink.written_mut(0..10).as_deref(),
+            Some(&b"RIFF\x01\0\0\0W\0"[..])
+        );
     }
 }

@@ -4,10 +4,11 @@ use crate::error::Error;
 use crate::format::{detect, Format};
 use crate::limits::Limits;
 use crate::options::{Keep, Options};
+use crate::plan::{Plan, PlanSink};
 use crate::report::{Found, Report};
 use crate::sink::max_output_len;
 use crate::sink::{Rewind, Sink, SliceSink};
-use crate::verify::{first_difference, Leftovers};
+use crate::verify::Leftovers;
 
 /// The stripped image and what was removed from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,12 +169,33 @@ impl Stripper {
         }
     }
 
-    /// Reports what [`Stripper::strip`] would remove, without returning the output.
+    /// Plans the strip of `input` without writing the output: the output as an ordered list
+    /// of pieces, each a range of `input` or bytes the strip wrote anew, and the report.
+    /// [`Plan::write_to`] then writes it (to a file, a socket, a hash) with no copy of the
+    /// output in memory; the bytes are those [`Stripper::strip`] returns. The walk is the
+    /// same as a strip's, without copying what stays.
+    ///
+    /// # Errors
+    /// As [`Stripper::strip`]. An input over a limit with
+    /// [`ignore_limit_errors`](Self::ignore_limit_errors) on is planned as itself, whole.
+    pub fn plan(&self, input: &[u8]) -> Result<Plan, Error> {
+        let mut sink = PlanSink::new(input);
+        match self.walk(input, &mut sink) {
+            Ok(report) => Ok(sink.finish(report)),
+            Err(Error::LimitExceeded { format, .. }) if self.ignore_limit_errors => {
+                Ok(Plan::whole(input, Report::untouched(format)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reports what [`Stripper::strip`] would remove, without writing the output (the walk
+    /// of [`Stripper::plan`]).
     ///
     /// # Errors
     /// As [`Stripper::strip`].
     pub fn inspect(&self, input: &[u8]) -> Result<Report, Error> {
-        self.strip(input).map(|s| s.report)
+        self.plan(input).map(|plan| plan.report().clone())
     }
 
     /// Checks that `input` is clean: that a strip with these options would give it back
@@ -187,12 +209,13 @@ impl Stripper {
     /// where the first change is; [`Leftovers::Unreadable`] with the error that stopped the
     /// walk.
     pub fn verify(&self, input: &[u8]) -> Result<(), Leftovers> {
-        let mut out = Vec::new();
-        let report = self.walk(input, &mut out)?;
-        match first_difference(input, &out) {
+        let mut sink = PlanSink::new(input);
+        let report = self.walk(input, &mut sink)?;
+        let plan = sink.finish(report);
+        match plan.first_difference(input) {
             None => Ok(()),
             Some(first_difference) => Err(Leftovers::Metadata {
-                report,
+                report: plan.report().clone(),
                 first_difference,
             }),
         }

@@ -95,23 +95,3 @@ impl fmt::Display for Leftovers {
 }
 
 impl std::error::Error for Leftovers {}
-
-/// The offset of the first byte where `output` differs from `input`, if any.
-pub(crate) fn first_difference(input: &[u8], output: &[u8]) -> Option<usize> {
-    let same = input.iter().zip(output).take_while(|(a, b)| a == b).count();
-    (same < input.len() || same < output.len()).then_some(same)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn first_difference_is_where_the_bytes_part() {
-        assert_eq!(first_difference(b"abc", b"abc"), None);
-        assert_eq!(first_difference(b"abc", b"abd"), Some(2));
-        assert_eq!(first_difference(b"abc", b"ab"), Some(2));
-        assert_eq!(first_difference(b"ab", b"abc"), Some(2));
-        assert_eq!(first_difference(b"", b""), None);
-    }
-}

@@ -412,7 +412,8 @@ fn simple<'a>(
             write_chunk(*b"ICCP", profile, out);
         }
         let moved = out.len().saturating_sub(tail);
-        if let Some(body) = out.written().get_mut(body_start..) {
+        let end = out.len();
+        if let Some(body) = out.written_mut(body_start..end) {
             body.rotate_right(moved);
         }
     }
@@ -495,9 +496,7 @@ fn extended<'a>(
     if !walk.has_image {
         return Err(r.malformed("no VP8 or VP8L image in the file"));
     }
-    if let Some(byte) = out.written().get_mut(flags_at) {
-        *byte = walk.flags;
-    }
+    let _ = out.patch(flags_at, &[walk.flags]);
     report.frames = walk.frames.max(1);
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! The two buffers a worker reuses from file to file: the input, read whole, and the output,
-//! which `Stripper::strip_to_slice` fills.
+//! built only under `--verify` (otherwise a strip's plan is written straight from the input).
 //!
 //! Most of the time of a one-file run goes to the kernel handing out fresh memory one 4 KiB
 //! page at a time (a 12 MP JPEG: about 2,300 page faults for the input and the output, more

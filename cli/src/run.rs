@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use imgstrip::{max_output_len, Error, Format, Limit, Report};
+use imgstrip::{Error, Format, Limit, Plan, Report};
 
-use crate::buffers::Buffers;
+use crate::buffers::{Buffer, Buffers};
 use crate::input::{Input, Source};
 use crate::plan::{Action, Job, Target};
 use crate::report::{
@@ -166,27 +166,37 @@ fn strip_file(
             return Ok(finish(job, written, &report, (size, size)));
         }
     };
-    let out = buffers
-        .output
-        .get(max_output_len(data.len()))
-        .map_err(|e| format!("no memory for the output: {e}"))?;
-    let (len, report) = match settings.stripper.strip_to_slice(data, out) {
+    // The output is never built: the plan's pieces (ranges of the input, a few bytes
+    // written anew) go to the target with vectored writes.
+    let plan = match settings.stripper.plan(data) {
         Err(Error::UnknownFormat) if walked => {
             return Ok(skipped(&job.input, NOT_AN_IMAGE, false));
         }
         Err(e) => return Err(e.to_string()),
-        Ok(done) => done,
+        Ok(plan) => plan,
     };
-    let out = out.get(..len).unwrap_or_default();
-    if settings.verify {
+    let written = if settings.verify {
+        let out = built(&plan, data, &mut buffers.output)?;
         settings
             .stripper
             .verify(out)
             .map_err(|left| format!("the output did not verify: {left}"))?;
-    }
-    let written = write_out(settings, target, meta.as_ref(), |w| w.write_all(out))?;
-    let sizes = (data.len() as u64, out.len() as u64);
-    Ok(finish(job, written, &report, sizes))
+        write_out(settings, target, meta.as_ref(), |w| w.write_all(out))?
+    } else {
+        write_out(settings, target, meta.as_ref(), |w| plan.write_to(data, w))?
+    };
+    let sizes = (data.len() as u64, plan.len() as u64);
+    Ok(finish(job, written, plan.report(), sizes))
+}
+
+/// The output of `plan` in the reused output buffer, for `--verify` to re-walk.
+fn built<'b>(plan: &Plan, data: &[u8], buffer: &'b mut Buffer) -> Result<&'b [u8], String> {
+    let out = buffer
+        .get(plan.len())
+        .map_err(|e| format!("no memory for the output: {e}"))?;
+    plan.write_to(data, &mut *out)
+        .map_err(|e| format!("cannot build the output: {e}"))?;
+    Ok(out)
 }
 
 const NOT_AN_IMAGE: &str = "not an image (unknown format)";

@@ -49,18 +49,26 @@ pub fn check_default(input: &[u8]) {
     check_with(&Stripper::new(), input, true);
 }
 
-/// On `Ok`: the output strips again to itself (also through `strip_to_slice` into a buffer of
-/// the output's length), keeps its `detect()` format, and is no larger
+/// The plan written out is the output (or the same error). On `Ok`: the output strips again
+/// to itself (also through `strip_to_slice` into a buffer of the output's length), verifies
+/// clean, keeps its `detect()` format, and is no larger
 /// than the input (`strict`), or at most the 64 bytes of output slack larger (a `Keep` flag
 /// may rewrite a unit larger). On `Err`: the offset lies inside the input, or just past it.
 fn check_with(stripper: &Stripper, input: &[u8], strict: bool) {
+    let planned = stripper.plan(input);
     let out = match stripper.strip(input) {
         Ok(out) => out,
         Err(e) => {
             check_error(&e, input);
+            assert_eq!(planned.err(), Some(e), "plan and strip disagree");
             return;
         }
     };
+    let plan = planned.unwrap_or_else(|e| panic!("strip worked, plan failed: {e}"));
+    assert!(
+        plan.to_vec(input).is_ok_and(|w| w == out.data) && plan.report() == &out.report,
+        "the plan writes other bytes than strip"
+    );
     let (before, after) = (input.len(), out.data.len());
     if strict {
         assert!(after <= before, "output grew: {before} -> {after}");

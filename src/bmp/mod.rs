@@ -66,7 +66,7 @@ mod layout;
 mod pixels;
 
 use dib::{read_dib, rewrite_dib, Encoding, Profile, BI_SIZE_IMAGE, PROFILE_DATA};
-use layout::{put, take, to_u32, Unit, BF_OFF_BITS, BF_SIZE, FILE_HEADER};
+use layout::{take, to_u32, Unit, BF_OFF_BITS, BF_SIZE, FILE_HEADER};
 use pixels::{read_pixels, strip_embedded};
 
 /// The policy of SPEC.md § BMP, one part at a time.
@@ -135,11 +135,12 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
     }
     let dib_at = out.len();
     out.extend_from_slice(dib.raw);
+    let end = out.len();
     rewrite_dib(
         &dib,
         kept_profile.is_some(),
-        out.written(),
-        dib_at,
+        out.written_mut(dib_at..end).unwrap_or_default(),
+        0,
         &mut report,
     );
     copy(Unit::Masks, masks, opts.keep, out, &mut report);
@@ -159,8 +160,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
             Encoding::Raw if dib.size_image == 0 => 0,
             _ => to_u32(pixels_out, FILE_HEADER.saturating_add(BI_SIZE_IMAGE))?,
         };
-        put(
-            out.written(),
+        let _ = out.patch(
             dib_at.saturating_add(BI_SIZE_IMAGE),
             &size_image.to_le_bytes(),
         );
@@ -170,19 +170,11 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
             out.len().saturating_sub(dib_at),
             FILE_HEADER.saturating_add(PROFILE_DATA),
         )?;
-        put(
-            out.written(),
-            dib_at.saturating_add(PROFILE_DATA),
-            &at.to_le_bytes(),
-        );
+        let _ = out.patch(dib_at.saturating_add(PROFILE_DATA), &at.to_le_bytes());
         crate::out::copy(out, profile);
     }
     let size = to_u32(out.len().saturating_sub(base), BF_SIZE)?;
-    put(
-        out.written(),
-        base.saturating_add(BF_SIZE),
-        &size.to_le_bytes(),
-    );
+    let _ = out.patch(base.saturating_add(BF_SIZE), &size.to_le_bytes());
 
     let profile = dib.profile.as_ref();
     account(

@@ -203,7 +203,7 @@ pub(super) fn end_box(out: &mut impl Sink, open: OpenBox, format: Format) -> Res
             what: "a rebuilt box is over 4 GiB".into(),
         });
     };
-    let _ = patch_uint(out.written(), open.at, size.into(), 4);
+    let _ = patch_uint(out, open.at, size.into(), 4);
     Ok(())
 }
 

@@ -266,7 +266,7 @@ impl GainMap<'_> {
             let value = u64::try_from(value).unwrap_or(u64::MAX);
             entries
                 .checked_add(at)
-                .is_some_and(|at| out::patch_uint(out.written(), at, value, 4))
+                .is_some_and(|at| out::patch_uint(out, at, value, 4))
         })
     }
 

@@ -4,8 +4,8 @@
 //! images with random metadata items, names, properties, vendor boxes and image sequences
 //! holding canaries (`heif.rs`). Every case gets the same properties ([`check_case`]): the
 //! canary never survives, the output keeps every image unit of the input, byte for byte and
-//! in order (exactly the image units, where the generator knows them), is never larger and
-//! strips to itself. Mutated and random files never panic and strip clean
+//! in order (exactly the image units, where the generator knows them), is never larger,
+//! strips to itself and is what [`Stripper::plan`] writes out. Mutated and random files never panic and strip clean
 //! ([`check_survives`]).
 //!
 //! The case count is moderate (`PROPTEST_CASES` overrides it) so the suite stays quick.
@@ -210,6 +210,24 @@ fn check_case(
             "the output does not verify: {:?}",
             verified
         );
+        check_plan(&stripper, input)?;
+    }
+    Ok(())
+}
+
+/// The plan of `input` written out is what `strip` gives, with the same report or error.
+fn check_plan(stripper: &Stripper, input: &[u8]) -> Result<(), TestCaseError> {
+    match (stripper.strip(input), stripper.plan(input)) {
+        (Ok(stripped), Ok(plan)) => {
+            prop_assert!(
+                plan.to_vec(input)
+                    .is_ok_and(|written| written == stripped.data),
+                "the plan writes other bytes than strip"
+            );
+            prop_assert_eq!(plan.report(), &stripped.report);
+        }
+        (Err(a), Err(b)) => prop_assert_eq!(a, b),
+        (a, b) => prop_assert!(false, "strip {:?}, plan {:?}", a.err(), b.err()),
     }
     Ok(())
 }
@@ -258,6 +276,7 @@ fn survives(input: &[u8], display_max: usize) -> Result<(), TestCaseError> {
             (Err(a), Err(b)) => prop_assert_eq!(a, &b),
             (a, b) => prop_assert!(false, "strip {:?}, strip_to_slice {:?}", a, b),
         }
+        check_plan(&stripper, input)?;
         let Ok(out) = stripped else {
             continue;
         };
