@@ -1,7 +1,8 @@
 //! Reading TIFF blobs (EXIF): the bounded IFD primitives shared by the readers here and the
 //! metadata finder (`crate::found`); and writing the smallest EXIF that holds what the keep
 //! flags kept ([`Ifd0`]: the orientation for `Keep::ORIENTATION`, the artist and copyright
-//! for `Keep::COPYRIGHT`).
+//! for `Keep::COPYRIGHT`, and an Apple gain map's headroom for `Keep::GAIN_MAP`,
+//! [`AppleHeadroom`]).
 
 use byteorder::{BigEndian, ByteOrder, LittleEndian};
 
@@ -12,9 +13,16 @@ const ORIENTATION_TAG: u16 = 0x0112;
 /// TIFF tags 315 and 33432 (TIFF 6.0 § 8; Exif 2.32 § 4.6.4 A): the author's credit.
 const ARTIST_TAG: u16 = 0x013B;
 const COPYRIGHT_TAG: u16 = 0x8298;
+/// The Exif IFD pointer in IFD0 (Exif 2.32 § 4.6.3) and the MakerNote tag of the Exif IFD
+/// (§ 4.6.5).
+const EXIF_IFD_TAG: u16 = 0x8769;
+const MAKER_NOTE_TAG: u16 = 0x927C;
 const TYPE_ASCII: u16 = 2;
 const TYPE_SHORT: u16 = 3;
 const TYPE_LONG: u16 = 4;
+const TYPE_RATIONAL: u16 = 5;
+const TYPE_UNDEFINED: u16 = 7;
+const TYPE_SRATIONAL: u16 = 10;
 /// Exif 2.32 § 4.6.2: the IFD type, used by some writers for sub-IFD pointers.
 const TYPE_IFD: u16 = 13;
 /// Bytes in one IFD entry: tag, type, count, value or offset (TIFF 6.0 § 2).
@@ -154,6 +162,151 @@ pub(crate) fn read_ifd<O: ByteOrder>(
     Some((entries, next))
 }
 
+/// What an Apple maker note starts with: `Apple iOS\0`, version 1 (`\0\x01`) and the byte
+/// order of its IFD, which is big-endian whatever the EXIF's is; the IFD follows at 14.
+const APPLE_NOTE_HEAD: &[u8; 14] = b"Apple iOS\0\0\x01MM";
+/// Apple maker-note tags (exiftool's names): HDRHeadroom and HDRGain.
+const HDR_HEADROOM_TAG: u16 = 0x0021;
+const HDR_GAIN_TAG: u16 = 0x0030;
+/// The Exif IFD written for the headroom: count, one entry (MakerNote), next-IFD offset.
+const EXIF_IFD_LEN: usize = 2 + ENTRY_LEN + 4;
+/// The maker note written for the headroom: header, an IFD of two entries with no next IFD,
+/// then their two 8-byte rationals.
+const APPLE_NOTE_LEN: usize = APPLE_NOTE_HEAD.len() + 2 + 2 * ENTRY_LEN + 4 + 2 * 8;
+/// Where the maker note's two values start, from the note's start.
+const APPLE_NOTE_VALUES: usize = APPLE_NOTE_LEN - 2 * 8;
+
+/// The HDR headroom of an iPhone photo, as its Apple maker note gives it (tags 0x0021
+/// HDRHeadroom and 0x0030 HDRGain, each one rational): what readers need to apply a
+/// version-1.0 Apple HDR gain map, and what Skia needs to look for any Apple gain map (see
+/// [`crate::formats`], "Apple HDR JPEG"). Two numbers that identify no one; everything else
+/// of the note goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AppleHeadroom {
+    /// HDRHeadroom: its type (signed or unsigned rational) and its 8 bytes, big-endian.
+    headroom: Rational,
+    /// HDRGain, the same.
+    gain: Rational,
+}
+
+/// One rational value of an Apple maker note, as the input had it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rational {
+    /// SRATIONAL (10) as Apple writes it, or RATIONAL (5).
+    kind: u16,
+    /// Numerator and denominator, big-endian.
+    bytes: [u8; 8],
+}
+
+impl AppleHeadroom {
+    /// The headroom in the Apple maker note of the TIFF blob `tiff` (IFD0 → Exif IFD →
+    /// MakerNote), when the note is Apple's and holds both tags, each one rational. Every
+    /// offset is checked against the blob; nothing is allocated.
+    pub(crate) fn read(tiff: &[u8]) -> Option<Self> {
+        match tiff.get(0..2)? {
+            b"II" => Self::read_in::<LittleEndian>(tiff),
+            b"MM" => Self::read_in::<BigEndian>(tiff),
+            _ => None,
+        }
+    }
+
+    fn read_in<O: ByteOrder>(tiff: &[u8]) -> Option<Self> {
+        let (mut ifd0, _) = read_ifd::<O>(tiff, first_ifd::<O>(tiff)?)?;
+        let exif_ifd = ifd0.find(|e| e.tag == EXIF_IFD_TAG)?.offset::<O>()?;
+        let (mut exif, _) = read_ifd::<O>(tiff, exif_ifd)?;
+        let note = exif.find(|e| e.tag == MAKER_NOTE_TAG)?;
+        if note.kind != TYPE_UNDEFINED {
+            return None;
+        }
+        Self::from_note(note.value::<O>(tiff)?)
+    }
+
+    /// The headroom in an Apple maker note (`note` from its `Apple iOS` on: its value
+    /// offsets count from there).
+    fn from_note(note: &[u8]) -> Option<Self> {
+        if !note.starts_with(APPLE_NOTE_HEAD) {
+            return None;
+        }
+        let (entries, _) = read_ifd::<BigEndian>(note, APPLE_NOTE_HEAD.len())?;
+        let (mut headroom, mut gain) = (None, None);
+        for entry in entries {
+            let slot = match entry.tag {
+                HDR_HEADROOM_TAG => &mut headroom,
+                HDR_GAIN_TAG => &mut gain,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(Rational::read(&entry, note)?);
+            }
+        }
+        Some(AppleHeadroom {
+            headroom: headroom?,
+            gain: gain?,
+        })
+    }
+
+    /// The fresh maker note: Apple's header, an IFD holding only the two tags in tag order,
+    /// next IFD 0, then their values, at offsets from the note's start as Apple writes them.
+    fn note(&self) -> [u8; APPLE_NOTE_LEN] {
+        let entry = |tag: u16, value: &Rational, at: usize| {
+            let mut raw = [0u8; ENTRY_LEN];
+            let at = u32::try_from(at).unwrap_or_default();
+            let fields = [
+                &tag.to_be_bytes()[..],
+                &value.kind.to_be_bytes(),
+                &1u32.to_be_bytes(),
+                &at.to_be_bytes(),
+            ];
+            fill(&mut raw, &fields);
+            raw
+        };
+        let headroom = entry(HDR_HEADROOM_TAG, &self.headroom, APPLE_NOTE_VALUES);
+        let gain = entry(
+            HDR_GAIN_TAG,
+            &self.gain,
+            APPLE_NOTE_VALUES.saturating_add(8),
+        );
+        let mut note = [0u8; APPLE_NOTE_LEN];
+        let parts = [
+            &APPLE_NOTE_HEAD[..],
+            &2u16.to_be_bytes(),
+            &headroom,
+            &gain,
+            &[0; 4],
+            &self.headroom.bytes,
+            &self.gain.bytes,
+        ];
+        fill(&mut note, &parts);
+        note
+    }
+}
+
+/// Copies `parts` one after the other into `buf`, whose length the caller has counted.
+fn fill(buf: &mut [u8], parts: &[&[u8]]) {
+    let bytes = parts.iter().flat_map(|part| part.iter());
+    for (slot, byte) in buf.iter_mut().zip(bytes) {
+        *slot = *byte;
+    }
+}
+
+/// Whether `note` is exactly a maker note [`AppleHeadroom`] writes: the two headroom
+/// numbers and nothing else, so a report names nothing in it.
+pub(crate) fn is_headroom_note(note: &[u8]) -> bool {
+    AppleHeadroom::from_note(note).is_some_and(|h| h.note() == note)
+}
+
+impl Rational {
+    /// The value of `entry`, a maker-note entry of `note`, when it is one rational.
+    fn read(entry: &Entry<'_>, note: &[u8]) -> Option<Self> {
+        let ok = matches!(entry.kind, TYPE_RATIONAL | TYPE_SRATIONAL) && entry.count == 1;
+        let bytes = entry.value::<BigEndian>(note).filter(|_| ok)?;
+        Some(Rational {
+            kind: entry.kind,
+            bytes: bytes.try_into().ok()?,
+        })
+    }
+}
+
 /// Longest credit value kept, its NUL included: a name or a copyright notice fits many times
 /// over, and the fresh EXIF stays small whatever the input's count says.
 pub(crate) const MAX_CREDIT: usize = 1024;
@@ -170,6 +323,9 @@ pub(crate) struct Ifd0<'a> {
     /// Copyright's text without its final NUL (it may hold the photographer's and the
     /// editor's notices, NUL between them; Exif 2.32 § 4.6.5 A).
     pub(crate) copyright: Option<&'a [u8]>,
+    /// An Apple gain map's headroom, written as a fresh maker note in an Exif IFD of its own
+    /// (set by the caller that keeps the gain map: [`Ifd0::read`] leaves it `None`).
+    pub(crate) apple: Option<AppleHeadroom>,
 }
 
 impl<'a> Ifd0<'a> {
@@ -193,13 +349,17 @@ impl<'a> Ifd0<'a> {
 
     /// Whether there is nothing to write.
     pub(crate) fn is_empty(&self) -> bool {
-        self.orientation.is_none() && self.artist.is_none() && self.copyright.is_none()
+        self.orientation.is_none()
+            && self.artist.is_none()
+            && self.copyright.is_none()
+            && self.apple.is_none()
     }
 
     /// The TIFF blob: header, IFD0 with one entry per field, next-IFD offset 0, then the
     /// longer ASCII values, each at an even offset (TIFF 6.0 § 2: values start on a word
-    /// boundary). `None` when there is nothing to write. Built in a fixed buffer, so keeping
-    /// an orientation or a credit allocates nothing.
+    /// boundary), then for an Apple headroom the Exif IFD (its one entry the MakerNote, next
+    /// IFD 0) and the maker note. `None` when there is nothing to write. Built in a fixed
+    /// buffer, so keeping an orientation, a credit or a headroom allocates nothing.
     pub(crate) fn tiff(&self) -> Option<Tiff> {
         if self.is_empty() {
             return None;
@@ -213,9 +373,11 @@ impl<'a> Ifd0<'a> {
             orientation.map(|(tag, kind, field)| (tag, kind, 1u32, Value::Inline(field))),
             self.artist.and_then(|a| ascii_entry(ARTIST_TAG, a)),
             self.copyright.and_then(|c| ascii_entry(COPYRIGHT_TAG, c)),
+            self.apple
+                .map(|h| (EXIF_IFD_TAG, TYPE_LONG, 1u32, Value::ExifIfd(h))),
         ];
         let count = entries.iter().flatten().count();
-        // Header 8, count 2, entries, next-IFD offset 4; all small (at most 3 entries).
+        // Header 8, count 2, entries, next-IFD offset 4; all small (at most 4 entries).
         let mut data_at = ENTRY_LEN.checked_mul(count)?.checked_add(14)?;
         let mut t = Tiff::new();
         t.put(b"MM\0\x2A\0\0\0\x08")?;
@@ -230,25 +392,46 @@ impl<'a> Ifd0<'a> {
                     t.put(&u32::try_from(data_at).ok()?.to_be_bytes())?;
                     data_at = data_at.checked_add(even(text.len().checked_add(1)?)?)?;
                 }
+                // Last in tag order, so after every text: the Exif IFD and its note.
+                Value::ExifIfd(_) => t.put(&u32::try_from(data_at).ok()?.to_be_bytes())?,
             }
         }
         t.put(&[0; 4])?;
         for (_, _, _, value) in entries.iter().flatten() {
-            if let Value::At(text) = value {
-                t.put(text)?;
-                t.put(&[0])?;
-                if t.bytes().len() % 2 == 1 {
+            match value {
+                Value::Inline(_) => {}
+                Value::At(text) => {
+                    t.put(text)?;
                     t.put(&[0])?;
+                    if t.bytes().len() % 2 == 1 {
+                        t.put(&[0])?;
+                    }
                 }
+                Value::ExifIfd(headroom) => write_maker_note_ifd(&mut t, headroom)?,
             }
         }
         Some(t)
     }
 }
 
-/// `Exif\0\0` and the largest TIFF [`Ifd0::tiff`] writes: header, count, three entries,
-/// next-IFD offset, two credit values of [`MAX_CREDIT`] bytes, each padded to even.
-const TIFF_ROOM: usize = 6 + 14 + 3 * ENTRY_LEN + 2 * (MAX_CREDIT + 1);
+/// The Exif IFD holding only the MakerNote, at the end of `t` (an even offset: every value
+/// before it is padded to even), then the note right after it.
+fn write_maker_note_ifd(t: &mut Tiff, headroom: &AppleHeadroom) -> Option<()> {
+    let note_at = t.bytes().len().checked_add(EXIF_IFD_LEN)?;
+    t.put(&1u16.to_be_bytes())?;
+    t.put(&MAKER_NOTE_TAG.to_be_bytes())?;
+    t.put(&TYPE_UNDEFINED.to_be_bytes())?;
+    t.put(&u32::try_from(APPLE_NOTE_LEN).ok()?.to_be_bytes())?;
+    t.put(&u32::try_from(note_at).ok()?.to_be_bytes())?;
+    t.put(&[0; 4])?;
+    t.put(&headroom.note())
+}
+
+/// `Exif\0\0` and the largest TIFF [`Ifd0::tiff`] writes: header, count, four entries,
+/// next-IFD offset, two credit values of [`MAX_CREDIT`] bytes, each padded to even, the
+/// Exif IFD and the Apple maker note.
+const TIFF_ROOM: usize =
+    6 + 14 + 4 * ENTRY_LEN + 2 * (MAX_CREDIT + 1) + EXIF_IFD_LEN + APPLE_NOTE_LEN;
 
 /// A minimal EXIF written by [`Ifd0::tiff`], in a fixed buffer that starts with the
 /// `Exif\0\0` a JPEG APP1 puts before it.
@@ -304,6 +487,8 @@ enum Value<'a> {
     Inline([u8; 4]),
     /// Text written after the IFD with its NUL.
     At(&'a [u8]),
+    /// The offset of the Exif IFD written after the texts, holding the headroom's note.
+    ExifIfd(AppleHeadroom),
 }
 
 /// An ASCII entry holding `text` and its NUL: inline when that fits in 4 bytes.
@@ -363,9 +548,327 @@ pub(crate) fn orientation_tiff(orientation: u16) -> [u8; 26] {
     kept.tiff().unwrap().bytes().try_into().unwrap()
 }
 
+/// An Apple maker note as an iPhone writes it (big-endian IFD after `Apple iOS\0\0\x01MM`,
+/// value offsets from the note's start): MakerNoteVersion, an acceleration vector, a
+/// `APPLE-NOTE-CANARY` text that must not survive, HDRHeadroom `headroom` and HDRGain
+/// `gain` (signed rationals).
+#[cfg(test)]
+pub(crate) fn apple_note(headroom: [u8; 8], gain: [u8; 8]) -> Vec<u8> {
+    let text = b"APPLE-NOTE-CANARY\0";
+    let accel = [7u8; 24];
+    let mut values: Vec<u8> = Vec::new();
+    let entries_len = 14 + 2 + 5 * 12 + 4;
+    let mut at = |bytes: &[u8]| {
+        let offset = u32::try_from(entries_len + values.len()).unwrap();
+        values.extend_from_slice(bytes);
+        offset.to_be_bytes()
+    };
+    let rows: [(u16, u16, u32, [u8; 4]); 5] = [
+        (0x0001, 9, 1, 15u32.to_be_bytes()),
+        (0x0008, 10, 3, at(&accel)),
+        (0x000B, 2, u32::try_from(text.len()).unwrap(), at(text)),
+        (0x0021, 10, 1, at(&headroom)),
+        (0x0030, 10, 1, at(&gain)),
+    ];
+    let mut note = APPLE_NOTE_HEAD.to_vec();
+    note.extend_from_slice(&5u16.to_be_bytes());
+    for (tag, kind, count, field) in rows {
+        note.extend_from_slice(&tag.to_be_bytes());
+        note.extend_from_slice(&kind.to_be_bytes());
+        note.extend_from_slice(&count.to_be_bytes());
+        note.extend_from_slice(&field);
+    }
+    note.extend_from_slice(&[0; 4]);
+    note.extend_from_slice(&values);
+    note
+}
+
+/// An iPhone-like EXIF (TIFF blob) in either byte order: IFD0 with Make, Orientation
+/// `orientation` and the Exif IFD pointer; an Exif IFD with ExposureTime and the MakerNote
+/// `note`.
+#[cfg(test)]
+pub(crate) fn apple_tiff(little: bool, orientation: u16, note: &[u8]) -> Vec<u8> {
+    fn put(t: &mut Vec<u8>, little: bool, v: u32, n: usize) {
+        let b = if little {
+            v.to_le_bytes()
+        } else {
+            v.to_be_bytes()
+        };
+        if little {
+            t.extend_from_slice(&b[..n]);
+        } else {
+            t.extend_from_slice(&b[4 - n..]);
+        }
+    }
+    let mut t = if little {
+        b"II\x2A\0".to_vec()
+    } else {
+        b"MM\0\x2A".to_vec()
+    };
+    put(&mut t, little, 8, 4);
+    // IFD0 at 8: 3 entries (8 + 2 + 36 + 4 = 50); Exif IFD at 50: 2 entries (50 + 30 = 80);
+    // then the exposure time (8 bytes) at 80 and the note at 88.
+    put(&mut t, little, 3, 2);
+    for (tag, kind, count, value) in [
+        (0x010Fu32, 2u32, 4u32, u32::from_be_bytes(*b"App\0")),
+        (0x0112, 3, 1, u32::from(orientation)),
+        (0x8769, 4, 1, 50),
+    ] {
+        put(&mut t, little, tag, 2);
+        put(&mut t, little, kind, 2);
+        put(&mut t, little, count, 4);
+        if tag == 0x010F {
+            t.extend_from_slice(b"App\0");
+        } else if kind == 3 {
+            put(&mut t, little, value, 2);
+            t.extend_from_slice(&[0, 0]);
+        } else {
+            put(&mut t, little, value, 4);
+        }
+    }
+    put(&mut t, little, 0, 4);
+    put(&mut t, little, 2, 2);
+    for (tag, kind, count, value) in [
+        (0x829Au32, 5u32, 1u32, 80u32),
+        (0x927C, 7, u32::try_from(note.len()).unwrap(), 88),
+    ] {
+        put(&mut t, little, tag, 2);
+        put(&mut t, little, kind, 2);
+        put(&mut t, little, count, 4);
+        put(&mut t, little, value, 4);
+    }
+    put(&mut t, little, 0, 4);
+    assert_eq!(t.len(), 80);
+    put(&mut t, little, 1, 4);
+    put(&mut t, little, 120, 4);
+    t.extend_from_slice(note);
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// HDRHeadroom 82317/54194 and HDRGain 0/1, as the corpus's iPhone files have them.
+    const HEADROOM: [u8; 8] = [0, 1, 0x41, 0x8D, 0, 0, 0xD3, 0xB2];
+    const GAIN: [u8; 8] = [0, 0, 0, 0, 0, 0, 0, 1];
+
+    fn iphone(little: bool) -> Vec<u8> {
+        apple_tiff(little, 6, &apple_note(HEADROOM, GAIN))
+    }
+
+    fn headroom(kind: u16) -> AppleHeadroom {
+        AppleHeadroom {
+            headroom: Rational {
+                kind,
+                bytes: HEADROOM,
+            },
+            gain: Rational {
+                kind: TYPE_SRATIONAL,
+                bytes: GAIN,
+            },
+        }
+    }
+
+    #[test]
+    fn reads_the_headroom_of_an_iphone_note_in_either_byte_order() {
+        for little in [false, true] {
+            let t = iphone(little);
+            assert_eq!(AppleHeadroom::read(&t), Some(headroom(TYPE_SRATIONAL)));
+            assert_eq!(read_orientation(&t), Some(6));
+        }
+    }
+
+    #[test]
+    fn writes_a_fresh_note_with_only_the_two_tags_and_reads_it_back() {
+        for kind in [TYPE_SRATIONAL, TYPE_RATIONAL] {
+            let h = headroom(kind);
+            let kept = Ifd0 {
+                apple: Some(h),
+                ..Ifd0::default()
+            };
+            let t = kept.tiff().unwrap();
+            let blob = t.bytes();
+            assert_eq!(AppleHeadroom::read(blob), Some(h));
+            // IFD0: only the Exif IFD pointer, a LONG; the Exif IFD: only the MakerNote.
+            let (ifd0, next) = read_ifd::<BigEndian>(blob, 8).unwrap();
+            let ifd0: Vec<_> = ifd0.collect();
+            assert_eq!(next, None);
+            assert_eq!(ifd0.len(), 1);
+            assert_eq!((ifd0[0].tag, ifd0[0].kind, ifd0[0].count), (0x8769, 4, 1));
+            let exif_at = ifd0[0].offset::<BigEndian>().unwrap();
+            assert_eq!(exif_at % 2, 0);
+            let (exif, next) = read_ifd::<BigEndian>(blob, exif_at).unwrap();
+            let exif: Vec<_> = exif.collect();
+            assert_eq!(next, None);
+            assert_eq!(exif.len(), 1);
+            assert_eq!((exif[0].tag, exif[0].kind), (0x927C, 7));
+            let note = exif[0].value::<BigEndian>(blob).unwrap();
+            assert_eq!(exif[0].value_at::<BigEndian>().unwrap() % 2, 0);
+            assert!(is_headroom_note(note));
+            // The note: header, two entries in tag order, next IFD 0, the values at 44, 52.
+            assert_eq!(&note[..14], b"Apple iOS\0\0\x01MM");
+            let (entries, next) = read_ifd::<BigEndian>(note, 14).unwrap();
+            assert_eq!(next, None);
+            let rows: Vec<_> = entries
+                .map(|e| (e.tag, e.kind, e.count, e.value_at::<BigEndian>()))
+                .collect();
+            assert_eq!(
+                rows,
+                [
+                    (0x21, kind, 1, Some(44)),
+                    (0x30, TYPE_SRATIONAL, 1, Some(52))
+                ]
+            );
+            assert_eq!(&note[44..], [HEADROOM, GAIN].concat());
+            assert_eq!(blob.len() % 2, 0);
+            // Written again from what it reads: the same blob (idempotence).
+            let again = Ifd0 {
+                apple: AppleHeadroom::read(blob),
+                ..Ifd0::default()
+            };
+            assert_eq!(again.tiff().unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn the_fresh_note_is_not_the_input_note() {
+        let note = apple_note(HEADROOM, GAIN);
+        assert!(!is_headroom_note(&note));
+        let fresh = headroom(TYPE_SRATIONAL).note();
+        assert!(is_headroom_note(&fresh));
+        let mut longer = fresh.to_vec();
+        longer.push(0);
+        assert!(!is_headroom_note(&longer));
+    }
+
+    #[test]
+    fn orientation_credit_and_headroom_together_stay_a_valid_tiff() {
+        for (artist, copyright) in [
+            (&b"Ann"[..], &b"(c) Ann Smith, all rights reserved"[..]),
+            (b"An odd name", b"AB"),
+            (&[b'x'; 3000][..], &[b'y'; 3000][..]),
+        ] {
+            let kept = Ifd0 {
+                orientation: Some(8),
+                artist: Some(artist),
+                copyright: Some(copyright),
+                apple: Some(headroom(TYPE_SRATIONAL)),
+            };
+            let t = kept.tiff().unwrap();
+            let blob = t.bytes();
+            assert_eq!(read_orientation(blob), Some(8));
+            assert_eq!(AppleHeadroom::read(blob), kept.apple);
+            let back = Ifd0::read(blob, true, true);
+            assert_eq!(
+                back.copyright,
+                Some(&copyright[..copyright.len().min(MAX_CREDIT - 1)])
+            );
+            assert_eq!(
+                back.artist,
+                Some(&artist[..artist.len().min(MAX_CREDIT - 1)])
+            );
+            let (entries, _) = read_ifd::<BigEndian>(blob, 8).unwrap();
+            let tags: Vec<u16> = entries
+                .inspect(|e| {
+                    if let Some(at) = e.value_at::<BigEndian>() {
+                        assert_eq!(at % 2, 0, "word-aligned");
+                        assert!(e.value::<BigEndian>(blob).is_some());
+                    }
+                })
+                .map(|e| e.tag)
+                .collect();
+            assert_eq!(tags, [0x0112, 0x013B, 0x8298, 0x8769]);
+            assert_eq!(blob.len() % 2, 0);
+            assert_eq!(
+                Ifd0 {
+                    apple: AppleHeadroom::read(blob),
+                    ..back
+                }
+                .tiff()
+                .unwrap(),
+                t
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_apple_notes_give_none() {
+        let good = iphone(false);
+        let note_at = 88;
+        // Every truncation that cuts into the note or its values.
+        for len in 0..good.len() {
+            let read = AppleHeadroom::read(&good[..len]);
+            assert_eq!(read.is_some(), len == good.len(), "{len}");
+        }
+        let be32 =
+            |t: &mut Vec<u8>, at: usize, v: u32| t[at..at + 4].copy_from_slice(&v.to_be_bytes());
+        let mut cases: Vec<Vec<u8>> = Vec::new();
+        // The Exif IFD pointer past the end.
+        let mut t = good.clone();
+        be32(&mut t, 8 + 2 + 24 + 8, u32::MAX);
+        cases.push(t);
+        // The MakerNote's offset past the end, its count huge, its type not UNDEFINED.
+        let maker = 50 + 2 + 12;
+        for (at, v) in [
+            (maker + 8, 0xFFFF_FFF0),
+            (maker + 4, u32::MAX),
+            (maker + 4, 1 << 30),
+        ] {
+            let mut t = good.clone();
+            be32(&mut t, at, v);
+            cases.push(t);
+        }
+        let mut t = good.clone();
+        t[maker + 2..maker + 4].copy_from_slice(&2u16.to_be_bytes());
+        cases.push(t);
+        // A wrong signature; a note that says little-endian; version 2.
+        for (off, bytes) in [(0, &b"Apple iPS"[..]), (12, b"II"), (10, b"\0\x02")] {
+            let mut t = good.clone();
+            t[note_at + off..note_at + off + bytes.len()].copy_from_slice(bytes);
+            cases.push(t);
+        }
+        // The note's entry count huge (entries past the end are left out, the headroom's
+        // among them when they are past it), the headroom's value offset past the end, its
+        // count 2, its type SLONG.
+        let entry = |i: usize| note_at + 16 + 12 * i;
+        let mut t = good.clone();
+        t[note_at + 14..note_at + 16].copy_from_slice(&u16::MAX.to_be_bytes());
+        t.truncate(entry(4));
+        cases.push(t);
+        for (at, v) in [
+            (entry(3) + 8, u32::MAX),
+            (entry(3) + 8, 0xFFFF_FFF9),
+            (entry(3) + 4, 2),
+        ] {
+            let mut t = good.clone();
+            be32(&mut t, at, v);
+            cases.push(t);
+        }
+        let mut t = good.clone();
+        t[entry(4) + 2..entry(4) + 4].copy_from_slice(&9u16.to_be_bytes());
+        cases.push(t);
+        // No gain tag (renamed 0x0031).
+        let mut t = good.clone();
+        t[entry(4)..entry(4) + 2].copy_from_slice(&0x31u16.to_be_bytes());
+        cases.push(t);
+        // Little-endian outer TIFF with its Exif IFD pointer past the end.
+        let mut t = iphone(true);
+        t[8 + 2 + 24 + 8..8 + 2 + 24 + 12].copy_from_slice(&u32::MAX.to_le_bytes());
+        cases.push(t);
+        for (i, t) in cases.iter().enumerate() {
+            assert_eq!(AppleHeadroom::read(t), None, "case {i}");
+        }
+        for t in [
+            &b""[..],
+            b"MM",
+            b"II\x2A\0",
+            b"MM\0\x2A\xFF\xFF\xFF\xFF",
+            b"XX\0\x2A\0\0\0\x08",
+        ] {
+            assert_eq!(AppleHeadroom::read(t), None);
+        }
+    }
 
     #[test]
     fn reads_back_what_it_writes() {
@@ -409,6 +912,7 @@ mod tests {
                 orientation: Some(3),
                 artist: Some(artist),
                 copyright: Some(copyright),
+                apple: None,
             };
             let t = kept.tiff().unwrap();
             let back = Ifd0::read(t.bytes(), true, true);

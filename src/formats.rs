@@ -39,7 +39,7 @@
 //!
 //! | format | [`Keep::ORIENTATION`] | [`Keep::ICC`] | [`Keep::GAIN_MAP`] |
 //! |---|---|---|---|
-//! | JPEG | the first APP1 Exif whose Orientation is not 1 is replaced, where it stood, by a minimal EXIF holding only that tag | every APP2 segment whose signature is `ICC_PROFILE\0`, in order (chosen by signature, never by marker number: APP2 also carries MPF) | the gain-map JPEG of an Ultra HDR / ISO 21496-1 file, after the primary's EOI, stripped by these rules with nothing of its own kept but a fresh XMP holding only its `hdrgm:` fields (Version, BaseRenditionIsHDR, HDRCapacityMin/Max, GainMapMin/Max, Gamma, OffsetSDR/HDR, values copied when they are plain numbers or booleans) and its ISO 21496-1 APP2 byte for byte; the primary gets, before its frame header, a fresh XMP (`hdrgm:Version` and, when the input's XMP had one, a GContainer directory with the new gain-map length; only when the gain map has `hdrgm:` fields and the input declared it in XMP or has no ISO 21496-1 pair), its version-only ISO 21496-1 APP2, and a fresh MPF index of the two images; an Apple HDR JPEG's gain map likewise, with a fresh XMP of its Apple fields (`apdi:AuxiliaryImageType`, `NativeFormat`, `StoredFormat`, `HDRGainMap:HDRGainMapVersion`, `HDRGainMapHeadroom`) and the primary only the fresh MPF, never the maker note (see [JPEG](#jpeg)) |
+//! | JPEG | the first APP1 Exif whose Orientation is not 1 is replaced, where it stood, by a minimal EXIF holding only that tag | every APP2 segment whose signature is `ICC_PROFILE\0`, in order (chosen by signature, never by marker number: APP2 also carries MPF) | the gain-map JPEG of an Ultra HDR / ISO 21496-1 file, after the primary's EOI, stripped by these rules with nothing of its own kept but a fresh XMP holding only its `hdrgm:` fields (Version, BaseRenditionIsHDR, HDRCapacityMin/Max, GainMapMin/Max, Gamma, OffsetSDR/HDR, values copied when they are plain numbers or booleans) and its ISO 21496-1 APP2 byte for byte; the primary gets, before its frame header, a fresh XMP (`hdrgm:Version` and, when the input's XMP had one, a GContainer directory with the new gain-map length; only when the gain map has `hdrgm:` fields and the input declared it in XMP or has no ISO 21496-1 pair), its version-only ISO 21496-1 APP2, and a fresh MPF index of the two images; an Apple HDR JPEG's gain map likewise, with a fresh XMP of its Apple fields (`apdi:AuxiliaryImageType`, `NativeFormat`, `StoredFormat`, `HDRGainMap:HDRGainMapVersion`, `HDRGainMapHeadroom`) and the primary the fresh MPF and, when its Apple maker note had the headroom, a fresh EXIF whose maker note holds only HDRHeadroom and HDRGain (see [JPEG](#jpeg)) |
 //! | PNG / APNG | the first eXIf (with or without an `Exif\0\0` prefix) whose Orientation is not 1 is replaced, where it stood, by a minimal eXIf; zxIf still goes | the first iCCP, its profile name (free text) replaced by `ICC profile`, with a new CRC; later ones go | nothing to keep |
 //! | GIF | nothing to keep | the `ICCRGBG1012` application extension, as it is | nothing to keep |
 //! | WebP | the first EXIF whose Orientation is not 1 is replaced by a minimal EXIF, without the `Exif\0\0` prefix (as libwebp writes it) | the first ICCP | nothing to keep |
@@ -132,10 +132,11 @@
 //!   declare it instead), and that XMP holds a GContainer directory only when the
 //!   input's did: the output declares its gain map the way the input did (Ultra HDR,
 //!   Adobe's `hdrgm:Version` alone, or ISO 21496-1 alone).
-//! - The fresh XMP and MPF segments must be no longer than the input's XMP (standard and
-//!   extended) and MPF segments of both images that they replace, so a kept gain map never
-//!   grows the output past the 64 bytes of [`max_output_len`]; when they would be longer,
-//!   the gain map goes.
+//! - The fresh XMP and MPF segments (and an Apple primary's fresh headroom EXIF) must be no
+//!   longer than the input's XMP (standard and extended) and MPF segments of both images
+//!   (and the primary's first EXIF) that they replace, so a kept gain map never grows the
+//!   output past the 64 bytes of [`max_output_len`]; when they would be longer, the gain map
+//!   goes.
 //! - Apple HDR JPEGs (iPhone, iOS 14.1 on) are kept too. Declared: the primary's MPF names a
 //!   second JPEG as above while its XMP declares no `hdrgm:` or GContainer gain map and it
 //!   has no ISO 21496-1 APP2 (such a file is read as Ultra HDR / ISO instead). Agreeing: as
@@ -147,7 +148,8 @@
 //!   gets a fresh XMP holding, as elements of `rdf:Description`, `apdi:AuxiliaryImageType`,
 //!   `apdi:NativeFormat` and `apdi:StoredFormat` (integers, when present),
 //!   `HDRGainMap:HDRGainMapVersion` and `HDRGainMap:HDRGainMapHeadroom` (when present); the
-//!   primary gets only the fresh MPF (no XMP, no EXIF). The size rule above applies.
+//!   primary gets the fresh MPF, no XMP, and the fresh headroom EXIF below when its first
+//!   EXIF's Apple maker note has the headroom. The size rule above applies.
 //! - What readers of an Apple HDR JPEG need, as found in their sources:
 //!   - *Finding the gain map*: Skia (Chrome) follows the MPF index (its
 //!     `SkJpegMetadataDecoderImpl::findGainmapImage` tries each MP image after the first:
@@ -178,19 +180,33 @@
 //!     minimum 1, maximum = headroom, gamma 1, offsets 0.
 //!   - *The primary's XMP* (`HDRGainMap:HDRGainMapVersion` in some primaries) is read by
 //!     none of these readers: it goes.
-//!   - The maker note goes whole (it holds a run-time clock, acceleration vector, focus
-//!     and other capture data; it is where cameras keep serial numbers), and no maker note
-//!     is written. So a kept version-2.0 gain map has all libultrahdr reads (and all ImageIO
-//!     should: no Apple reader was at hand to check), but Skia no longer applies it; a
-//!     version-1.0 gain map keeps its pixels and Apple fields but no headroom, so readers
-//!     cannot apply it. Checked with libultrahdr's `ultrahdr_app -m 1` (google/libultrahdr
-//!     418b6b3): the corpus's version-2.0 file decodes to the same HDR pixels before and after
-//!     a `--keep display` strip; its version-1.0 files decode before (boost 8 and 3.48 from
-//!     the maker note) and fail after ("could not find attribute HDRGainMapHeadroom and Exif
-//!     Headroom missing"), as they fail without a gain map. Writing a fresh maker note holding
-//!     only HDRHeadroom and HDRGain, or converting them to a `HDRGainMapHeadroom`, would
-//!     restore them; neither is done (the first revives a maker note, the second changes
-//!     what the file says).
+//!   - *The headroom is kept, nothing else of the maker note.* When the gain map is kept and
+//!     the primary's first Exif APP1 has an Apple maker note (IFD0 → Exif IFD → MakerNote
+//!     0x927C, UNDEFINED; `Apple iOS\0`, `\0\x01`, `MM`, an IFD at note offset 14 whose value
+//!     offsets count from the note's start) with both 0x0021 and 0x0030, each one rational
+//!     (signed, type 10, as Apple writes them; unsigned, type 5, is taken and kept), that
+//!     EXIF is replaced, where it stood, by a fresh big-endian EXIF: IFD0 holds what the
+//!     other keep flags keep (Orientation, Artist, Copyright, read from that same EXIF) and,
+//!     last in tag order, an Exif IFD pointer (0x8769, LONG) to an Exif IFD with one entry,
+//!     MakerNote (0x927C, UNDEFINED, 60 bytes), whose value is a fresh Apple maker note:
+//!     `Apple iOS\0`, `\0\x01`, `MM`, an IFD at note offset 14 with exactly 0x0021 and
+//!     0x0030 (type as in the input, count 1, the 8 value bytes as the input had them, at note
+//!     offsets 44 and 52), next IFD 0; every value word-aligned. For versions 1.0 and 2.0
+//!     alike (Skia needs it for 2.0 too). Nothing else of the maker note survives: it holds a
+//!     run-time clock, an acceleration vector, focus and other capture data, and it is where
+//!     cameras keep serial numbers. Two numbers (how bright this scene's highlights may be
+//!     shown) identify no one. [`Report::found`](crate::Report) names nothing in the fresh
+//!     note (a maker note otherwise counts as device data). When the gain map goes (the
+//!     default strip, or a gain map that fails the checks above) or the note lacks either
+//!     tag, no maker note is written, and the EXIF is stripped as without a gain map. A
+//!     stripped file strips to itself: its fresh EXIF is read back as the same headroom.
+//!     Checked with libultrahdr's `ultrahdr_app -m 1` (google/libultrahdr 418b6b3): the
+//!     corpus's version-1.0 files (boost 8 and 3.48 from the maker note), which decoded
+//!     before but failed after a `--keep display` strip while the maker note went whole
+//!     ("could not find attribute HDRGainMapHeadroom and Exif Headroom missing"), now decode
+//!     from the stripped file to the same HDR output bytes as from the input, as does the
+//!     version-2.0 file. The other way to restore them, converting the two numbers to a
+//!     `HDRGainMapHeadroom`, is not taken: it would change what the file says.
 //!
 //! ## PNG / APNG
 //! - A listed ancillary chunk stays only as libpng reads it: the first of its kind, in its

@@ -51,10 +51,11 @@ bitflags! {
         /// JPEG (an MPF index, and a second image whose own XMP names it Apple's HDR gain
         /// map) keeps its gain map with a fresh XMP of Apple's fields only
         /// (`apdi:AuxiliaryImageType`, `NativeFormat`, `StoredFormat`,
-        /// `HDRGainMap:HDRGainMapVersion`, `HDRGainMapHeadroom`) and the primary gets only a
-        /// fresh MPF: its maker note goes, so readers that take the headroom from it (every
-        /// reader for version 1.0 gain maps, Skia for all) show the picture in SDR (see
-        /// [`formats`](crate::formats), "JPEG").
+        /// `HDRGainMap:HDRGainMapVersion`, `HDRGainMapHeadroom`) and the primary gets a fresh
+        /// MPF and, when its Apple maker note has the HDR headroom (tags HDRHeadroom and
+        /// HDRGain, which every reader of a version 1.0 gain map, and Skia for all, take
+        /// from it), a fresh minimal EXIF whose maker note holds only those two numbers:
+        /// the rest of the maker note goes (see [`formats`](crate::formats), "JPEG").
         ///
         /// HEIF/AVIF keep gain-map (`tmap`) and auxiliary images whatever the flags; PNG,
         /// GIF, WebP and BMP carry no gain maps, and ignore this flag.

@@ -8,8 +8,9 @@
 //! map. Under `Keep::DISPLAY` its output must keep that gain map with the same pixels and
 //! the same gain-map fields, and `exiftool -a -G1 -s`
 //! must show nothing but the picture's description (no GPS, camera, serial, dates, software,
-//! names). Without the corpus, exiftool or Pillow the test is skipped, or fails under
-//! `CI=true`.
+//! names); an Apple HDR JPEG's primary keeps, of its maker note, exactly the HDRHeadroom and
+//! HDRGain it had (`exiftool -a -G1 -n -u -Apple:all`). Without the corpus, exiftool or
+//! Pillow the test is skipped, or fails under `CI=true`.
 
 mod common;
 
@@ -104,8 +105,9 @@ const ALLOWED_GROUPS: &[&str] = &[
 ];
 
 /// Every line of `exiftool -a -G1 -s` of `file` outside [`ALLOWED_GROUPS`] (an EXIF IFD0
-/// holding only the Orientation, as `Keep::ORIENTATION` writes it, is allowed too), and
-/// every line naming GPS, a camera, a serial number or software whatever its group.
+/// holding only the Orientation, as `Keep::ORIENTATION` writes it, and an Apple maker note's
+/// HDRHeadroom and HDRGain, which a kept Apple gain map needs, are allowed too), and every
+/// line naming GPS, a camera, a serial number or software whatever its group.
 fn residue(file: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(&exiftool(&["-a", "-G1", "-s"], file)).into_owned();
     let identifying = [
@@ -115,13 +117,49 @@ fn residue(file: &[u8]) -> Vec<String> {
         .filter(|line| {
             let group = line.split_whitespace().next().unwrap_or("");
             let tag = line.split_whitespace().nth(1).unwrap_or("");
-            let allowed =
-                ALLOWED_GROUPS.contains(&group) || (group == "[IFD0]" && tag == "Orientation");
+            let allowed = ALLOWED_GROUPS.contains(&group)
+                || (group == "[IFD0]" && tag == "Orientation")
+                || (group == "[Apple]" && HEADROOM_TAGS.contains(&tag));
             let profile = group.starts_with("[ICC");
             !allowed || (!profile && identifying.iter().any(|w| tag.contains(w)))
         })
         .map(str::to_owned)
         .collect()
+}
+
+/// The Apple maker-note tags a kept Apple gain map keeps, by exiftool's names (0x0021 and
+/// 0x0030).
+const HEADROOM_TAGS: [&str; 2] = ["HDRHeadroom", "HDRGain"];
+
+/// Every Apple maker-note tag exiftool reads in `jpeg`, unknown ones too, as numbers: one
+/// `Name: value` line each, in the file's order.
+fn apple_maker_note(jpeg: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(&exiftool(&["-a", "-s", "-n", "-u", "-Apple:all"], jpeg))
+        .into_owned();
+    text.lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect()
+}
+
+/// What an Apple HDR JPEG's output must show of its maker note: the input's HDRHeadroom and
+/// HDRGain, nothing else (an input without both keeps none).
+fn headroom_problems(input: &[u8], out: &[u8]) -> Vec<String> {
+    let kept: Vec<String> = apple_maker_note(input)
+        .into_iter()
+        .filter(|l| {
+            HEADROOM_TAGS
+                .iter()
+                .any(|t| l.starts_with(&format!("{t}:")))
+        })
+        .collect();
+    let expected = if kept.len() == 2 { kept } else { Vec::new() };
+    let shown = apple_maker_note(out);
+    if shown == expected {
+        return Vec::new();
+    }
+    vec![format!(
+        "Apple maker note: expected {expected:?}, the output shows {shown:?}"
+    )]
 }
 
 /// Whether exiftool sees a gain map in `input`: a second MPF image with `hdrgm:` XMP, an
@@ -179,6 +217,9 @@ fn check(input: &[u8]) -> Vec<String> {
             "Apple gain-map fields differ: {apple_in:?} → {apple_out:?}"
         ));
     }
+    if is_apple(&gm_in) {
+        problems.extend(headroom_problems(input, &out));
+    }
     for (what, file) in [("output", &out), ("gain map", &gm_out)] {
         for line in residue(file) {
             problems.push(format!("{what} still shows: {line}"));
@@ -222,6 +263,79 @@ fn corpus_gain_maps_survive_display_with_their_pixels_and_fields_only() {
         dir.display()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The corpus's iPhone files, version 2.0 and 1.0: under `Keep::DISPLAY` each keeps its
+/// HDRHeadroom and HDRGain and no other maker-note tag; without the gain map, none.
+#[test]
+fn corpus_apple_gain_maps_keep_exactly_their_headroom() {
+    let Some(dir) = ready() else {
+        return;
+    };
+    for (name, version) in [
+        ("jpeg/ultrahdr_apple_gainmap_new.jpg", "131072"),
+        ("jpeg/hdr/ultrahdr_apple_gainmap_old.jpg", "65536"),
+    ] {
+        let path = dir.join(name);
+        let input = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let gain_map = apple_fields(&mp_image2(&input));
+        assert!(
+            gain_map.contains(&format!("HDRGainMapVersion:{version}")),
+            "{name}: {gain_map:?}"
+        );
+        let before = apple_maker_note(&input);
+        assert!(before.len() > 2, "{name}: {before:?}");
+        let headroom: Vec<&String> = HEADROOM_TAGS
+            .iter()
+            .map(|t| {
+                before
+                    .iter()
+                    .find(|l| l.starts_with(&format!("{t}:")))
+                    .unwrap_or_else(|| panic!("{name}: no {t} in {before:?}"))
+            })
+            .collect();
+        let out = Stripper::new()
+            .keep(Keep::DISPLAY)
+            .strip(&input)
+            .unwrap()
+            .data;
+        let after = apple_maker_note(&out);
+        assert_eq!(after.iter().collect::<Vec<_>>(), headroom, "{name}");
+        assert!(!mp_image2(&out).is_empty(), "{name}: the gain map went");
+        // The re-walker takes exactly this EXIF: not with a third maker-note tag, a
+        // changed signature, or a headroom left over after its gain map went.
+        use common::jpeg::leftovers;
+        use common::Allow;
+        assert_eq!(
+            leftovers(&out, Allow::DISPLAY),
+            Vec::<String>::new(),
+            "{name}"
+        );
+        let note = out.windows(9).position(|w| w == b"Apple iOS").unwrap();
+        for (at, byte) in [(note + 29, 0x31), (note + 4, b'E'), (note + 19, 3)] {
+            let mut bad = out.clone();
+            bad[at] = byte;
+            assert!(
+                !leftovers(&bad, Allow::DISPLAY).is_empty(),
+                "{name} at {at}"
+            );
+        }
+        let primary_only = Allow {
+            gain_map: false,
+            ..Allow::DISPLAY
+        };
+        let primary_len = out.len() - mp_image2(&out).len();
+        let left = leftovers(&out[..primary_len], primary_only);
+        assert!(left.iter().any(|l| l.contains("Exif")), "{name}: {left:?}");
+        for keep in [Keep::empty(), Keep::ORIENTATION | Keep::COPYRIGHT] {
+            let out = Stripper::new().keep(keep).strip(&input).unwrap().data;
+            assert_eq!(
+                apple_maker_note(&out),
+                Vec::<String>::new(),
+                "{name} {keep:?}"
+            );
+        }
+    }
 }
 
 #[test]

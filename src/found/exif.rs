@@ -7,7 +7,7 @@ use super::iptc::{iptc, photoshop_irb};
 use super::maker_note;
 use super::value::{has_data, has_text};
 use super::xmp::xmp;
-use crate::exif::{first_ifd, read_ifd, Entry};
+use crate::exif::{first_ifd, is_headroom_note, read_ifd, Entry};
 use crate::report::Found;
 
 /// Pointer tags (Exif 2.32 § 4.6.3): the Exif IFD and GPS IFD from IFD0, the Interoperability
@@ -184,8 +184,10 @@ impl<'a> Walk<'a> {
             USER_COMMENT if value.get(8..).is_some_and(has_text) => self.found |= Found::COMMENT,
             // A maker note is the vendor's own camera data (settings, firmware, often the
             // body's serial number): DEVICE, and SERIAL_NUMBER where a layout
-            // [`maker_note`] knows names one. Read once, however many notes point where.
-            MAKER_NOTE if !value.is_empty() => {
+            // [`maker_note`] knows names one. Read once, however many notes point where. The
+            // note a kept Apple gain map's headroom is written in holds two numbers and
+            // nothing else: it names nothing.
+            MAKER_NOTE if !value.is_empty() && !is_headroom_note(value) => {
                 self.found |= Found::DEVICE;
                 if !self.read_maker_note {
                     self.read_maker_note = true;

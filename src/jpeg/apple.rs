@@ -1,6 +1,7 @@
 //! Apple HDR gain maps in JPEG (iPhone, iOS 14.1 and later), for `Keep::GAIN_MAP`: reading
 //! the fields of a gain-map image's XMP that readers need to apply it, and writing them back
-//! as a fresh packet. What readers need, and why the primary's maker note still goes, is
+//! as a fresh packet. What readers need, and why of the primary's maker note only the
+//! headroom stays ([`crate::exif::AppleHeadroom`], written in the primary's fresh EXIF), is
 //! written down in [`crate::formats`] ("Apple HDR JPEG").
 //!
 //! Apple's layout: the primary carries an MPF APP2 whose second MP Entry (type 0, "undefined")

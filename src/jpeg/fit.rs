@@ -19,6 +19,9 @@ pub(super) struct Walk {
     /// The minimal EXIF of the keep flags was written (the first Exif APP1 that had its
     /// fields); later ones go.
     pub(super) wrote_exif: bool,
+    /// The fresh EXIF holding a kept Apple gain map's headroom, until the primary's first
+    /// Exif APP1 (where the input's headroom was read) is replaced by it.
+    pub(super) headroom_exif: Option<crate::exif::Tiff>,
     /// The credit XMP of `Keep::COPYRIGHT` was written; later packets go.
     pub(super) wrote_xmp: bool,
     /// A kept gain map's fresh XMP is the primary's: no credit packet beside it.

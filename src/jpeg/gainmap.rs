@@ -8,7 +8,8 @@
 //! that TIFF header), XMP with `hdrgm:Version` and a GContainer directory, and may carry a
 //! version-only ISO 21496-1 APP2; the gain map, a whole JPEG after the primary's EOI, carries
 //! its `hdrgm:` XMP fields and/or its ISO 21496-1 APP2 metadata. An Apple HDR JPEG's primary
-//! carries only the MPF, and its gain map the Apple XMP of [`super::apple`].
+//! carries the MPF and the headroom in its EXIF's Apple maker note, and its gain map the
+//! Apple XMP of [`super::apple`].
 
 use byteorder::{BigEndian, ByteOrder, LittleEndian};
 
@@ -16,7 +17,9 @@ use super::apple;
 use super::entropy::entropy_len;
 use super::hdrgm::{self, Directory, Fields, XMP_SIG};
 use super::segment::{next_marker, read_segment, write_segment, APP1, APP2, EOI, SOI, SOS, TEM};
+use crate::exif::{AppleHeadroom, Ifd0, Tiff};
 use crate::format::Format;
+use crate::options::Keep;
 use crate::out;
 use crate::reader::Reader;
 use crate::sink::Sink;
@@ -64,7 +67,12 @@ pub(super) struct GainMap<'a> {
     /// The fields of an Apple gain map's XMP: then it gets a fresh Apple XMP, and the
     /// primary only the MPF.
     apple: Option<apple::Fields<'a>>,
-    /// Bytes of the input's XMP and MPF segments (both images), which the fresh ones replace.
+    /// For an Apple gain map whose primary's first EXIF has the headroom in its maker note:
+    /// the primary's fresh EXIF, the headroom beside the IFD0 fields the keep flags keep,
+    /// written where that EXIF stood.
+    primary_exif: Option<Ifd0<'a>>,
+    /// Bytes of the input's XMP and MPF segments (both images), and of the primary's first
+    /// EXIF when `primary_exif` replaces it: what the fresh segments replace.
     replaced: usize,
     /// The stripped gain map's length, once measured ([`GainMap::measured`]).
     out_len: usize,
@@ -79,6 +87,8 @@ struct Headers<'a> {
     mpf: Option<(usize, &'a [u8])>,
     /// The first ISO 21496-1 APP2 body (signature included) whose metadata is well formed.
     iso: Option<&'a [u8]>,
+    /// The first Exif APP1: its TIFF blob and the whole segment's length.
+    exif: Option<(&'a [u8], usize)>,
     /// Bytes of the XMP (standard and extended) and MPF segments.
     replaced: usize,
     /// Just past the EOI.
@@ -93,8 +103,9 @@ struct Headers<'a> {
 /// only when every description agrees: the second MP Entry is a JPEG lying after the
 /// primary's EOI and inside the input, a GContainer length equals its MP Entry size, and the
 /// image carries gain-map metadata (`hdrgm:` XMP fields, ISO 21496-1 or Apple's XMP fields)
-/// that can be copied as plain numbers.
-pub(super) fn find(input: &[u8]) -> Option<GainMap<'_>> {
+/// that can be copied as plain numbers. `keep` says which IFD0 fields an Apple primary's
+/// fresh EXIF holds beside the headroom.
+pub(super) fn find(input: &[u8], keep: Keep) -> Option<GainMap<'_>> {
     let primary = scan(input)?;
     let (tiff_at, tiff) = primary.mpf?;
     let (offset, size) = second_image(tiff)?;
@@ -112,6 +123,10 @@ pub(super) fn find(input: &[u8]) -> Option<GainMap<'_>> {
     // that also declares an Ultra HDR or ISO 21496-1 gain map is read as that.
     if version.is_none() && directory == Directory::None && primary.iso.is_none() {
         let apple = own.xmp.and_then(apple::Fields::read)?;
+        let exif = primary
+            .exif
+            .and_then(|(tiff, len)| Some((headroom_exif(tiff, keep)?, len)));
+        let replaced = exif.map_or(Some(replaced), |(_, len)| replaced.checked_add(len))?;
         return Some(GainMap {
             image,
             at: start,
@@ -122,6 +137,7 @@ pub(super) fn find(input: &[u8]) -> Option<GainMap<'_>> {
             primary_iso: None,
             gain_map_iso: None,
             apple: Some(apple),
+            primary_exif: exif.map(|(fresh, _)| fresh),
             replaced,
             out_len: 0,
         });
@@ -155,19 +171,37 @@ pub(super) fn find(input: &[u8]) -> Option<GainMap<'_>> {
         primary_iso: primary.iso.filter(|_| gain_map_iso.is_some()),
         gain_map_iso,
         apple: None,
+        primary_exif: None,
         replaced,
         out_len: 0,
     })
 }
 
+/// An Apple primary's fresh EXIF: the headroom of the maker note in the TIFF blob `tiff`
+/// and the IFD0 fields `keep` keeps, read as [`super::write_exif`] reads them; `None` when
+/// the note has no headroom (then the EXIF is stripped as without a gain map).
+fn headroom_exif(tiff: &[u8], keep: Keep) -> Option<Ifd0<'_>> {
+    let apple = AppleHeadroom::read(tiff)?;
+    let ifd0 = Ifd0::read(
+        tiff,
+        keep.contains(Keep::ORIENTATION),
+        keep.contains(Keep::COPYRIGHT),
+    );
+    Some(Ifd0 {
+        apple: Some(apple),
+        ..ifd0
+    })
+}
+
 impl GainMap<'_> {
     /// This gain map, its stripped length being `out_len`, when the fresh segments are no
-    /// longer than the input's XMP and MPF segments they replace: so keeping a gain map never
+    /// longer than the input's XMP, MPF (and replaced EXIF) segments: so keeping a gain map never
     /// makes an output longer than stripping without it would allow
     /// ([`max_output_len`](crate::max_output_len)).
     pub(super) fn measured(mut self, out_len: usize) -> Option<Self> {
         self.out_len = out_len;
         let written = [
+            self.primary_exif_len(),
             self.primary_xmp_len(),
             Some(MPF_LEN),
             self.gain_map_xmp_len(),
@@ -175,6 +209,18 @@ impl GainMap<'_> {
         .into_iter()
         .try_fold(0usize, |sum, len| sum.checked_add(segment_len(len?)?))?;
         (written <= self.replaced).then_some(self)
+    }
+
+    /// The primary's fresh EXIF APP1 (body), when it carries an Apple headroom.
+    pub(super) fn primary_exif(&self) -> Option<Tiff> {
+        self.primary_exif.as_ref().and_then(Ifd0::tiff)
+    }
+
+    fn primary_exif_len(&self) -> Option<usize> {
+        match &self.primary_exif {
+            None => Some(0),
+            Some(_) => Some(self.primary_exif()?.with_exif_header().len()),
+        }
     }
 
     fn primary_xmp_len(&self) -> Option<usize> {
@@ -338,6 +384,13 @@ impl<'a> Headers<'a> {
             APP1 if body.starts_with(XMP_SIG) => {
                 self.xmp = self.xmp.or(body.get(XMP_SIG.len()..));
                 true
+            }
+            // As the walker tells an EXIF, whose TIFF follows `Exif\0` and a pad byte.
+            APP1 if body.starts_with(b"Exif\0") => {
+                if self.exif.is_none() {
+                    self.exif = Some((body.get(6..).unwrap_or_default(), raw_len));
+                }
+                false
             }
             APP1 => body.starts_with(XMP_EXT_SIG),
             APP2 if body.starts_with(MPF_SIG) => {

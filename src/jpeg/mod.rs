@@ -110,7 +110,7 @@ enum Role<'g, 'a> {
 /// that only counts, as the new MPF and XMP, written before the primary's frame header, give
 /// its stripped length.
 fn find_gain_map<'a>(input: &'a [u8], opts: &Options) -> Option<GainMap<'a>> {
-    let found = gainmap::find(input)?;
+    let found = gainmap::find(input, opts.keep)?;
     let mut counter = SliceSink::new(&mut []);
     let report = walk(
         found.image,
@@ -146,6 +146,10 @@ fn walk(
     let mut report = Report::new(Format::Jpeg);
     let mut walk = Walk {
         no_credit_xmp: matches!(role, Role::Primary(Some(_))),
+        headroom_exif: match role {
+            Role::Primary(Some(gain_map)) => gain_map.primary_exif(),
+            _ => None,
+        },
         ..Walk::default()
     };
     // Where the fresh segments go: before the first segment that is not APPn or COM, which
@@ -272,7 +276,14 @@ fn copy_segment(
     }
     let sig = signature(seg.marker, seg.body);
     report.found |= holds(seg.marker, sig, seg.body);
-    match verdict(seg.marker, sig, opts.keep) {
+    // The first EXIF of a primary whose Apple gain map stays gives way to the fresh EXIF
+    // holding its headroom, whatever the other keep flags.
+    let verdict = if sig == Signature::Exif && walk.headroom_exif.is_some() {
+        Verdict::Rewrite
+    } else {
+        verdict(seg.marker, sig, opts.keep)
+    };
+    match verdict {
         Verdict::Keep => match fit(seg, offset, walk)? {
             Fit::Whole => out::copy(out, seg.raw),
             Fit::Cut(len) => {
@@ -359,6 +370,14 @@ fn rewrite(
     let (written, kind) = match sig {
         Signature::Jfif => (rewrite_jfif(seg.body, out), Kinds::THUMBNAIL),
         Signature::Adobe => (rewrite_adobe(seg.body, out), Kinds::OTHER),
+        Signature::Exif if walk.headroom_exif.is_some() => {
+            let written = walk
+                .headroom_exif
+                .take()
+                .map_or(0, |tiff| write_segment(APP1, tiff.with_exif_header(), out));
+            walk.wrote_exif = written > 0;
+            (written, Kinds::EXIF)
+        }
         Signature::Exif if !walk.wrote_exif => {
             let written = write_exif(seg.body, keep, out);
             walk.wrote_exif = written > 0;

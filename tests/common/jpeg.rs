@@ -1,6 +1,6 @@
 //! The tests' own view of JPEG (ITU T.81 Annex B): builders and an independent re-walker.
 
-use super::{is_allowed_exif, is_credit_xmp, rewalk, Allow, Unit};
+use super::{is_allowed_exif, is_credit_xmp, is_headroom_exif, rewalk, Allow, Unit};
 
 pub const SOI: [u8; 2] = [0xFF, 0xD8];
 pub const EOI: [u8; 2] = [0xFF, 0xD9];
@@ -477,6 +477,14 @@ fn leftovers_in(data: &[u8], allow: Allow, in_gain_map: bool) -> Vec<String> {
                     return
                 }
                 0xE1 if b.starts_with(b"Exif\0\0") && is_allowed_exif(&b[6..], allow) => return,
+                // A kept Apple gain map's headroom, in the primary only.
+                0xE1 if allow.gain_map
+                    && !in_gain_map
+                    && b.starts_with(b"Exif\0\0")
+                    && is_headroom_exif(&b[6..], allow) =>
+                {
+                    return
+                }
                 0xE1 if allow.copyright
                     && b.starts_with(XMP_SIG)
                     && is_credit_xmp(&b[XMP_SIG.len()..]) =>

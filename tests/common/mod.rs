@@ -509,6 +509,79 @@ pub fn is_allowed_exif(tiff: &[u8], allow: Allow) -> bool {
     allow.copyright && is_minimal_credit_tiff(tiff, allow.orientation)
 }
 
+/// Whether `tiff` is the EXIF imgstrip writes for a kept Apple HDR gain map: a big-endian
+/// TIFF whose IFD0 holds what `allow` keeps (Orientation, Artist, Copyright) and, last, an
+/// Exif IFD pointer; an Exif IFD holding only a MakerNote; and that note exactly `Apple
+/// iOS\0`, version 1, `MM`, an IFD of HDRHeadroom (0x0021) and HDRGain (0x0030), one
+/// rational each at note offsets 44 and 52, no next IFD; nothing else anywhere.
+pub fn is_headroom_exif(tiff: &[u8], allow: Allow) -> bool {
+    let u16_at = |at: usize| -> Option<usize> {
+        let b = tiff.get(at..at.checked_add(2)?)?;
+        Some(usize::from(u16::from_be_bytes([b[0], b[1]])))
+    };
+    let u32_at = |at: usize| -> Option<usize> {
+        let b = tiff.get(at..at.checked_add(4)?)?;
+        usize::try_from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])).ok()
+    };
+    let check = || -> Option<bool> {
+        if tiff.get(..8)? != b"MM\x00\x2A\x00\x00\x00\x08" {
+            return Some(false);
+        }
+        let count = u16_at(8)?;
+        if count == 0 || count > 4 {
+            return Some(false);
+        }
+        let ifd_end = 10 + 12 * count + 4;
+        if u32_at(ifd_end - 4)? != 0 {
+            return Some(false);
+        }
+        let (mut texts, mut exif_at) = (0, None);
+        for i in 0..count {
+            let e = 10 + 12 * i;
+            let (tag, kind, n, field) =
+                (u16_at(e)?, u16_at(e + 2)?, u32_at(e + 4)?, u32_at(e + 8)?);
+            match (tag, kind) {
+                (0x0112, 3) if allow.orientation && n == 1 && exif_at.is_none() => {}
+                (0x013B | 0x8298, 2) if allow.copyright && exif_at.is_none() => {
+                    if n > 4 {
+                        let value = tiff.get(field..field.checked_add(n)?)?;
+                        if field % 2 != 0 || field < ifd_end || value.last() != Some(&0) {
+                            return Some(false);
+                        }
+                        texts += n + n % 2;
+                    }
+                }
+                (0x8769, 4) if n == 1 && i + 1 == count => exif_at = Some(field),
+                _ => return Some(false),
+            }
+        }
+        let exif_at = exif_at?;
+        let note_at = exif_at + 18;
+        let exif_ifd = [
+            &[0, 1, 0x92, 0x7C, 0, 7, 0, 0, 0, 60][..],
+            &u32::try_from(note_at).ok()?.to_be_bytes(),
+            &[0; 4],
+        ]
+        .concat();
+        let note = tiff.get(note_at..)?;
+        let kinds_ok = [16 + 2, 16 + 12 + 2]
+            .iter()
+            .all(|&at| matches!(note.get(at..at + 2), Some([0, 5] | [0, 10])));
+        let entries_ok = note.len() == 60
+            && note.starts_with(b"Apple iOS\0\0\x01MM\0\x02\0\x21")
+            && note[20..28] == [0, 0, 0, 1, 0, 0, 0, 44]
+            && note[28..30] == [0, 0x30]
+            && note[32..44] == [0, 0, 0, 1, 0, 0, 0, 52, 0, 0, 0, 0];
+        Some(
+            exif_at == ifd_end + texts
+                && tiff.get(exif_at..note_at)? == exif_ifd.as_slice()
+                && kinds_ok
+                && entries_ok,
+        )
+    };
+    check().unwrap_or(false)
+}
+
 fn is_minimal_credit_tiff(tiff: &[u8], orientation: bool) -> bool {
     let big = match tiff.get(0..4) {
         Some(b"II\x2A\x00") => false,
