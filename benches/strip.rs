@@ -152,8 +152,8 @@ fn cases() -> Vec<Case> {
 
     cases.push(Case {
         name: "gif_animated",
-        label: "animated GIF, 46 frames 480×360, comment+XMP".into(),
-        input: inputs::gif_animated(480, 360, 46, 48),
+        label: "animated GIF, 50 frames 500×500 with local colour tables, comment+XMP".into(),
+        input: inputs::gif_animated(500, 500, 50, 12),
     });
 
     let small_rgb = inputs::photo(640, 480, 31, 17);

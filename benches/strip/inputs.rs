@@ -82,7 +82,66 @@ pub fn encode_jpeg_restart(
     encoder
         .encode(rgb, width, height, jpeg_encoder::ColorType::Rgb)
         .expect("jpeg-encoder");
+    if progressive {
+        tables_before_each_scan(&out)
+    } else {
+        out
+    }
+}
+
+/// `jpeg` relaid as libjpeg lays out a progressive JPEG: small DHT segments right before
+/// each scan (libjpeg emits a scan's tables just before its SOS) instead of all tables up
+/// front. Here every table goes before every scan, one DHT segment each: redefining a table
+/// with the same content changes no pixel, and the walker meets more small segments than
+/// libjpeg writes.
+fn tables_before_each_scan(jpeg: &[u8]) -> Vec<u8> {
+    let segments = segments(jpeg);
+    let tables: Vec<&[u8]> = segments
+        .iter()
+        .filter(|(marker, _)| *marker == 0xC4)
+        .map(|(_, raw)| *raw)
+        .collect();
+    let mut out = jpeg[..2].to_vec();
+    for (marker, raw) in &segments {
+        match marker {
+            0xC4 => {}
+            0xDA => {
+                for table in &tables {
+                    out.extend_from_slice(table);
+                }
+                out.extend_from_slice(raw);
+            }
+            _ => out.extend_from_slice(raw),
+        }
+    }
     out
+}
+
+/// The segments after SOI as (marker, raw bytes), a scan's entropy-coded data counted with
+/// its SOS, EOI last.
+fn segments(jpeg: &[u8]) -> Vec<(u8, &[u8])> {
+    let mut list = Vec::new();
+    let mut at = 2;
+    while at + 1 < jpeg.len() {
+        let marker = jpeg[at + 1];
+        if marker == 0xD9 {
+            list.push((marker, &jpeg[at..at + 2]));
+            break;
+        }
+        let len = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        let mut end = at + 2 + len;
+        if marker == 0xDA {
+            while !(jpeg[end] == 0xFF
+                && jpeg[end + 1] != 0
+                && !(0xD0..=0xD7).contains(&jpeg[end + 1]))
+            {
+                end += 1;
+            }
+        }
+        list.push((marker, &jpeg[at..end]));
+        at = end;
+    }
+    list
 }
 
 fn jpeg_segment(marker: u8, body: &[u8]) -> Vec<u8> {
@@ -312,8 +371,10 @@ pub fn webp_lossy(width: u16, height: u16, payload: usize) -> Vec<u8> {
     riff_chunk(b"RIFF", &body)
 }
 
-/// An animated GIF from the `gif` crate's encoder: a 256-colour global palette, NETSCAPE2.0
-/// loop, `frames` frames of `width`×`height` with a graphic control extension each; then a
+/// An animated GIF from the `gif` crate's encoder, laid out as ImageMagick and gifsicle
+/// write one from frames with palettes of their own: a 256-colour global palette, NETSCAPE2.0
+/// loop, `frames` frames of `width`×`height`, each with a graphic control extension and its
+/// own 256-colour local colour table, the LZW data in full 255-byte sub-blocks; then a
 /// comment and an XMP application extension (with its 257-byte magic trailer) after the
 /// screen, as ImageMagick and Photoshop add them.
 pub fn gif_animated(width: u16, height: u16, frames: usize, levels: u8) -> Vec<u8> {
@@ -334,7 +395,11 @@ pub fn gif_animated(width: u16, height: u16, frames: usize, levels: u8) -> Vec<u
                     pixels.push(base.wrapping_add((noise.next() % u64::from(levels)) as u8));
                 }
             }
+            let local: Vec<u8> = (0..=255u8)
+                .flat_map(|i| [i.wrapping_add(f as u8), i.wrapping_mul(5), 255 - i])
+                .collect();
             let mut frame = gif::Frame::from_indexed_pixels(width, height, pixels, None);
+            frame.palette = Some(local);
             frame.delay = 4;
             encoder.write_frame(&frame).expect("gif frame");
         }

@@ -194,6 +194,8 @@ fn decode_md5(header: &str) -> Result<[u8; 16], CosError> {
 #[derive(Debug)]
 pub enum ReplyBody {
     Bytes(Option<Bytes>),
+    /// Buffers sent one frame each, in order (a stripped image's pieces).
+    Pieces(std::collections::VecDeque<Bytes>),
     File(FileBody),
 }
 
@@ -212,6 +214,10 @@ impl ReplyBody {
 
     pub fn bytes(data: Vec<u8>) -> Self {
         ReplyBody::Bytes(Some(Bytes::from(data)))
+    }
+
+    pub fn pieces(pieces: Vec<Bytes>) -> Self {
+        ReplyBody::Pieces(pieces.into_iter().filter(|p| !p.is_empty()).collect())
     }
 
     /// `len` bytes of `file` from `offset`.
@@ -235,6 +241,9 @@ impl hyper::body::Body for ReplyBody {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
             ReplyBody::Bytes(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
+            ReplyBody::Pieces(pieces) => {
+                Poll::Ready(pieces.pop_front().map(|d| Ok(Frame::data(d))))
+            }
             ReplyBody::File(body) => {
                 if body.left == 0 {
                     return Poll::Ready(None);
@@ -261,6 +270,7 @@ impl hyper::body::Body for ReplyBody {
     fn is_end_stream(&self) -> bool {
         match self {
             ReplyBody::Bytes(data) => data.is_none(),
+            ReplyBody::Pieces(pieces) => pieces.is_empty(),
             ReplyBody::File(body) => body.left == 0,
         }
     }
@@ -269,6 +279,9 @@ impl hyper::body::Body for ReplyBody {
         match self {
             ReplyBody::Bytes(data) => {
                 SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64))
+            }
+            ReplyBody::Pieces(pieces) => {
+                SizeHint::with_exact(pieces.iter().map(|p| p.len() as u64).sum())
             }
             ReplyBody::File(body) => SizeHint::with_exact(body.left),
         }

@@ -282,6 +282,7 @@ fn response(reply: Reply, request_id: &str) -> Response<ReplyBody> {
     let body = match reply.body {
         Payload::Empty => ReplyBody::empty(),
         Payload::Bytes(data) => ReplyBody::bytes(data),
+        Payload::Pieces(pieces) => ReplyBody::pieces(pieces),
         Payload::File { file, offset, len } => match ReplyBody::file(file, offset, len) {
             Ok(body) => body,
             Err(_) => return server_error(request_id),

@@ -7,7 +7,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use imgstrip::{detect, Format, Limits, Stripped, Stripper};
+use bytes::Bytes;
+use imgstrip::{detect, Format, Limits, Piece, Plan, Stripped, Stripper};
 
 use crate::bucket::{self, Temp};
 use crate::cos::{self, CosError, ObjectInfo, PicOperations, Strip};
@@ -29,6 +30,9 @@ pub struct Reply {
 pub enum Payload {
     Empty,
     Bytes(Vec<u8>),
+    /// Pieces sent one after the other: a stripped image's plan, each kept range a view of
+    /// the input (no copy), each piece the strip wrote its own small buffer.
+    Pieces(Vec<Bytes>),
     /// `len` bytes of `file` from `offset`.
     File {
         file: File,
@@ -111,16 +115,24 @@ pub fn get(cfg: &Config, req: &Parsed, rule: Option<Strip>, head: bool) -> Resul
     let mut data = Vec::new();
     file.read_to_end(&mut data)
         .map_err(|e| CosError::internal(&e))?;
-    let out = strip(cfg, rule, &data)?;
-    drop(data);
-    if out.report.untouched && cfg.strip_only {
+    // The stripped image is never built: its pieces are sent from the input.
+    let plan = stripper(cfg, rule)
+        .plan(&data)
+        .map_err(|e| CosError::from_strip(&e))?;
+    if plan.report().untouched && cfg.strip_only {
         return Err(unstripped_refused());
     }
-    let sums = Digests::of(&out.data);
-    let format = Some(out.report.format);
-    let len = out.data.len() as u64;
+    let input = Bytes::from(data);
+    let pieces = pieces(&plan, &input);
+    let mut digests = Digests::default();
+    for piece in &pieces {
+        digests.update(piece);
+    }
+    let sums = digests.finish();
+    let format = Some(plan.report().format);
+    let len = plan.len() as u64;
     answer(
-        Content::Bytes(out.data),
+        Content::Pieces(pieces),
         len,
         range,
         head,
@@ -146,10 +158,21 @@ fn object_headers(reply: Reply, format: Option<Format>, sums: &Sums, meta: &fs::
         .with_header("accept-ranges", "bytes")
 }
 
-/// What a download answers: a stored file as it is, or bytes made here (a stripped image).
+/// A plan's pieces as buffers: the kept ranges as views of `input`, the written pieces
+/// copied (they are small: headers, sizes, fresh minimal metadata).
+fn pieces(plan: &Plan, input: &Bytes) -> Vec<Bytes> {
+    plan.pieces()
+        .map(|piece| match piece {
+            Piece::Input(range) => input.slice(range),
+            Piece::Written(bytes) => Bytes::copy_from_slice(bytes),
+        })
+        .collect()
+}
+
+/// What a download answers: a stored file as it is, or a stripped image as its pieces.
 enum Content {
     File(File),
-    Bytes(Vec<u8>),
+    Pieces(Vec<Bytes>),
 }
 
 /// `content` of `len` bytes, or the part of it `range` asks for (206 with
@@ -172,15 +195,7 @@ fn answer(
             offset: from,
             len: count,
         },
-        Content::Bytes(mut data) => {
-            // Both ends are within `len`, which is `data.len()`.
-            let (a, b) = (usize::try_from(from), usize::try_from(from + count));
-            if let (Ok(a), Ok(b)) = (a, b) {
-                data.truncate(b);
-                data.drain(..a);
-            }
-            Payload::Bytes(data)
-        }
+        Content::Pieces(pieces) => Payload::Pieces(pieces_in(pieces, from, count)),
     };
     let mut reply = Reply {
         status: if range.is_some() { 206 } else { 200 },
@@ -192,6 +207,29 @@ fn answer(
         reply = reply.with_header("content-range", format!("bytes {from}-{to}/{len}"));
     }
     Ok(object_headers(reply, format, sums, meta))
+}
+
+/// The part of `pieces` that is `count` bytes from `from` (both within their total).
+fn pieces_in(pieces: Vec<Bytes>, from: u64, count: u64) -> Vec<Bytes> {
+    let (mut skip, mut left) = (from, count);
+    let mut out = Vec::new();
+    for piece in pieces {
+        let len = piece.len() as u64;
+        if skip >= len {
+            skip -= len;
+            continue;
+        }
+        if left == 0 {
+            break;
+        }
+        let take = (len - skip).min(left);
+        // `skip + take` ≤ the piece's length, a `usize`.
+        let (a, b) = (skip as usize, (skip + take) as usize);
+        out.push(piece.slice(a..b));
+        left -= take;
+        skip = 0;
+    }
+    out
 }
 
 /// One `bytes=` range of an object of `len` bytes (RFC 9110 § 14.1.2): `Some((first,
@@ -307,11 +345,16 @@ pub fn read_object(cfg: &Config, path: &Path) -> Result<Vec<u8>, CosError> {
     Ok(data)
 }
 
-fn strip(cfg: &Config, rule: Strip, data: &[u8]) -> Result<Stripped, CosError> {
-    let stripper = Stripper::new()
+fn stripper(cfg: &Config, rule: Strip) -> Stripper {
+    Stripper::new()
         .limits(cfg.limits)
-        .ignore_limit_errors(rule.ignore_error);
-    stripper.strip(data).map_err(|e| CosError::from_strip(&e))
+        .ignore_limit_errors(rule.ignore_error)
+}
+
+fn strip(cfg: &Config, rule: Strip, data: &[u8]) -> Result<Stripped, CosError> {
+    stripper(cfg, rule)
+        .strip(data)
+        .map_err(|e| CosError::from_strip(&e))
 }
 
 /// One rule's result, written to the server's `tmp/` folder and not yet in place.
@@ -439,6 +482,25 @@ impl Processed {
                 .with_header("etag", format!("\"{}\"", sums.md5))
                 .with_header("x-cos-hash-crc64ecma", sums.crc64.clone()),
             None => reply,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every range of pieces of 0, 1, 3 and 5 bytes is the same range of their bytes.
+    #[test]
+    fn a_range_of_pieces_is_the_range_of_their_bytes() {
+        let parts: [&[u8]; 5] = [b"abc", b"", b"d", b"efghi", b"j"];
+        let whole: Vec<u8> = parts.concat();
+        let pieces: Vec<Bytes> = parts.iter().map(|p| Bytes::copy_from_slice(p)).collect();
+        for from in 0..whole.len() {
+            for count in 0..=whole.len() - from {
+                let got: Vec<u8> = pieces_in(pieces.clone(), from as u64, count as u64).concat();
+                assert_eq!(got, &whole[from..from + count], "{from} {count}");
+            }
         }
     }
 }

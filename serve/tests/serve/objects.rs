@@ -64,6 +64,31 @@ fn head_delete_and_ranges() {
         (stripped.status, stripped.body.as_slice()),
         (206, &[0xFF, 0xD8][..])
     );
+    // The stripped image is sent as the pieces of its plan: whole, and every range across
+    // them, it is the library's output, and its ETag that output's MD5.
+    let clean = stripped_jpeg();
+    let whole = get(&server, "/a.jpg?imageMogr2/strip", &[]);
+    assert_eq!((whole.status, whole.body.as_slice()), (200, &clean[..]));
+    assert_eq!(
+        header(&server, "/a.jpg?imageMogr2/strip", "etag"),
+        Some(format!("\"{}\"", md5_hex(&clean)))
+    );
+    let n = clean.len();
+    for (from, to) in [
+        (0, n - 1),
+        (1, n - 2),
+        (n / 3, 2 * n / 3),
+        (n - 3, n - 1),
+        (5, 5),
+    ] {
+        let range = format!("bytes={from}-{to}");
+        let part = get(&server, "/a.jpg?imageMogr2/strip", &[("Range", &range)]);
+        assert_eq!(
+            (part.status, part.body.as_slice()),
+            (206, &clean[from..=to]),
+            "{range}"
+        );
+    }
 
     let deleted = request(&server, "DELETE", "/a.jpg", &[], &[]);
     assert_eq!(deleted.status, 204);
