@@ -224,9 +224,13 @@ impl Stripper {
 }
 
 /// Whether `Keep::COPYRIGHT` writes the credit back in `format`: GIF and BMP have no place
-/// for it, and HEIF/AVIF do not get it yet.
+/// for it. (The HEIF walker says itself where a file cannot take it: a `mini` box, a file
+/// without a primary item, an exhausted id space.)
 fn carries_credit(format: Format) -> bool {
-    matches!(format, Format::Jpeg | Format::Png | Format::WebP)
+    matches!(
+        format,
+        Format::Jpeg | Format::Png | Format::WebP | Format::Heif | Format::Avif
+    )
 }
 
 /// Whether what a strip removed held the author's credit: a person named in the EXIF or
