@@ -24,6 +24,11 @@ use crate::report::{Found, Report};
 /// EXIF or XMP, and a crafted file could name the same bytes in thousands of extents.
 const MAX_JOINED: usize = 1 << 20;
 
+/// The most `Exif` items, and XMP items, looked at (the first in `iinf` order): each look
+/// walks `iref` and `iloc`, so a file of thousands of metadata items would otherwise cost
+/// work in the square of its size. Writers put one or two of each (an iPhone three XMP).
+const MAX_CANDIDATES: usize = 16;
+
 /// The `auxC` type of an Apple HDR gain map (`kCGImageAuxiliaryDataTypeHDRGainMap`).
 const APPLE_GAIN_MAP: &[u8] = b"urn:com:apple:photo:2020:aux:hdrgainmap";
 
@@ -104,7 +109,7 @@ impl Wanted {
         let Some(room) = self.replaces else {
             return true;
         };
-        let narrow_iref = meta.iref.as_ref().map_or(true, |i| !i.is_wide());
+        let narrow_iref = meta.iref.as_ref().is_none_or(|i| !i.is_wide());
         let len = self
             .bytes
             .len()
@@ -149,6 +154,7 @@ fn credit_items(input: &[u8], meta: &Meta<'_>, primary: u32, report: &mut Report
             .iter()
             .flat_map(Iinf::items)
             .filter(move |i| i.version >= 2 && &i.kind == kind)
+            .take(MAX_CANDIDATES)
             .filter(move |i| describes(meta, i.id, primary))
     };
     let exif = describing(b"Exif").find_map(|item| {
@@ -199,7 +205,8 @@ fn gain_map_items(input: &[u8], meta: &Meta<'_>, kept: &Kept) -> Vec<Wanted> {
         .iinf
         .iter()
         .flat_map(Iinf::items)
-        .filter(|i| i.version >= 2 && &i.kind == b"mime" && i.content_type == XMP_TYPE);
+        .filter(|i| i.version >= 2 && &i.kind == b"mime" && i.content_type == XMP_TYPE)
+        .take(MAX_CANDIDATES);
     for item in xmps {
         let described = iref
             .refs()

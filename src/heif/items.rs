@@ -247,15 +247,17 @@ impl FreshItem {
 }
 
 /// The length of the `infe` [`write_fresh_infe`] writes for an item of id `id` holding
-/// `content`: header and version 12, id 2 or 4, protection 2, type 4, empty name 1, and for
-/// XMP the content type with its NUL.
+/// `content`: header and version 12, id 2 or 4, protection 2, type 4, empty name 1 (21 or
+/// 23), and for XMP the content type with its NUL. (A unit test checks it against the
+/// writer.)
 pub(super) fn fresh_infe_len(id: u32, content: Content) -> usize {
-    let id_len = if id > 0xFFFF { 4 } else { 2 };
+    // XMP_TYPE is 19 bytes, and its NUL.
     let content_len = match content {
         Content::Exif => 0,
-        Content::Xmp => XMP_TYPE.len() + 1,
+        Content::Xmp => 20,
     };
-    12 + id_len + 2 + 4 + 1 + content_len
+    let fixed: usize = if id > 0xFFFF { 23 } else { 21 };
+    fixed.saturating_add(content_len)
 }
 
 /// One extent: `offset` is absolute (base offset added), in the file or in `idat`.

@@ -17,6 +17,10 @@
 //!   unknown types; `infe` version 0/1 entries (no item type, ISO 23008-12 § 9.2); items
 //!   with a location but no `infe`. A kept `infe` holds `item_ID`, `protection_index`,
 //!   `item_type` and an empty name, nothing after it.
+//! - New items (see `fresh`): under `Keep::COPYRIGHT` a fresh `Exif` item and XMP item with
+//!   the primary's credit, under `Keep::GAIN_MAP` a fresh XMP item with an Apple HDR gain
+//!   map's fields; their bytes are owned pieces after the kept items' bytes in the new
+//!   `mdat`, their `iloc`, `infe` and `cdsc` entries follow the kept ones.
 //! - Properties: those that describe the decoded picture stay (`ispe`, `pasp`, nclx `colr`,
 //!   `pixi`, `rloc`, `auxC`, `clap`, `irot`, `lsel`, `imir`, `iscl`, `rref`, HDR, codec
 //!   configurations), a fixed-size one cut to its definition; ICC `colr` stays with

@@ -87,18 +87,23 @@ fn infe_of(shape: Shape, id: u32, kind: &[u8; 4], tail: &[u8]) -> Vec<u8> {
 /// A still image whose primary has an Exif item (credit, Make, GPS) and an XMP item (credit
 /// and canaries), and a thumbnail.
 fn credit_file(shape: Shape) -> Vec<u8> {
+    credit_file_with(shape, CREDIT_XMP)
+}
+
+/// [`credit_file`] with another XMP packet.
+fn credit_file_with(shape: Shape, xmp_packet: &[u8]) -> Vec<u8> {
     let [primary, exif, xmp, thumb] = shape.ids;
     let exif_payload = [&[0u8, 0, 0, 0][..], &camera_tiff()].concat();
-    let payload = [PIXELS, &exif_payload, CREDIT_XMP, THUMB].concat();
+    let payload = [PIXELS, &exif_payload, xmp_packet, THUMB].concat();
     let build = |base: u32| {
         let at = |n: usize| base + u32::try_from(n).unwrap();
         let extents = [
             (primary, at(0), PIXELS.len()),
             (exif, at(PIXELS.len()), exif_payload.len()),
-            (xmp, at(PIXELS.len() + exif_payload.len()), CREDIT_XMP.len()),
+            (xmp, at(PIXELS.len() + exif_payload.len()), xmp_packet.len()),
             (
                 thumb,
-                at(PIXELS.len() + exif_payload.len() + CREDIT_XMP.len()),
+                at(PIXELS.len() + exif_payload.len() + xmp_packet.len()),
                 THUMB.len(),
             ),
         ];
@@ -573,3 +578,63 @@ fn exif_item_payload_is_an_offset_then_the_tiff() {
     assert_eq!(&payload[4..], tiff.bytes());
     assert!(payload[4..].starts_with(b"MM\0\x2a"));
 }
+
+#[test]
+fn credit_that_would_grow_the_output_past_the_promise_goes_and_the_report_says_so() {
+    // A terse packet whose text escapes to five times its length.
+    let terse = format!(
+        "<rdf:Description xmlns:dc='http://purl.org/dc/elements/1.1/' dc:creator='{}'/>",
+        "&amp;".repeat(200)
+    );
+    let input = credit_file_with(NARROW, terse.as_bytes());
+    let s = Stripper::new().keep(Keep::COPYRIGHT);
+    let out = s.strip(&input).unwrap();
+    assert_eq!(out.report.not_kept, Keep::COPYRIGHT);
+    assert_eq!(out.data, strip(&input).unwrap());
+    let mut buf = vec![0; crate::max_output_len(input.len())];
+    let (len, report) = s.strip_to_slice(&input, &mut buf).unwrap();
+    assert_eq!(
+        (&buf[..len], report.not_kept),
+        (&out.data[..], Keep::COPYRIGHT)
+    );
+    // The same credit in a packet long enough to take its place is kept.
+    let padded = format!("{terse}{}", " ".repeat(1200));
+    let (out, report) = strip_keeping(
+        &credit_file_with(NARROW, padded.as_bytes()),
+        Keep::COPYRIGHT,
+    );
+    assert_eq!(report.not_kept, Keep::empty());
+    assert_eq!(infes(&out).len(), 4);
+}
+
+#[test]
+fn the_fresh_infe_length_is_what_the_writer_writes() {
+    for id in [5, 0xFFFF, 0x1_0000] {
+        for content in [super::items::Content::Exif, super::items::Content::Xmp] {
+            let item = super::items::FreshItem {
+                id,
+                content,
+                describes: 1,
+                piece: 0,
+                length: 0,
+            };
+            let mut out = Vec::new();
+            let iinf = full(b"iinf", 0, 0, &[0, 0]);
+            let iinf_box =
+                super::boxes::next_box(&mut crate::reader::Reader::new(&iinf, crate::Format::Heif))
+                    .unwrap()
+                    .unwrap();
+            let iinf = super::items::read_iinf(&iinf_box).unwrap();
+            super::items::write_iinf(&mut out, &iinf, |_| false, &[item], crate::Format::Heif)
+                .unwrap();
+            assert_eq!(
+                out.len() - 14,
+                super::items::fresh_infe_len(id, content),
+                "{id} {content:?}"
+            );
+            assert_eq!(XMP_TYPE_LEN, super::items::XMP_TYPE.len());
+        }
+    }
+}
+
+const XMP_TYPE_LEN: usize = 19;

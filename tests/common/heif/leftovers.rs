@@ -159,7 +159,8 @@ fn meta_leftovers(data: &[u8], meta: &Meta, allow: Allow, left: &mut Vec<String>
                 String::from_utf8_lossy(&item.name)
             ));
         }
-        if !item.tail.is_empty() && !(fresh && item.tail == XMP_TYPE) {
+        let fresh_xmp_type = fresh && item.tail == XMP_TYPE;
+        if !item.tail.is_empty() && !fresh_xmp_type {
             left.push(format!(
                 "item {} has {} bytes after its name",
                 item.id,
