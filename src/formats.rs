@@ -71,7 +71,8 @@
 //!   packet is not read ([`Report::not_kept`]).
 //! - The fresh blocks may make the output longer than the input, but never longer than
 //!   [`max_output_len`]: when they would, the strip is done again without the credit and
-//!   [`Report::not_kept`] holds [`Keep::COPYRIGHT`].
+//!   [`Report::not_kept`] holds [`Keep::COPYRIGHT`] (in HEIF, when that is still too long,
+//!   again without a gain map's fresh XMP, and [`Keep::GAIN_MAP`] is reported too).
 //!
 //! # Decisions where the specification is silent
 //!
@@ -354,7 +355,11 @@
 //!   `StoredFormat`, each only when the input's packet has it, as elements, every value a
 //!   plain number: otherwise nothing is written), when the gain-map item is kept and the
 //!   new item, with its `infe`, takes no more room than the XMP item it replaces (its `iloc`
-//!   entry and `cdsc` are never larger than the old ones, so the output never grows). The
+//!   entry and `cdsc` are never larger than the old ones, so the output does not grow). Only
+//!   where the old XMP's bytes stay anyway (shared with a kept image) or the new bytes need
+//!   an `mdat` of their own could it grow: when it would pass [`max_output_len`], the strip
+//!   is done again without the fresh gain-map items (after the credit, as below), and
+//!   [`Report::not_kept`] holds [`Keep::GAIN_MAP`]. The
 //!   XMP of every other auxiliary image (disparity, depth, portrait mattes) goes, as without
 //!   the flag. The primary's Apple maker note (the headroom of version 1.0 gain maps) goes
 //!   with its `Exif` item, as in JPEG.

@@ -62,6 +62,9 @@ pub(super) fn plan_fresh(
             None => {}
         }
     }
+    // A kept Apple gain map of version 1.0 takes its headroom from the primary's maker note;
+    // once `Ifd0` keeps that (a fresh minimal maker note), the primary's Exif item is one
+    // more `exif_item(&tiff)` here, describing the primary, merged with the credit's.
     if opts.keep.contains(Keep::GAIN_MAP) {
         wanted.extend(gain_map_items(input, meta, kept));
     }
@@ -102,9 +105,10 @@ impl Wanted {
     /// Whether, as item `id`, it takes no more room than the item it replaces (when it
     /// replaces one) and needs no wider `iref`. The new item's `iloc` entry (one extent, the
     /// same field widths) and `cdsc` reference are never larger than the old one's, so
-    /// keeping a gain map's fields never makes the output larger: there is no fallback for
-    /// `Keep::GAIN_MAP` as there is for `Keep::COPYRIGHT`. A fresh item replaces its own
-    /// output byte for byte, so a second strip keeps it.
+    /// keeping a gain map's fields does not make the output larger, unless the old item's
+    /// bytes stay anyway (shared with a kept image): then the stripper's fallback past
+    /// `max_output_len` drops it. A fresh item replaces its own output byte for byte, so a
+    /// second strip keeps it.
     fn fits_in(&self, meta: &Meta<'_>, id: u32) -> bool {
         let Some(room) = self.replaces else {
             return true;

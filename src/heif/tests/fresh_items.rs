@@ -423,15 +423,18 @@ fn files_whose_metadata_is_not_read_for_credit_report_it_not_kept() {
         .strip(&no_pitm)
         .unwrap();
     assert_eq!(with_free_child.report.not_kept, Keep::COPYRIGHT);
-    // A sequence without meta: its track metadata is not read.
+    // A sequence without meta: its metadata is not read for credit.
     let seq = sequence_with(false);
     let out = Stripper::new().keep(Keep::COPYRIGHT).strip(&seq).unwrap();
-    let removed_metadata = out.report.removed.intersects(Kinds::EXIF | Kinds::XMP);
-    assert_eq!(
-        out.report.not_kept.contains(Keep::COPYRIGHT),
-        removed_metadata
-    );
-    assert_eq!(out.data, strip(&seq).unwrap());
+    assert_eq!(out.report.not_kept, Keep::empty(), "no Exif or XMP went");
+    let with_xmp = cat(&[seq, bx(b"xml ", CREDIT_XMP)]);
+    let out = Stripper::new()
+        .keep(Keep::COPYRIGHT)
+        .strip(&with_xmp)
+        .unwrap();
+    assert!(out.report.removed.contains(Kinds::XMP));
+    assert_eq!(out.report.not_kept, Keep::COPYRIGHT);
+    assert_eq!(out.data, strip(&with_xmp).unwrap());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -638,3 +641,48 @@ fn the_fresh_infe_length_is_what_the_writer_writes() {
 }
 
 const XMP_TYPE_LEN: usize = 19;
+
+#[test]
+fn a_gain_map_xmp_that_would_grow_the_output_past_the_promise_goes_and_the_report_says_so() {
+    // The gain map's XMP item names the gain map's own bytes (which then are the packet):
+    // dropping the XMP item frees nothing, so the fresh one would grow the output by its
+    // whole length.
+    let input = apple_file();
+    let mut shared = input.clone();
+    let gm = offset_of(&input, GAIN_MAP_PIXELS);
+    let xmp = offset_of(&input, GAIN_MAP_XMP);
+    // Item 2's extent (offset, length) is followed in iloc by item 3's: point 3 at 2's data.
+    let entry = |at: usize| [(at as u32).to_be_bytes()].concat();
+    let two = offset_of(&input, &entry(gm));
+    let three = offset_of(&input, &entry(xmp));
+    shared[three..three + 4].copy_from_slice(&(gm as u32).to_be_bytes());
+    shared[two + 4..two + 8].copy_from_slice(&(GAIN_MAP_XMP.len() as u32).to_be_bytes());
+    // The disparity map's item takes in its XMP's bytes too, so that they stay.
+    let four = offset_of(&input, &entry(offset_of(&input, DEPTH_PIXELS)));
+    let depth_len = (DEPTH_PIXELS.len() + DEPTH_XMP.len()) as u32;
+    shared[four + 4..four + 8].copy_from_slice(&depth_len.to_be_bytes());
+    let s = Stripper::new().keep(Keep::GAIN_MAP);
+    let out = s.strip(&shared).unwrap();
+    let mut unbounded = Vec::new();
+    let opts = crate::options::Options {
+        keep: Keep::GAIN_MAP,
+        ..crate::options::Options::default()
+    };
+    crate::heif::strip(&shared, crate::Format::Heif, &opts, &mut unbounded).unwrap();
+    assert!(
+        unbounded.len() > crate::max_output_len(shared.len()),
+        "the walker alone would pass the promise: {} > {}",
+        unbounded.len(),
+        shared.len()
+    );
+    assert_eq!(out.report.not_kept, Keep::GAIN_MAP);
+    assert_eq!(out.data, strip(&shared).unwrap());
+    assert!(out.data.len() <= crate::max_output_len(shared.len()));
+    // With the credit flag too, both are reported.
+    let out = Stripper::new()
+        .keep(Keep::GAIN_MAP | Keep::COPYRIGHT)
+        .strip(&shared)
+        .unwrap();
+    assert_eq!(out.report.not_kept, Keep::GAIN_MAP | Keep::COPYRIGHT);
+    assert_eq!(out.data, strip(&shared).unwrap());
+}
