@@ -24,9 +24,11 @@ use crate::report::{Found, Report};
 /// EXIF or XMP, and a crafted file could name the same bytes in thousands of extents.
 const MAX_JOINED: usize = 1 << 20;
 
-/// The most `Exif` items, and XMP items, looked at (the first in `iinf` order): each look
-/// walks `iref` and `iloc`, so a file of thousands of metadata items would otherwise cost
-/// work in the square of its size. Writers put one or two of each (an iPhone three XMP).
+/// The most `Exif` items, and XMP items, looked at (the first in `iinf` order), and the most
+/// items one XMP item's `cdsc` references are looked at as gain maps: each look walks
+/// `iref`, `iloc` or `ipma`, so a file of thousands of metadata items or references would
+/// otherwise cost work in the square of its size. Writers put one or two of each (an
+/// iPhone three XMP items, each describing one image).
 const MAX_CANDIDATES: usize = 16;
 
 /// The `auxC` type of an Apple HDR gain map (`kCGImageAuxiliaryDataTypeHDRGainMap`).
@@ -216,6 +218,7 @@ fn gain_map_items(input: &[u8], meta: &Meta<'_>, kept: &Kept) -> Vec<Wanted> {
             .refs()
             .filter(|r| &r.kind == b"cdsc" && r.from == item.id)
             .flat_map(|r| r.targets())
+            .take(MAX_CANDIDATES)
             .find(|&t| kept.has(t) && is_apple_gain_map(meta, t));
         let Some(gain_map) = described else {
             continue;

@@ -686,3 +686,28 @@ fn a_gain_map_xmp_that_would_grow_the_output_past_the_promise_goes_and_the_repor
     assert_eq!(out.report.not_kept, Keep::GAIN_MAP | Keep::COPYRIGHT);
     assert_eq!(out.data, strip(&shared).unwrap());
 }
+
+#[test]
+fn corruptions_of_files_with_fresh_items_never_panic_nor_grow_past_the_promise() {
+    let s = Stripper::new().keep(Keep::all());
+    for input in [
+        credit_file(NARROW),
+        credit_file(Shape {
+            wide: true,
+            with_iref: false,
+            ids: [65_534, 65_532, 65_533, 65_535],
+        }),
+        apple_file(),
+    ] {
+        for at in 0..input.len() {
+            for value in [0, 1, 0x7F, 0xFF] {
+                let mut bad = input.clone();
+                bad[at] = value;
+                if let Ok(out) = s.strip(&bad) {
+                    assert!(out.data.len() <= crate::max_output_len(bad.len()), "{at}");
+                    assert_eq!(s.strip(&out.data).unwrap().data, out.data, "{at} {value}");
+                }
+            }
+        }
+    }
+}
