@@ -24,7 +24,7 @@
 //! | GIF (87a, 89a, animated) | header, logical screen descriptor, global and local colour tables, image descriptors with their LZW data; graphic control extensions rewritten to their 4 data bytes; NETSCAPE2.0 / ANIMEXTS1.0 (exactly 11-byte header) cut to the loop sub-block `01 lo hi` | comment and plain-text extensions, every other application extension (XMP `XMP DataXMP`, ICC `ICCRGBG1012`, `MGK8BIM0000`, `MGKIPTC0000`, `ImageMagick`, `C2PA_GIF`, unknown, or a loop header that is not exactly 11 bytes), unknown extension labels, extra graphic control and loop sub-blocks and bytes (such as NETSCAPE buffering), a loop extension without a loop sub-block, everything after the trailer |
 //! | WebP | VP8, VP8L, ALPH; VP8X cut to its 10 bytes, flags rewritten; the first ANIM cut to its 6 defined bytes; ANMF frames (16-byte header with the reserved flag bits cleared, and inside only ALPH and the one VP8/VP8L image, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, a second VP8/VP8L image chunk and every chunk after a frame's image, every chunk after the image of a simple file, a second ANIM, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
 //! | BMP | file header (`bfSize`, `bfOffBits` rewritten, reserved fields zeroed), DIB header of every version (12, 16, 40, 52, 56, 64, 108, 124 bytes) with `biSizeImage` rewritten and its free fields zeroed, bit masks, palette (up to `bfOffBits`), pixel array (uncompressed, RLE4/8/24, Huffman); `BI_JPEG`/`BI_PNG` pixel data stripped as a JPEG/PNG | V5 embedded and linked colour profiles (colour space becomes `LCS_sRGB`, profile offset and size zero), bytes between the palette and the pixel array, padding after the pixel rows and bytes after an RLE end-of-bitmap marker, everything after the pixel array |
-//! | HEIF / HEIC / AVIF | `ftyp`; image items (`hvc1`, `hvt1`, `lhv1`, `avc1`, `jpeg`, `vvc1`, `mski`, `j2k1`, `unci`, `av01`, `grid`, `iovl`, `iden`, `tmap`, `sato`: thumbnails, alpha and depth auxiliaries and gain maps too) with every byte of their data, each `infe` holding only item ID, protection index, type and an empty name; the properties they use that describe the picture (`ispe`, `pasp`, nclx `colr`, `pixi`, `rloc`, `auxC`, `clap`, `irot`, `lsel`, `imir`, `iscl`, `rref`, `clli`, `mdcv`, `cclv`, `amve`, `reve`, `ndwt`, and the codec configurations `hvcC`, `lhvC`, `avcC`, `vvcC`, `av1C`, `a1op`, `a1lx`, `jpgC`, `j2kH`, `uncC`, `cmpd`, `cmpC`, `icef`, `cpat`, `cpal`, `splz`, `sbpm`, `snuc`, `cloc`, `mskC`, `oinf`, `tols`), a fixed-size one cut to its definition; `iref` entries and `altr`/`ster`/`pymd` groups between kept items; `dinf` in its self-contained form; image-sequence tracks (visual, and sound of a known coding) with every sample and only the boxes ISO/IEC 14496-12 needs to decode them; the `mini` box without its metadata chunks | items of every other type, for every image, with their bytes in `mdat`/`idat` and their `iinf`/`iloc`/`iref`/`ipma` entries (`Exif`, `mime` (XMP), `uri `, `iptc`, `jumb`, `xml `, unknown types); properties that do not describe the picture (ICC `colr` (`prof`, `rICC`), `udes`, `altt`, `crtt`, `mdft`, `itai`, `taic`, `cmin`, `cmex`, `elng`, `free`, `skip`, `uuid`, unknown types) and unused ones; item names and any bytes after them, the `hdlr` name; `dinf` location strings and extra entries; other entity groups (bursts, brackets, albums, …); the metadata inside `jpeg` items stored in `mdat`; top-level `free`, `skip`, `udta`, `uuid`, `mpvd`, `sefd`, `jumb`, `meco`, `xml `, `bxml` and unknown boxes; in sequences, `udta`, `meta`, `iods`, sample groups and unknown boxes at every level of `moov`, timed-metadata and other non-picture tracks, creation times, handler names and `compressorname`; bytes no kept item or sample points at |
+//! | HEIF / HEIC / AVIF | `ftyp`; image items (`hvc1`, `hvt1`, `lhv1`, `avc1`, `jpeg`, `vvc1`, `mski`, `j2k1`, `unci`, `av01`, `grid`, `iovl`, `iden`, `tmap`, `sato`: thumbnails, alpha and depth auxiliaries and gain maps too) with every byte of their data, each `infe` holding only item ID, protection index, type and an empty name; the properties they use that describe the picture (`ispe`, `pasp`, nclx `colr`, `pixi`, `rloc`, `auxC`, `clap`, `irot`, `lsel`, `imir`, `iscl`, `rref`, `clli`, `mdcv`, `cclv`, `amve`, `reve`, `ndwt`, and the codec configurations `hvcC`, `lhvC`, `avcC`, `vvcC`, `av1C`, `a1op`, `a1lx`, `jpgC`, `j2kH`, `uncC`, `cmpd`, `cmpC`, `icef`, `cpat`, `cpal`, `splz`, `sbpm`, `snuc`, `cloc`, `mskC`, `oinf`, `tols`), a fixed-size one cut to its definition; `iref` entries and `altr`/`ster`/`pymd` groups between kept items; `dinf` in its self-contained form; image-sequence tracks (visual, and sound of a known coding) with every sample and only the boxes ISO/IEC 14496-12 needs to decode them; the `mini` box without its metadata chunks | items of every other type, for every image, with their bytes in `mdat`/`idat` and their `iinf`/`iloc`/`iref`/`ipma` entries (`Exif`, `mime` (XMP), `uri `, `iptc`, `jumb`, `xml `, unknown types; [`Keep::COPYRIGHT`] and [`Keep::GAIN_MAP`] write fresh `Exif`/XMP items instead); properties that do not describe the picture (ICC `colr` (`prof`, `rICC`), `udes`, `altt`, `crtt`, `mdft`, `itai`, `taic`, `cmin`, `cmex`, `elng`, `free`, `skip`, `uuid`, unknown types) and unused ones; item names and any bytes after them, the `hdlr` name; `dinf` location strings and extra entries; other entity groups (bursts, brackets, albums, …); the metadata inside `jpeg` items stored in `mdat`; top-level `free`, `skip`, `udta`, `uuid`, `mpvd`, `sefd`, `jumb`, `meco`, `xml `, `bxml` and unknown boxes; in sequences, `udta`, `meta`, `iods`, sample groups and unknown boxes at every level of `moov`, timed-metadata and other non-picture tracks, creation times, handler names and `compressorname`; bytes no kept item or sample points at |
 //!
 //! The details of each row, and the cases the table leaves out, are under
 //! [decisions](#decisions-where-the-specification-is-silent).
@@ -44,7 +44,7 @@
 //! | GIF | nothing to keep | the `ICCRGBG1012` application extension, as it is | nothing to keep |
 //! | WebP | the first EXIF whose Orientation is not 1 is replaced by a minimal EXIF, without the `Exif\0\0` prefix (as libwebp writes it) | the first ICCP | nothing to keep |
 //! | BMP | nothing to keep | a V5 embedded profile, moved to just after the pixel array (its offset rewritten); a linked profile (a path on the author's disk) always goes | nothing to keep |
-//! | HEIF / HEIC / AVIF | nothing to keep: `irot` and `imir` carry the orientation and stay whatever the flags | ICC `colr` properties (`prof`, `rICC`), ICC `colr` boxes in sequence sample entries, the `mini` box's ICC and tone-map ICC chunks | nothing more to keep: gain-map (`tmap`) and auxiliary images stay whatever the flags |
+//! | HEIF / HEIC / AVIF | nothing to keep: `irot` and `imir` carry the orientation and stay whatever the flags | ICC `colr` properties (`prof`, `rICC`), ICC `colr` boxes in sequence sample entries, the `mini` box's ICC and tone-map ICC chunks | gain-map (`tmap`) and auxiliary images stay whatever the flags; an Apple HDR gain-map item (HEIC, iPhone) gets a fresh XMP item holding only its Apple fields (`HDRGainMap:HDRGainMapVersion`, `HDRGainMapHeadroom`, and the `apdi:` fields the JPEG path keeps, each when present), describing it by `cdsc` (see [HEIF](#heif--heic--avif)) |
 //!
 //! An input whose EXIF holds no orientation, or orientation 1, gets no EXIF at all. A simple
 //! WebP file that keeps an EXIF or ICCP becomes an extended one (see [WebP](#webp)). Only
@@ -60,7 +60,7 @@
 //! | PNG / APNG | the first eXIf, as for JPEG | the first uncompressed iTXt `XML:com.adobe.xmp`, rewritten uncompressed; compressed packets (zTXt/iTXt, ImageMagick's `Raw profile type xmp`) cannot be read here and go ([`Report::not_kept`]); `Author`/`Copyright` text chunks go |
 //! | WebP | the first EXIF, as for JPEG (no `Exif\0\0` prefix) | the first `XMP ` chunk, with the VP8X XMP flag set; a simple file becomes extended |
 //! | GIF, BMP | cannot carry it: [`Report::not_kept`] when the input named a person | as for EXIF |
-//! | HEIF / HEIC / AVIF | not written yet: the flag does nothing for these formats (the credit goes with the `Exif` and `mime` items), and [`Report::not_kept`] says so when the input named a person | as for EXIF |
+//! | HEIF / HEIC / AVIF | a new `Exif` item (offset 0, then a minimal TIFF as for JPEG, without Orientation: `irot`/`imir` carry it) built from the first `Exif` item describing the primary image that holds a kept field; a file without `meta` and a primary item (a sequence alone, a `mini` box) or whose item ids are used up keeps none ([`Report::not_kept`], see [HEIF](#heif--heic--avif)) | a new `mime` item of type `application/rdf+xml` holding the fresh packet, built from the first XMP item describing the primary image that holds credit; as for EXIF otherwise |
 //!
 //! - EXIF values are read from IFD0 as ASCII (type 2), not blank (a byte other than NUL or
 //!   space), and copied byte for byte up to 1,023 bytes, then NUL-terminated; the TIFF is
@@ -71,7 +71,8 @@
 //!   packet is not read ([`Report::not_kept`]).
 //! - The fresh blocks may make the output longer than the input, but never longer than
 //!   [`max_output_len`]: when they would, the strip is done again without the credit and
-//!   [`Report::not_kept`] holds [`Keep::COPYRIGHT`].
+//!   [`Report::not_kept`] holds [`Keep::COPYRIGHT`] (in HEIF, when that is still too long,
+//!   again without a gain map's fresh XMP, and [`Keep::GAIN_MAP`] is reported too).
 //!
 //! # Decisions where the specification is silent
 //!
@@ -333,6 +334,51 @@
 //!   and the walker's table of them must stay within its memory bound.
 //! - A `mini` (low-overhead, `mif3`) box loses its Exif and XMP chunks, and its ICC and
 //!   tone-map ICC chunks unless [`Keep::ICC`], with its header rewritten bit by bit.
+//! - New metadata items ([`Keep::COPYRIGHT`], [`Keep::GAIN_MAP`]) hold fresh, minimal
+//!   content built from the input's values, never the input's blocks. Each gets an `infe`
+//!   (version 2, or 3 when its id needs 32 bits; no flags, an empty name, for XMP the content
+//!   type `application/rdf+xml` and no encoding), an `iloc` entry with one extent over its
+//!   bytes, written after the kept items' bytes in the new `mdat`, and a `cdsc` reference to
+//!   the item it describes; an `iref` is made at the end of `meta` when the input has none,
+//!   of version 1 when a new id needs 32 bits. The ids are one above the largest id the
+//!   output keeps (kept items and entity groups), in the order credit `Exif`, credit XMP,
+//!   gain-map XMPs: a second strip drops the new items and makes them again with the same
+//!   ids, so the output strips to itself. (Track ids are not counted: items and tracks share
+//!   ids only under the `unif` brand, which no corpus file has.)
+//! - [`Keep::COPYRIGHT`]: the credit is read from the `Exif` items (the TIFF at the offset
+//!   the payload's first 4 bytes give) and XMP `mime` items (among the first 16 of each in
+//!   `iinf`, as for gain maps' XMP: each look walks the item tables) that describe the
+//!   primary image:
+//!   a `cdsc` reference to it, or no `cdsc` at all (an item that names no item describes the
+//!   file, and so its primary image). Items that describe only other images (a thumbnail, a
+//!   gain map) are not read. Item data is read in the file or in `idat`; an item split
+//!   over several extents is joined, up to 1 MiB (a larger one is not read). The credit is
+//!   not kept, and [`Report::not_kept`] says so, in a file without a primary item (when the
+//!   removed items named a person), in a `mini` box file or an image sequence without `meta`
+//!   (when Exif or XMP went: they are not read for credit), when a new id does not fit (the
+//!   largest kept id is 2^32 − 1, or 65,535 in an `iloc` of version 0 or 1, which has 16-bit
+//!   ids, or an `iinf`/`iloc` entry count would pass 65,535), and, as for every format, when
+//!   the output would pass [`max_output_len`].
+//! - Apple HDR HEIC ([`Keep::GAIN_MAP`]): an iPhone's HDR gain map is an auxiliary image
+//!   item (`auxl` to the primary) whose `auxC` type is
+//!   `urn:com:apple:photo:2020:aux:hdrgainmap`; it stays whatever the flags, being an image.
+//!   Its own XMP item (`cdsc` to it) holds `HDRGainMap:HDRGainMapVersion` (iPhones write it
+//!   alone, 65536 in the corpus's file) and from version 2.0 on `HDRGainMapHeadroom`: what
+//!   tells a reader that does not look at `auxC`, and every reader of version 2.0, how to
+//!   apply the gain map (see [JPEG](#jpeg) for what readers need). With the flag, that XMP
+//!   is replaced by a fresh `mime` item holding only the fields the Apple JPEG path keeps
+//!   (`HDRGainMapVersion`, `HDRGainMapHeadroom`, `apdi:AuxiliaryImageType`, `NativeFormat`,
+//!   `StoredFormat`, each only when the input's packet has it, as elements, every value a
+//!   plain number: otherwise nothing is written), when the gain-map item is kept and the
+//!   new item, with its `infe`, takes no more room than the XMP item it replaces (its `iloc`
+//!   entry and `cdsc` are never larger than the old ones, so the output does not grow). Only
+//!   where the old XMP's bytes stay anyway (shared with a kept image) or the new bytes need
+//!   an `mdat` of their own could it grow: when it would pass [`max_output_len`], the strip
+//!   is done again without the fresh gain-map items (after the credit, as below), and
+//!   [`Report::not_kept`] holds [`Keep::GAIN_MAP`]. The
+//!   XMP of every other auxiliary image (disparity, depth, portrait mattes) goes, as without
+//!   the flag. The primary's Apple maker note (the headroom of version 1.0 gain maps) goes
+//!   with its `Exif` item, as in JPEG.
 //!
 //! # Where lossless stripping stops
 //! Every unit the walkers keep is on an allow-list, with the length and structure its

@@ -57,10 +57,13 @@ bitflags! {
         /// from it), a fresh minimal EXIF whose maker note holds only those two numbers:
         /// the rest of the maker note goes (see [`formats`](crate::formats), "JPEG").
         ///
-        /// HEIF/AVIF keep gain-map (`tmap`) and auxiliary images whatever the flags; PNG,
-        /// GIF, WebP and BMP carry no gain maps, and ignore this flag.
+        /// HEIF/AVIF keep gain-map (`tmap`) and auxiliary images whatever the flags; with
+        /// this flag an Apple HDR gain-map item (HEIC, `auxC` type
+        /// `urn:com:apple:photo:2020:aux:hdrgainmap`) gets a fresh XMP item holding only the
+        /// Apple fields its own XMP had (`HDRGainMap:HDRGainMapVersion`, …). PNG, GIF, WebP
+        /// and BMP carry no gain maps, and ignore this flag.
         const GAIN_MAP = 1 << 2;
-        /// Keep the author's credit (JPEG, PNG, WebP) in fresh, minimal blocks built from
+        /// Keep the author's credit (JPEG, PNG, WebP, HEIF/AVIF) in fresh, minimal blocks built from
         /// the input's values, never the original blocks, so nothing else rides along:
         ///
         /// - EXIF `Artist` and `Copyright` (IFD0, ASCII, when not blank) in a minimal EXIF
@@ -69,19 +72,19 @@ bitflags! {
         /// - XMP `dc:creator` (each name of its `rdf:Seq`) and `dc:rights` (its `x-default`
         ///   or first item) in a fresh packet holding only them, the text re-escaped: JPEG
         ///   APP1 XMP, PNG uncompressed `iTXt` `XML:com.adobe.xmp`, WebP `XMP ` (a simple
-        ///   WebP is promoted to the extended format to carry it).
+        ///   WebP is promoted to the extended format to carry it);
+        /// - in HEIF/AVIF, read from the `Exif` and XMP items that describe the primary
+        ///   image and written as a new `Exif` item and a new XMP (`mime`) item describing it.
         ///
         /// Each value is cut to 1 KiB (1,023 bytes of text and the NUL for EXIF; whole UTF-8
         /// characters for XMP), and at most 16 creators are kept. When the fresh blocks
         /// would make the output longer than [`max_output_len`](crate::max_output_len) the
         /// credit goes, as without this flag, and [`Report::not_kept`](crate::Report::not_kept)
         /// says so; it says so too when the input named a person in a format that cannot
-        /// carry the credit back (GIF, BMP) or that this flag does not write yet (HEIF/AVIF),
-        /// in a compressed PNG text chunk, or in the XMP of a JPEG whose gain map is kept (its
-        /// XMP is the gain map's). Not part of [`Keep::DISPLAY`].
-        ///
-        /// HEIF/AVIF: this flag does nothing yet (the credit goes with the `Exif` and `mime`
-        /// items, as without it); GIF and BMP have no place for it.
+        /// carry the credit back (GIF, BMP), in a HEIF file whose metadata is not read for
+        /// credit (a `mini` box, a sequence without `meta`, no primary item) or whose item ids
+        /// are used up, in a compressed PNG text chunk, or in the XMP of a JPEG whose gain
+        /// map is kept (its XMP is the gain map's). Not part of [`Keep::DISPLAY`].
         const COPYRIGHT = 1 << 3;
         /// `ORIENTATION | ICC | GAIN_MAP`: what a viewer needs to show the picture as its
         /// author saw it, and nothing that identifies the author. Recommended for photos.

@@ -226,30 +226,46 @@ impl Stripper {
         self.opts.limits.check_input(format, input.len())?;
         out.reserve(max_output_len(input.len()));
         let mut report = dispatch(format, input, &self.opts, out)?;
-        if self.opts.keep.contains(Keep::COPYRIGHT) {
-            if out.len() > max_output_len(input.len()) {
-                // The fresh credit blocks do not fit the promise of `max_output_len`: the
-                // credit goes rather than the promise (the walk is the same without it).
-                out.clear();
-                let opts = Options {
-                    keep: self.opts.keep.difference(Keep::COPYRIGHT),
-                    ..self.opts
-                };
-                report = dispatch(format, input, &opts, out)?;
-                report.not_kept |= Keep::COPYRIGHT;
-            } else if !carries_credit(format) && may_hold_credit(&report) {
-                report.not_kept |= Keep::COPYRIGHT;
+        let mut keep = self.opts.keep;
+        for &flag in growing_flags(format) {
+            if out.len() <= max_output_len(input.len()) || !keep.contains(flag) {
+                continue;
             }
+            // The fresh blocks do not fit the promise of `max_output_len`: what they keep
+            // goes rather than the promise (the walk is the same without it).
+            keep = keep.difference(flag);
+            out.clear();
+            report = dispatch(format, input, &Options { keep, ..self.opts }, out)?;
+            report.not_kept |= self.opts.keep.difference(keep);
+        }
+        if keep.contains(Keep::COPYRIGHT) && !carries_credit(format) && may_hold_credit(&report) {
+            report.not_kept |= Keep::COPYRIGHT;
         }
         report.bytes_removed = bytes_removed(input.len(), out.len());
         Ok(report)
     }
 }
 
+/// The flags whose fresh blocks can make the output of `format` longer than the input, in
+/// the order they go when it would pass [`max_output_len`]: the credit, then, in HEIF, a gain
+/// map's fresh XMP item (it takes no more room than the XMP item it replaces, but that
+/// item's bytes can be shared with a kept image, or the new bytes can need an `mdat` header
+/// of their own). The JPEG walker fits its gain-map segments itself.
+fn growing_flags(format: Format) -> &'static [Keep] {
+    match format {
+        Format::Heif | Format::Avif => &[Keep::COPYRIGHT, Keep::GAIN_MAP],
+        _ => &[Keep::COPYRIGHT],
+    }
+}
+
 /// Whether `Keep::COPYRIGHT` writes the credit back in `format`: GIF and BMP have no place
-/// for it, and HEIF/AVIF do not get it yet.
+/// for it. (The HEIF walker says itself where a file cannot take it: a `mini` box, a file
+/// without a primary item, an exhausted id space.)
 fn carries_credit(format: Format) -> bool {
-    matches!(format, Format::Jpeg | Format::Png | Format::WebP)
+    matches!(
+        format,
+        Format::Jpeg | Format::Png | Format::WebP | Format::Heif | Format::Avif
+    )
 }
 
 /// Whether what a strip removed held the author's credit: a person named in the EXIF or

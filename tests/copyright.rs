@@ -305,6 +305,8 @@ fn credit_lines(lines: &[String]) -> Vec<String> {
 /// Lines of an output that are neither its credit nor the file's own description.
 fn residue(lines: &[String]) -> Vec<String> {
     const PLAIN: &[&str] = &[
+        "[QuickTime]",
+        "[Meta]",
         "[ExifTool]",
         "[System]",
         "[File]",
@@ -333,8 +335,24 @@ fn residue(lines: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Every corpus JPEG, PNG and WebP whose credit exiftool reads keeps exactly that credit
-/// under `Keep::COPYRIGHT`, as exiftool reads the output, and nothing that identifies else.
+/// The primary image of a HEIF or AVIF file as Pillow decodes it (pillow-heif for HEIF,
+/// Pillow's own AVIF plugin): mode, size and a SHA-256 of the pixels; `None` when Python,
+/// Pillow or pillow-heif is missing or cannot decode it.
+fn pillow_pixels(file: &[u8]) -> Option<String> {
+    const SCRIPT: &str = "import sys, io, hashlib\n\
+import pillow_heif\n\
+pillow_heif.register_heif_opener()\n\
+from PIL import Image\n\
+im = Image.open(io.BytesIO(sys.stdin.buffer.read()))\n\
+im.load()\n\
+print(im.mode, im.size, hashlib.sha256(im.tobytes()).hexdigest())\n";
+    let out = common::run_with_input("python3", &["-c", SCRIPT], file)?;
+    Some(String::from_utf8_lossy(&out).trim().to_owned())
+}
+
+/// Every corpus JPEG, PNG, WebP, HEIF and AVIF whose credit exiftool reads keeps exactly
+/// that credit under `Keep::COPYRIGHT`, as exiftool reads the output, and nothing that
+/// identifies else; a HEIF or AVIF output decodes (Pillow, pillow-heif) to the same pixels.
 #[test]
 fn corpus_credit_reads_back_in_exiftool() {
     let Some(dir) = common::corpus_dir() else {
@@ -346,10 +364,11 @@ fn corpus_credit_reads_back_in_exiftool() {
         return;
     }
     let (mut checked, mut not_kept, mut problems) = (0, Vec::new(), Vec::new());
+    let mut heif_pixels = 0;
     for path in common::image_files(&dir) {
         let input = std::fs::read(&path).unwrap();
         let format = imgstrip::detect(&input);
-        if matches!(format, Some(Format::Heif | Format::Avif | Format::Gif)) {
+        if matches!(format, Some(Format::Gif)) {
             // Formats the flag does not write: the credit goes, and the report says so.
             let Ok(out) = Stripper::new().keep(Keep::COPYRIGHT).strip(&input) else {
                 continue;
@@ -365,13 +384,18 @@ fn corpus_credit_reads_back_in_exiftool() {
             }
             continue;
         }
-        if !matches!(format, Some(Format::Jpeg | Format::Png | Format::WebP)) {
+        if !matches!(
+            format,
+            Some(Format::Jpeg | Format::Png | Format::WebP | Format::Heif | Format::Avif)
+        ) {
             continue;
         }
         let Ok(out) = Stripper::new().keep(Keep::COPYRIGHT).strip(&input) else {
             continue;
         };
-        let before = credit_lines(&exiftool_lines(&input).unwrap_or_default());
+        let mut before = credit_lines(&exiftool_lines(&input).unwrap_or_default());
+        // A blank Artist or Copyright (cameras write empty ones) is no credit to keep.
+        before.retain(|l| !l.split_once(": ").map_or("", |(_, v)| v).trim().is_empty());
         let lines = exiftool_lines(&out.data).unwrap_or_default();
         let name = path.strip_prefix(&dir).unwrap().display().to_string();
         let after = credit_lines(&lines);
@@ -382,16 +406,38 @@ fn corpus_credit_reads_back_in_exiftool() {
         if !out.report.not_kept.is_empty() {
             not_kept.push(name.clone());
         }
-        if before != after && out.report.not_kept.is_empty() {
+        // exiftool may not see a credit the walker reads (a packet whose `dc` prefix is not
+        // bound as exiftool wants it: it shows the values under another group); the values
+        // kept must then be the input's.
+        let value = |l: &String| l.split_once(": ").map(|(_, v)| v.to_owned());
+        let input_values: Vec<String> = exiftool_lines(&input)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(value)
+            .collect();
+        let unseen_but_kept = before.is_empty()
+            && after
+                .iter()
+                .filter_map(value)
+                .all(|v| input_values.contains(&v));
+        if before != after && out.report.not_kept.is_empty() && !unseen_but_kept {
             problems.push(format!("{name}: credit {before:?} became {after:?}"));
         }
         for line in residue(&lines) {
             problems.push(format!("{name}: left {line}"));
         }
+        if matches!(format, Some(Format::Heif | Format::Avif)) {
+            match (pillow_pixels(&input), pillow_pixels(&out.data)) {
+                (Some(a), Some(b)) if a == b => heif_pixels += 1,
+                (Some(a), b) => problems.push(format!("{name}: pixels {a} became {b:?}")),
+                (None, _) => {}
+            }
+        }
     }
     common::say(&format!(
-        "copyright corpus: {checked} files with credit checked; reported not kept (an XMP \
-         in UTF-16 or compressed): {not_kept:?}"
+        "copyright corpus: {checked} files with credit checked ({heif_pixels} HEIF/AVIF \
+         decoded to the same pixels by Pillow/pillow-heif); reported not kept (an XMP in \
+         UTF-16 or compressed): {not_kept:?}"
     ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -54,3 +54,64 @@ fn a_tmap_gain_map_stays_and_the_metadata_items_go() {
         );
     }
 }
+
+/// `exiftool -a -G1 -s` of `file`, one line each; `None` without exiftool.
+fn exiftool_lines(file: &[u8]) -> Option<Vec<String>> {
+    let out = common::run_with_input("exiftool", &["-m", "-q", "-a", "-G1", "-s", "-"], file)?;
+    Some(
+        String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// An iPhone HEIC (item 52 its HDR gain map, described by XMP item 53; item 54 a disparity
+/// map with XMP item 55), read back by exiftool: under `Keep::DISPLAY` the gain map's
+/// `HDRGainMapVersion` is there in a fresh XMP, and nothing of the disparity map's XMP nor of
+/// any other XMP; a default strip leaves no XMP at all.
+#[test]
+fn an_apple_hdr_heic_keeps_its_gain_map_version_in_exiftool() {
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
+    let path = dir.join("heif/hdr/pillowheif_pug.heic");
+    let Ok(input) = std::fs::read(&path) else {
+        assert!(
+            !common::is_ci(),
+            "{} is required under CI=true",
+            path.display()
+        );
+        common::say("skipping: pillowheif_pug.heic not in the corpus");
+        return;
+    };
+    if exiftool_lines(&input).is_none() {
+        assert!(!common::is_ci(), "exiftool is required under CI=true");
+        common::say("skipping Apple HEIC exiftool test: exiftool not found");
+        return;
+    }
+    let xmp = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .into_iter()
+            .filter(|l| l.starts_with("[XMP"))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    let before = xmp(exiftool_lines(&input).unwrap());
+    assert!(before.iter().any(|l| l.contains("depthData")), "{before:?}");
+    let display = Stripper::new().keep(Keep::DISPLAY).strip(&input).unwrap();
+    assert_eq!(display.report.not_kept, Keep::empty());
+    let after = xmp(exiftool_lines(&display.data).unwrap());
+    assert_eq!(after, ["[XMP-HDRGainMap] HDRGainMapVersion : 65536"]);
+    assert!(display.data.len() <= input.len());
+    let plain = Stripper::new().strip(&input).unwrap();
+    assert_eq!(
+        xmp(exiftool_lines(&plain.data).unwrap()),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        item_types(&display.data).len(),
+        item_types(&plain.data).len() + 1,
+        "one item more: the gain map's XMP"
+    );
+}

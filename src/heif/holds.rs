@@ -63,7 +63,7 @@ pub(super) fn exif_item(item: &[u8]) -> Found {
 /// The TIFF header of an `Exif` item: the item starts with the offset of the header from
 /// the end of that field (ISO 23008-12 A.2.1), usually 6 past an `Exif\0\0` prefix, and
 /// sometimes 10 past a whole JPEG APP1 header.
-fn tiff_of_exif_item(item: &[u8]) -> &[u8] {
+pub(super) fn tiff_of_exif_item(item: &[u8]) -> &[u8] {
     let offset = item
         .get(..4)
         .and_then(|b| <[u8; 4]>::try_from(b).ok())

@@ -34,6 +34,8 @@ pub(super) struct Item<'a> {
     /// Items of those two types always go, so a kept `infe` never carries it.
     pub(super) rest: &'a [u8],
     pub(super) offset: usize,
+    /// The length of the whole `infe` box.
+    pub(super) box_len: usize,
 }
 
 /// `iinf` (ISO 14496-12 § 8.11.6). Its entries are not copied into a table: every walk
@@ -49,6 +51,11 @@ pub(super) struct Iinf<'a> {
 }
 
 impl<'a> Iinf<'a> {
+    /// The box version (0: 16-bit entry count).
+    pub(super) fn version(&self) -> u8 {
+        self.version
+    }
+
     /// The `infe` entries, in order.
     pub(super) fn items(&self) -> impl Iterator<Item = Item<'a>> + Clone + 'a {
         let mut r = self.entries.clone();
@@ -105,6 +112,7 @@ fn read_infe<'a>(b: &Bmff<'a>) -> Result<Item<'a>, Error> {
         protection: 0,
         rest: &[],
         offset: b.offset,
+        box_len: b.raw.len(),
     };
     match version {
         0 | 1 => {
@@ -139,15 +147,18 @@ fn read_infe<'a>(b: &Bmff<'a>) -> Result<Item<'a>, Error> {
 /// Writes `iinf` with the items `keep` accepts, each `infe` with its defined fields only
 /// (ISO 14496-12 § 8.11.6.2, versions 2 and 3): `item_ID`, `protection_index`, `item_type`
 /// and an empty `item_name`; flags but the "hidden" bit (1) cleared; nothing after the name.
+/// The `fresh` items follow them ([`write_fresh_infe`]).
 pub(super) fn write_iinf(
     out: &mut impl Sink,
     iinf: &Iinf<'_>,
     keep: impl Fn(u32) -> bool,
+    fresh: &[FreshItem],
     fmt: Format,
 ) -> Result<(), Error> {
     let at = begin_full_box(out, *b"iinf", iinf.version, 0, iinf.offset);
     let kept = iinf.items().filter(|i| keep(i.id));
-    let count = u64::try_from(kept.clone().count()).unwrap_or(u64::MAX);
+    let count = kept.clone().count().saturating_add(fresh.len());
+    let count = u64::try_from(count).unwrap_or(u64::MAX);
     if !put_uint(out, count, if iinf.version == 0 { 2 } else { 4 }) {
         return Err(Error::Unsupported {
             format: fmt,
@@ -173,7 +184,80 @@ pub(super) fn write_iinf(
         }
         end_box(out, infe, fmt)?;
     }
+    for item in fresh {
+        write_fresh_infe(out, item, iinf.offset, fmt)?;
+    }
     end_box(out, at, fmt)
+}
+
+/// Writes the `infe` of a new item (ISO 14496-12 § 8.11.6.2): version 2, or 3 when its id
+/// needs 32 bits; no flags; protection index 0; an empty name; for a `mime` item the XMP
+/// content type and no content encoding. `from` is the input offset errors name.
+fn write_fresh_infe(
+    out: &mut impl Sink,
+    item: &FreshItem,
+    from: usize,
+    fmt: Format,
+) -> Result<(), Error> {
+    let wide = item.id > 0xFFFF;
+    // Keep `fresh_infe_len` in step with what is written here.
+    let infe = begin_full_box(out, *b"infe", if wide { 3 } else { 2 }, 0, from);
+    let _ = put_uint(out, item.id.into(), if wide { 4 } else { 2 });
+    out.extend_from_slice(&[0, 0]); // protection_index
+    out.extend_from_slice(&item.kind());
+    out.push(0); // item_name
+    if item.content == Content::Xmp {
+        out.extend_from_slice(XMP_TYPE);
+        out.push(0);
+    }
+    end_box(out, infe, fmt)
+}
+
+/// The content type of an XMP `mime` item (ISO 23008-12 A.2.2).
+pub(super) const XMP_TYPE: &[u8] = b"application/rdf+xml";
+
+/// What a new item holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Content {
+    /// An `Exif` item: a 4-byte offset 0, then a TIFF.
+    Exif,
+    /// A `mime` item of type `application/rdf+xml`: an XMP packet.
+    Xmp,
+}
+
+/// One new item: its id, what it holds, the item it describes (`cdsc`), and where its
+/// bytes are (the walker's owned piece `piece`, `length` bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FreshItem {
+    pub(super) id: u32,
+    pub(super) content: Content,
+    pub(super) describes: u32,
+    pub(super) piece: usize,
+    pub(super) length: u64,
+}
+
+impl FreshItem {
+    /// The `item_type` of its `infe`.
+    pub(super) fn kind(&self) -> [u8; 4] {
+        match self.content {
+            Content::Exif => *b"Exif",
+            Content::Xmp => *b"mime",
+        }
+    }
+}
+
+/// The length of the `infe` [`write_fresh_infe`] writes for an item of id `id` holding
+/// `content`: header and version 12, id 2 or 4, protection 2, type 4, empty name 1 (21 or
+/// 23), and for XMP the content type with its NUL. (A unit test checks it against the
+/// writer.)
+pub(super) fn fresh_infe_len(id: u32, content: Content) -> usize {
+    // XMP_TYPE is 19 bytes, and its NUL.
+    let content_len = match content {
+        Content::Exif => 0,
+        Content::Xmp => 20,
+    };
+    let fixed: usize = if id > 0xFFFF { 23 } else { 21 };
+    fixed.saturating_add(content_len)
 }
 
 /// One extent: `offset` is absolute (base offset added), in the file or in `idat`.
@@ -245,6 +329,11 @@ pub(super) struct Iloc<'a> {
 }
 
 impl<'a> Iloc<'a> {
+    /// The box version (2: 32-bit item ids and count).
+    pub(super) fn version(&self) -> u8 {
+        self.version
+    }
+
     /// Whether every extent starts at its item's base offset (no extent offset field).
     pub(super) fn base_only(&self) -> bool {
         self.widths.offset == 0
@@ -413,6 +502,8 @@ pub(super) struct Targets<'p> {
     /// The new `mdat` payload (construction method 0).
     pub(super) data: Relocation<'p>,
     pub(super) replaced: &'p [Replaced],
+    /// The new items, each one extent over its owned piece, after the kept entries.
+    pub(super) fresh: &'p [FreshItem],
 }
 
 /// One extent as written: its index field, what its offset points at, its length.
@@ -446,11 +537,8 @@ pub(super) fn write_iloc(
         offset,
         what: what.into(),
     };
-    if !put_uint(
-        out,
-        u64::try_from(kept.clone().count()).unwrap_or(u64::MAX),
-        id_size,
-    ) {
+    let count = kept.clone().count().saturating_add(t.fresh.len());
+    if !put_uint(out, u64::try_from(count).unwrap_or(u64::MAX), id_size) {
         return Err(unsupported(
             iloc.offset,
             "too many items for this iloc version",
@@ -508,7 +596,47 @@ pub(super) fn write_iloc(
             }
         }
     }
+    for item in t.fresh {
+        write_fresh_location(out, iloc, item, t).map_err(|what| unsupported(iloc.offset, what))?;
+    }
     end_box(out, at, fmt)
+}
+
+/// Writes the `iloc` entry of a new item: construction method 0, one extent over its owned
+/// piece in the new `mdat` (its offset as the base offset when the rebuilt `iloc` has no
+/// extent offsets).
+fn write_fresh_location(
+    out: &mut impl Sink,
+    iloc: &Iloc<'_>,
+    item: &FreshItem,
+    t: &Targets<'_>,
+) -> Result<(), &'static str> {
+    let sizes = t.sizes;
+    let id_size = if iloc.version == 2 { 4 } else { 2 };
+    if !put_uint(out, item.id.into(), id_size) {
+        return Err("a new item id does not fit the rebuilt iloc");
+    }
+    if iloc.version > 0 {
+        out.extend_from_slice(&[0, 0]); // construction_method 0: this file
+    }
+    out.extend_from_slice(&[0, 0]); // data_reference_index: this file
+    let offset = offset_value(0, Place::Owned(item.piece), t)?;
+    let (base, extent_offset) = if sizes.base > 0 {
+        (offset, 0)
+    } else {
+        (0, offset)
+    };
+    let fits = put_uint(out, base, sizes.base) && {
+        out.extend_from_slice(&1u16.to_be_bytes()); // extent_count
+        put_uint(out, 0, iloc.widths.index)
+            && put_uint(out, extent_offset, sizes.offset)
+            && put_uint(out, item.length, sizes.length)
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err("a new item's extent does not fit the rebuilt iloc")
+    }
 }
 
 /// The value of an offset field: where the bytes at `place` now are, in the file

@@ -226,7 +226,7 @@ pub(super) fn emit_meta(
             b"dinf" => relations::write_dinf(out, child, report)?,
             b"iinf" => {
                 if let Some(iinf) = &p.meta.iinf {
-                    items::write_iinf(out, iinf, keep, fmt)?;
+                    items::write_iinf(out, iinf, keep, p.targets.fresh, fmt)?;
                 }
             }
             b"iloc" => {
@@ -235,9 +235,8 @@ pub(super) fn emit_meta(
                 }
             }
             b"iref" => {
-                if let Some(iref) = &p.meta.iref {
-                    relations::write_iref(out, iref, keep, fmt)?;
-                }
+                let fresh = p.targets.fresh;
+                relations::write_iref(out, p.meta.iref.as_ref(), keep, fresh, child.offset, fmt)?;
             }
             b"iprp" => {
                 let iprp = begin_box(out, *b"iprp", child.offset);
@@ -273,6 +272,10 @@ pub(super) fn emit_meta(
             b"xml " | b"bxml" => report.removed(Kinds::XMP),
             _ => report.removed(Kinds::OTHER),
         }
+    }
+    if p.meta.iref.is_none() {
+        // New items need their `cdsc` references even in a file that had none.
+        relations::write_iref(out, None, keep, p.targets.fresh, p.meta.offset, fmt)?;
     }
     end_box(out, at, fmt)
 }

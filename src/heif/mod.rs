@@ -17,6 +17,10 @@
 //!   unknown types; `infe` version 0/1 entries (no item type, ISO 23008-12 § 9.2); items
 //!   with a location but no `infe`. A kept `infe` holds `item_ID`, `protection_index`,
 //!   `item_type` and an empty name, nothing after it.
+//! - New items (see `fresh`): under `Keep::COPYRIGHT` a fresh `Exif` item and XMP item with
+//!   the primary's credit, under `Keep::GAIN_MAP` a fresh XMP item with an Apple HDR gain
+//!   map's fields; their bytes are owned pieces after the kept items' bytes in the new
+//!   `mdat`, their `iloc`, `infe` and `cdsc` entries follow the kept ones.
 //! - Properties: those that describe the decoded picture stay (`ispe`, `pasp`, nclx `colr`,
 //!   `pixi`, `rloc`, `auxC`, `clap`, `irot`, `lsel`, `imir`, `iscl`, `rref`, HDR, codec
 //!   configurations), a fixed-size one cut to its definition; ICC `colr` stays with
@@ -52,6 +56,7 @@
 
 mod allow;
 mod boxes;
+mod fresh;
 mod holds;
 mod items;
 mod jpeg_items;
@@ -150,7 +155,10 @@ pub(crate) fn strip(
         (Some(meta), None, _) => strip_items(input, &top, Some(meta), opts, out, &mut report)?,
         // An image sequence without still items (ISO 23008-12 § 7 does not require meta).
         (None, None, Some(_)) => strip_items(input, &top, None, opts, out, &mut report)?,
-        (None, Some(mini), None) => mini::strip(&top.ftyp, mini, opts, out, &mut report)?,
+        (None, Some(mini), None) => {
+            mini::strip(&top.ftyp, mini, opts, out, &mut report)?;
+            credit_not_read(opts, &mut report);
+        }
         (_, Some(mini), _) => {
             return Err(mini
                 .body
@@ -165,6 +173,17 @@ pub(crate) fn strip(
         }
     }
     Ok(report)
+}
+
+/// For `Keep::COPYRIGHT` in a file whose EXIF or XMP the walker does not read for credit (a
+/// `mini` box's chunks, an image sequence's track metadata): when some went, it may have
+/// named the author, and the report says the credit was not kept.
+fn credit_not_read(opts: &Options, report: &mut Report) {
+    if opts.keep.contains(crate::options::Keep::COPYRIGHT)
+        && report.removed.intersects(Kinds::EXIF | Kinds::XMP)
+    {
+        report.not_kept |= crate::options::Keep::COPYRIGHT;
+    }
 }
 
 /// The most top-level `mdat` boxes a file may have. Writers put the coded data in one (or a
@@ -329,7 +348,12 @@ fn strip_items(
     let remap = plan_properties(&meta, &kept, opts.keep, report)?;
     let rewritten = rewrite_jpeg_items(input, &meta, &kept, &top.mdats, opts, report)?;
     let (file, idat, long) = plan_ranges(input, top, &meta, &kept, &rewritten, opts, report)?;
-    let data = Layout::new(file, rewritten.pieces);
+    let mut pieces = rewritten.pieces;
+    let fresh = fresh::plan_fresh(input, &meta, &kept, opts, report, &mut pieces);
+    if meta_box.is_none() {
+        credit_not_read(opts, report);
+    }
+    let data = Layout::new(file, pieces);
     let idat = Layout::new(idat, Vec::new());
     let wide = if input.len() > 0xFFFF_0000 { 8 } else { 4 };
     let base_only = meta.iloc.as_ref().is_some_and(Iloc::base_only);
@@ -350,6 +374,7 @@ fn strip_items(
                 base: 0,
             },
             replaced: &rewritten.replaced,
+            fresh: &fresh,
         },
     };
     let with_meta = meta_box.is_some();

@@ -5,6 +5,7 @@
 
 use super::allow::{group_fields, SELF_CONTAINED_DINF};
 use super::boxes::{begin_box, begin_full_box, end_box, full_box, next_box, put_uint, Bmff};
+use super::items::FreshItem;
 use crate::error::Error;
 use crate::format::Format;
 use crate::reader::Reader;
@@ -52,6 +53,11 @@ impl<'a> Iref<'a> {
         std::iter::from_fn(move || read_reference(next_box(&mut r).ok()??, id_size).ok())
     }
 
+    /// Whether its ids are 32 bits wide (version 1).
+    pub(super) fn is_wide(&self) -> bool {
+        self.version > 0
+    }
+
     fn id_size(&self) -> usize {
         if self.version == 0 {
             2
@@ -97,20 +103,34 @@ fn read_reference(mut child: Bmff<'_>, id_size: usize) -> Result<Reference<'_>, 
     })
 }
 
-/// Writes `iref` without references from or to dropped items; nothing when none is left.
+/// Writes `iref` without references from or to dropped items, then a `cdsc` from each new
+/// item to the item it describes; nothing when no reference is left. With no `iref` in the
+/// input (`iref` is `None`), one is made for the new items, at input offset `from`. The ids
+/// are 16 bits wide (version 0) unless the input's were 32 or a new id needs 32 (version 1).
 pub(super) fn write_iref(
     out: &mut impl Sink,
-    iref: &Iref<'_>,
+    iref: Option<&Iref<'_>>,
     keep: impl Fn(u32) -> bool,
+    fresh: &[FreshItem],
+    from: usize,
     fmt: Format,
 ) -> Result<(), Error> {
-    let id_size = iref.id_size();
     let live = |r: &Reference<'_>| keep(r.from) && r.targets().any(&keep);
-    if !iref.refs().any(|r| live(&r)) {
+    let old = iref.into_iter().flat_map(Iref::refs).filter(live);
+    if old.clone().next().is_none() && fresh.is_empty() {
         return Ok(());
     }
-    let at = begin_full_box(out, *b"iref", iref.version, 0, iref.offset);
-    for r in iref.refs().filter(live) {
+    let wide = iref.is_some_and(|i| i.version > 0)
+        || fresh.iter().any(|f| f.id > 0xFFFF || f.describes > 0xFFFF);
+    let id_size = if wide { 4 } else { 2 };
+    let at = begin_full_box(
+        out,
+        *b"iref",
+        u8::from(wide),
+        0,
+        iref.map_or(from, |i| i.offset),
+    );
+    for r in old {
         let child = begin_box(out, r.kind, r.offset);
         let _ = put_uint(out, r.from.into(), id_size);
         let targets = r.targets().filter(|&t| keep(t));
@@ -122,6 +142,13 @@ pub(super) fn write_iref(
         for t in targets {
             let _ = put_uint(out, t.into(), id_size);
         }
+        end_box(out, child, fmt)?;
+    }
+    for f in fresh {
+        let child = begin_box(out, *b"cdsc", from);
+        let _ = put_uint(out, f.id.into(), id_size);
+        out.extend_from_slice(&1u16.to_be_bytes());
+        let _ = put_uint(out, f.describes.into(), id_size);
         end_box(out, child, fmt)?;
     }
     end_box(out, at, fmt)
@@ -306,6 +333,33 @@ fn kept_entities<'a>(
         .filter_map(|c| c.try_into().ok().map(u32::from_be_bytes))
         .enumerate()
         .filter(move |&(_, id)| keep(id))
+}
+
+/// The largest `group_id` of the entity groups [`write_grpl`] keeps (a known type, its
+/// defined fields there, an entity `keep` accepts), 0 when it keeps none: group ids share
+/// the id space of items (ISO 14496-12 § 8.18.3), so a new item must not take one.
+pub(super) fn max_kept_group_id(b: &Bmff<'_>, keep: impl Fn(u32) -> bool) -> u32 {
+    let mut max = 0;
+    let mut r = b.body.clone();
+    while let Ok(Some(g)) = next_box(&mut r) {
+        if let Some(id) = kept_group_id(&g, &keep) {
+            max = max.max(id);
+        }
+    }
+    max
+}
+
+/// The `group_id` of group `g`, when [`write_grpl`] keeps it.
+fn kept_group_id(g: &Bmff<'_>, keep: &impl Fn(u32) -> bool) -> Option<u32> {
+    let (fixed, per_entity) = group_fields(&g.kind)?;
+    let mut body = g.body.clone();
+    full_box(&mut body).ok()?;
+    let group_id = body.u32_be().ok()?;
+    let n = usize::try_from(body.u32_be().ok()?).ok()?;
+    let ids = body.bytes(n.checked_mul(4)?).ok()?;
+    let defined = per_entity.checked_mul(n)?.checked_add(fixed)?;
+    body.rest().get(..defined)?;
+    kept_entities(ids, keep).next().map(|_| group_id)
 }
 
 /// One entity group of `grpl`: its type, version, id, entity ids, fields after them.

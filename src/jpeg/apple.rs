@@ -23,7 +23,11 @@ const MAX_DIGITS: usize = 10;
 
 /// The fields of an Apple gain map's XMP that are kept, each checked to be a plain number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Fields<'a> {
+pub(crate) struct Fields<'a> {
+    /// Whether the packet names the image an HDR gain map (`apdi:AuxiliaryImageType`):
+    /// always in a JPEG gain map's, where nothing else says it; not in a HEIF gain-map
+    /// item's, whose `auxC` property says it (see [`Fields::read_described`]).
+    aux_type: bool,
     /// `HDRGainMap:HDRGainMapVersion`, an integer (65536 is 1.0, 131072 is 2.0).
     version: &'a [u8],
     /// `HDRGainMap:HDRGainMapHeadroom`, a real: the headroom readers take from the gain map
@@ -40,11 +44,25 @@ impl<'a> Fields<'a> {
     /// `HDRGainMap` to Apple's namespaces, names the image an HDR gain map and gives an
     /// integer `HDRGainMapVersion`. `None` too when a kept field present is not a plain
     /// number: such a packet is not one to take values from.
-    pub(super) fn read(xmp: &'a [u8]) -> Option<Self> {
+    pub(crate) fn read(xmp: &'a [u8]) -> Option<Self> {
         hdrgm::find(xmp, APDI_NS)?;
-        hdrgm::find(xmp, GAIN_MAP_NS)?;
         let kind = hdrgm::prefixed_property(xmp, b"apdi", "AuxiliaryImageType")?;
         if hdrgm::trim(kind) != GAIN_MAP_TYPE {
+            return None;
+        }
+        Self::read_described(xmp)
+    }
+
+    /// The fields of `xmp` for an image its container already names an HDR gain map (a HEIF
+    /// auxiliary image whose `auxC` type is `urn:com:apple:photo:2020:aux:hdrgainmap`, whose
+    /// XMP iPhones write with `HDRGainMapVersion` alone): `HDRGainMap` bound to Apple's
+    /// namespace and an integer `HDRGainMapVersion`; `apdi` fields read only when `apdi` is
+    /// bound to Apple's namespace, and an `apdi:AuxiliaryImageType` there must name a gain map.
+    pub(crate) fn read_described(xmp: &'a [u8]) -> Option<Self> {
+        hdrgm::find(xmp, GAIN_MAP_NS)?;
+        let apdi = hdrgm::find(xmp, APDI_NS).is_some();
+        let kind = hdrgm::prefixed_property(xmp, b"apdi", "AuxiliaryImageType").filter(|_| apdi);
+        if kind.is_some_and(|k| hdrgm::trim(k) != GAIN_MAP_TYPE) {
             return None;
         }
         let version = integer(hdrgm::prefixed_property(
@@ -53,12 +71,14 @@ impl<'a> Fields<'a> {
             "HDRGainMapVersion",
         )?)?;
         let optional = |prefix: &[u8], name: &str, check: fn(&[u8]) -> Option<&[u8]>| {
-            match hdrgm::prefixed_property(xmp, prefix, name) {
+            let bound = prefix != b"apdi" || apdi;
+            match hdrgm::prefixed_property(xmp, prefix, name).filter(|_| bound) {
                 None => Some(None),
                 Some(raw) => check(raw).map(Some),
             }
         };
         Some(Fields {
+            aux_type: kind.is_some(),
             version,
             headroom: optional(b"HDRGainMap", "HDRGainMapHeadroom", real)?,
             native_format: optional(b"apdi", "NativeFormat", integer)?,
@@ -79,22 +99,31 @@ fn real(raw: &[u8]) -> Option<&[u8]> {
 }
 
 /// Writes the XMP APP1 body of an Apple gain map: the signature and a fresh packet holding
-/// only `fields`, as elements of `rdf:Description` (the form Apple writes, and the only one
-/// libultrahdr's reader takes: it reads `HDRGainMapVersion` and `HDRGainMapHeadroom` from
-/// element content).
+/// only `fields` ([`write_packet`]).
 pub(super) fn write_xmp(fields: &Fields<'_>, out: &mut impl Sink) {
     out.extend_from_slice(XMP_SIG);
-    for part in [
-        &b"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" "[..],
-        APDI_NS,
-        b" ",
-        GAIN_MAP_NS,
-        b">",
-    ] {
-        out.extend_from_slice(part);
+    write_packet(fields, out);
+}
+
+/// Writes a fresh XMP packet holding only `fields`, as elements of `rdf:Description` (the
+/// form Apple writes, and the only one libultrahdr's reader takes: it reads
+/// `HDRGainMapVersion` and `HDRGainMapHeadroom` from element content). A JPEG gain map
+/// carries it in an APP1 ([`write_xmp`]), a HEIF gain-map item in a `mime` item.
+pub(crate) fn write_packet(fields: &Fields<'_>, out: &mut impl Sink) {
+    out.extend_from_slice(b"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" ");
+    let any_apdi =
+        fields.aux_type || fields.native_format.is_some() || fields.stored_format.is_some();
+    if any_apdi {
+        out.extend_from_slice(APDI_NS);
+        out.extend_from_slice(b" ");
     }
+    out.extend_from_slice(GAIN_MAP_NS);
+    out.extend_from_slice(b">");
     let elements: [(&[u8], Option<&[u8]>); 5] = [
-        (b"apdi:AuxiliaryImageType", Some(GAIN_MAP_TYPE)),
+        (
+            b"apdi:AuxiliaryImageType",
+            fields.aux_type.then_some(GAIN_MAP_TYPE),
+        ),
         (b"apdi:NativeFormat", fields.native_format),
         (b"apdi:StoredFormat", fields.stored_format),
         (b"HDRGainMap:HDRGainMapVersion", Some(fields.version)),
@@ -162,6 +191,33 @@ mod tests {
         );
         let fields = Fields::read(old.as_bytes()).unwrap();
         assert_eq!((fields.version, fields.headroom), (&b"65536"[..], None));
+    }
+
+    #[test]
+    fn a_heif_gain_map_packet_is_read_without_an_aux_type_and_written_as_it_was() {
+        let heic = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 6.0.0">
+   <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+      <rdf:Description rdf:about=""
+            xmlns:HDRGainMap="http://ns.apple.com/HDRGainMap/1.0/">
+         <HDRGainMap:HDRGainMapVersion>65536</HDRGainMap:HDRGainMapVersion>
+      </rdf:Description>
+   </rdf:RDF>
+</x:xmpmeta>"#;
+        assert_eq!(Fields::read(heic.as_bytes()), None);
+        let fields = Fields::read_described(heic.as_bytes()).unwrap();
+        let mut packet = Vec::new();
+        write_packet(&fields, &mut packet);
+        assert_eq!(
+            String::from_utf8(packet.clone()).unwrap(),
+            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:HDRGainMap=\"http://ns.apple.com/HDRGainMap/1.0/\"><HDRGainMap:HDRGainMapVersion>65536</HDRGainMap:HDRGainMapVersion></rdf:Description></rdf:RDF></x:xmpmeta>"
+        );
+        assert_eq!(Fields::read_described(&packet), Some(fields));
+        // A JPEG gain map's packet reads the same either way.
+        let jpeg = Fields::read(NEW.as_bytes()).unwrap();
+        assert_eq!(Fields::read_described(NEW.as_bytes()), Some(jpeg));
+        // An apdi type that names something else is not a gain map's.
+        let depth = NEW.replace("aux:hdrgainmap", "aux:depth");
+        assert_eq!(Fields::read_described(depth.as_bytes()), None);
     }
 
     #[test]

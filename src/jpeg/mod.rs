@@ -470,7 +470,7 @@ fn finish_truncated(
     Ok(report)
 }
 
-mod apple;
+pub(crate) mod apple;
 #[cfg(test)]
 mod apple_tests;
 mod entropy;

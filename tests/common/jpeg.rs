@@ -368,6 +368,13 @@ pub fn is_gain_map_xmp(packet: &[u8]) -> bool {
 /// no namespace prefix but `x`, `rdf`, and Apple's `apdi` and `HDRGainMap` (quoted values and
 /// element text aside).
 pub fn is_apple_gain_map_xmp(packet: &[u8]) -> bool {
+    is_apple_gain_map_fields(packet, true)
+}
+
+/// [`is_apple_gain_map_xmp`], where the packet need not name the image an HDR gain map
+/// (`needs_aux_type` false): a HEIF gain-map item's `auxC` says it, and iPhones write its
+/// XMP with `HDRGainMapVersion` alone.
+pub fn is_apple_gain_map_fields(packet: &[u8], needs_aux_type: bool) -> bool {
     let text = String::from_utf8_lossy(packet);
     let allowed = ["x", "rdf", "apdi", "HDRGainMap", "xmlns"];
     let tags = text.replace(">urn:com:apple:photo:2020:aux:hdrgainmap<", "><");
@@ -388,7 +395,9 @@ pub fn is_apple_gain_map_xmp(packet: &[u8]) -> bool {
             || t.chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
     });
-    text.contains("<apdi:AuxiliaryImageType>urn:com:apple:photo:2020:aux:hdrgainmap<")
+    let aux_type =
+        text.contains("<apdi:AuxiliaryImageType>urn:com:apple:photo:2020:aux:hdrgainmap<");
+    (aux_type || !needs_aux_type)
         && text.contains("<HDRGainMap:HDRGainMapVersion>")
         && xmlns_ok
         && texts_ok

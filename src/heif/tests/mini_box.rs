@@ -101,6 +101,19 @@ fn mini_loses_exif_xmp_and_icc_bit_exactly() {
 }
 
 #[test]
+fn mini_keeps_no_credit_and_says_so_when_exif_or_xmp_went() {
+    let s = Stripper::new().keep(Keep::COPYRIGHT);
+    for (exif, xmp) in [(true, false), (false, true), (true, true)] {
+        let input = mini_file(false, exif, xmp);
+        let out = s.strip(&input).unwrap();
+        assert_eq!(out.report.not_kept, Keep::COPYRIGHT, "{exif} {xmp}");
+        assert_eq!(out.data, strip(&input).unwrap());
+    }
+    let bare = mini_file(true, false, false);
+    assert_eq!(s.strip(&bare).unwrap().report.not_kept, Keep::empty());
+}
+
+#[test]
 fn mini_keeps_icc_with_keep_icc() {
     let out = Stripper::new()
         .keep(Keep::ICC)

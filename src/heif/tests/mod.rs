@@ -7,6 +7,7 @@ use crate::{Keep, Limit, Limits, Stripper};
 mod allow_list;
 mod errors;
 mod fixtures;
+mod fresh_items;
 mod item_data;
 mod jpeg_coded;
 mod mini_box;

@@ -3,7 +3,7 @@
 use super::super::Allow;
 use super::boxes::{boxes, children, first, name, Bx, R};
 use super::items::{
-    is_icc_colr, is_image_item, item_data, kept_property, normalized, read_meta, Meta,
+    is_icc_colr, is_image_item, item_data, kept_property, normalized, read_meta, Item, Meta,
     SELF_CONTAINED_DINF,
 };
 use super::units::handler;
@@ -23,7 +23,7 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
     if let Some(m) = first(&top, b"meta") {
         match read_meta(data, &m) {
             Ok(meta) => {
-                meta_leftovers(&meta, allow, &mut left);
+                meta_leftovers(data, &meta, allow, &mut left);
                 for item in meta.items.iter().filter(|i| &i.kind == b"jpeg") {
                     if let Ok(bytes) = item_data(data, &meta, item.id) {
                         for l in super::super::jpeg::leftovers(&bytes, allow) {
@@ -52,7 +52,63 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
     left
 }
 
-fn meta_leftovers(meta: &Meta, allow: Allow, left: &mut Vec<String>) {
+/// The content type of an XMP `mime` item, as the `infe` holds it.
+const XMP_TYPE: &[u8] = b"application/rdf+xml\0";
+
+/// Whether `item` is a metadata item a strip with `allow` writes: with `allow.copyright`, an
+/// `Exif` item (offset 0, then the minimal credit TIFF) or an XMP item holding only the
+/// credit, describing the primary; with `allow.gain_map`, an XMP item holding only Apple's
+/// gain-map fields, describing an auxiliary image whose `auxC` names an Apple HDR gain map.
+fn is_fresh_metadata_item(data: &[u8], meta: &Meta, item: &Item, allow: Allow) -> bool {
+    let described: Vec<u32> = meta
+        .refs
+        .iter()
+        .filter(|r| &r.0 == b"cdsc" && r.1 == item.id)
+        .flat_map(|r| r.2.iter().copied())
+        .collect();
+    let Ok(bytes) = item_data(data, meta, item.id) else {
+        return false;
+    };
+    let primary_only = !described.is_empty() && described.iter().all(|&d| Some(d) == meta.primary);
+    match &item.kind {
+        b"Exif" if allow.copyright && primary_only => {
+            bytes.get(..4) == Some(&[0, 0, 0, 0][..])
+                && super::super::is_allowed_exif(
+                    &bytes[4..],
+                    Allow {
+                        orientation: false,
+                        ..allow
+                    },
+                )
+        }
+        b"mime" if item.tail == XMP_TYPE => {
+            let credit = allow.copyright && primary_only && super::super::is_credit_xmp(&bytes);
+            let gain_map = allow.gain_map
+                && described.len() == 1
+                && is_apple_gain_map_item(meta, described[0])
+                && super::super::jpeg::is_apple_gain_map_fields(&bytes, false);
+            credit || gain_map
+        }
+        _ => false,
+    }
+}
+
+/// Whether item `id` has an `auxC` property naming an Apple HDR gain map.
+fn is_apple_gain_map_item(meta: &Meta, id: u32) -> bool {
+    meta.assoc
+        .iter()
+        .filter(|a| a.0 == id)
+        .flat_map(|a| a.1.iter())
+        .filter_map(|&(_, index)| meta.props.get(usize::from(index).checked_sub(1)?))
+        .any(|(_, raw)| {
+            raw.get(4..8) == Some(b"auxC")
+                && raw
+                    .get(12..)
+                    .is_some_and(|t| t.starts_with(b"urn:com:apple:photo:2020:aux:hdrgainmap\0"))
+        })
+}
+
+fn meta_leftovers(data: &[u8], meta: &Meta, allow: Allow, left: &mut Vec<String>) {
     if meta.hdlr_name.iter().any(|&b| b != 0) {
         left.push(format!(
             "hdlr name {:?}",
@@ -92,7 +148,8 @@ fn meta_leftovers(meta: &Meta, allow: Allow, left: &mut Vec<String>) {
         }
     }
     for item in &meta.items {
-        if !is_image_item(item) {
+        let fresh = is_fresh_metadata_item(data, meta, item, allow);
+        if !is_image_item(item) && !fresh {
             left.push(format!("item {} of type {}", item.id, name(&item.kind)));
         }
         if !item.name.is_empty() {
@@ -102,7 +159,8 @@ fn meta_leftovers(meta: &Meta, allow: Allow, left: &mut Vec<String>) {
                 String::from_utf8_lossy(&item.name)
             ));
         }
-        if !item.tail.is_empty() {
+        let fresh_xmp_type = fresh && item.tail == XMP_TYPE;
+        if !item.tail.is_empty() && !fresh_xmp_type {
             left.push(format!(
                 "item {} has {} bytes after its name",
                 item.id,
