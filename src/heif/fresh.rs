@@ -1,7 +1,9 @@
 //! Metadata items the walker writes anew, holding fresh minimal content built from the
 //! input's values (never the input's blocks): for `Keep::COPYRIGHT`, an `Exif` item and an
 //! XMP `mime` item holding the primary image's credit; for `Keep::GAIN_MAP`, an XMP `mime`
-//! item holding the Apple fields of each kept Apple HDR gain-map item. Each new item gets an
+//! item holding the Apple fields of each kept Apple HDR gain-map item, and the primary's
+//! `Exif` item holding only the headroom of its Apple maker note (beside any credit). Each
+//! new item gets an
 //! `infe`, an `iloc` entry over bytes the walker owns (placed in the new `mdat` like a
 //! rewritten JPEG item) and a `cdsc` reference to the item it describes (ISO 23008-12
 //! § 6.4.2, Annex A).
@@ -13,7 +15,7 @@ use super::holds::tiff_of_exif_item;
 use super::items::{fresh_infe_len, Content, FreshItem, Iinf, Item, XMP_TYPE};
 use super::meta::{Kept, Meta};
 use super::relations::{self, Association};
-use crate::exif::{Ifd0, Tiff};
+use crate::exif::{AppleHeadroom, Ifd0, Tiff};
 use crate::found;
 use crate::jpeg::apple;
 use crate::options::{Keep, Options};
@@ -56,20 +58,30 @@ pub(super) fn plan_fresh(
     pieces: &mut Vec<Vec<u8>>,
 ) -> Vec<FreshItem> {
     let mut wanted: Vec<Wanted> = Vec::new();
-    if opts.keep.contains(Keep::COPYRIGHT) {
-        match meta.pitm {
-            Some((_, primary)) => wanted.extend(credit_items(input, meta, primary, report)),
-            // No primary image to credit: what the metadata items named goes.
-            None if report.found.contains(Found::PERSON) => report.not_kept |= Keep::COPYRIGHT,
-            None => {}
+    let credit = opts.keep.contains(Keep::COPYRIGHT);
+    let gain_maps = if opts.keep.contains(Keep::GAIN_MAP) {
+        gain_map_items(input, meta, kept)
+    } else {
+        Vec::new()
+    };
+    match meta.pitm {
+        Some((_, primary)) => {
+            // A kept Apple gain map takes its headroom from the primary's maker note
+            // (version 1.0 only there): the primary's fresh Exif item holds it beside the
+            // credit.
+            let headroom = !gain_maps.is_empty();
+            wanted.extend(primary_exif_item(input, meta, primary, credit, headroom));
+            if credit {
+                wanted.extend(credit_xmp_item(input, meta, primary, report));
+            }
         }
+        // No primary image to credit: what the metadata items named goes.
+        None if credit && report.found.contains(Found::PERSON) => {
+            report.not_kept |= Keep::COPYRIGHT;
+        }
+        None => {}
     }
-    // A kept Apple gain map of version 1.0 takes its headroom from the primary's maker note;
-    // once `Ifd0` keeps that (a fresh minimal maker note), the primary's Exif item is one
-    // more `exif_item(&tiff)` here, describing the primary, merged with the credit's.
-    if opts.keep.contains(Keep::GAIN_MAP) {
-        wanted.extend(gain_map_items(input, meta, kept));
-    }
+    wanted.extend(gain_maps);
     let mut fresh = Vec::with_capacity(wanted.len());
     let mut next = first_free_id(meta, kept);
     for w in wanted {
@@ -151,33 +163,66 @@ fn fits(meta: &Meta<'_>, kept: &Kept, before: usize, id: u32) -> bool {
     (!narrow || id <= 0xFFFF) && (!narrow_count || count <= 0xFFFF)
 }
 
-/// The credit of the primary image, read from the first `Exif` item and the first XMP item
-/// describing it that hold some, as the payloads of a new `Exif` item and a new XMP item.
-fn credit_items(input: &[u8], meta: &Meta<'_>, primary: u32, report: &mut Report) -> Vec<Wanted> {
-    let mut items = Vec::new();
-    let describing = |kind: &'static [u8; 4]| {
-        meta.iinf
-            .iter()
-            .flat_map(Iinf::items)
-            .filter(move |i| i.version >= 2 && &i.kind == kind)
-            .take(MAX_CANDIDATES)
-            .filter(move |i| describes(meta, i.id, primary))
-    };
-    let exif = describing(b"Exif").find_map(|item| {
+/// The metadata items of `kind` (the first [`MAX_CANDIDATES`]) that describe `primary`.
+fn describing<'m>(
+    meta: &'m Meta<'_>,
+    kind: &'static [u8; 4],
+    primary: u32,
+) -> impl Iterator<Item = Item<'m>> + 'm {
+    meta.iinf
+        .iter()
+        .flat_map(Iinf::items)
+        .filter(move |i| i.version >= 2 && &i.kind == kind)
+        .take(MAX_CANDIDATES)
+        .filter(move |i| describes(meta, i.id, primary))
+}
+
+/// The primary image's fresh `Exif` item, from the first `Exif` item describing it that
+/// holds something kept: its credit (`credit`) and the Apple maker note's headroom of a kept
+/// Apple gain map (`headroom`; [`AppleHeadroom`]), in the minimal EXIF of [`Ifd0::tiff`].
+fn primary_exif_item(
+    input: &[u8],
+    meta: &Meta<'_>,
+    primary: u32,
+    credit: bool,
+    headroom: bool,
+) -> Option<Wanted> {
+    if !credit && !headroom {
+        return None;
+    }
+    describing(meta, b"Exif", primary).find_map(|item| {
         let data = item_data(input, meta, &item)?;
-        let tiff = Ifd0::read(tiff_of_exif_item(&data), false, true).tiff()?;
-        Some(exif_item(&tiff))
-    });
-    if let Some(bytes) = exif {
-        items.push(Wanted {
-            flag: Keep::COPYRIGHT,
+        let tiff = tiff_of_exif_item(&data);
+        let apple = headroom.then(|| AppleHeadroom::read(tiff)).flatten();
+        let ifd0 = Ifd0 {
+            apple,
+            ..Ifd0::read(tiff, false, credit)
+        };
+        let mut flag = Keep::empty();
+        flag.set(
+            Keep::COPYRIGHT,
+            ifd0.artist.is_some() || ifd0.copyright.is_some(),
+        );
+        flag.set(Keep::GAIN_MAP, apple.is_some());
+        Some(Wanted {
+            flag,
             content: Content::Exif,
             describes: primary,
-            bytes,
+            bytes: exif_item(&ifd0.tiff()?),
             replaces: None,
-        });
-    }
-    let xmp = describing(b"mime")
+        })
+    })
+}
+
+/// The credit of the primary image, read from the first XMP item describing it that holds
+/// some, as the payload of a new XMP item.
+fn credit_xmp_item(
+    input: &[u8],
+    meta: &Meta<'_>,
+    primary: u32,
+    report: &mut Report,
+) -> Option<Wanted> {
+    let bytes = describing(meta, b"mime", primary)
         .filter(|i| i.content_type == XMP_TYPE)
         .find_map(|item| {
             let data = item_data(input, meta, &item)?;
@@ -185,17 +230,14 @@ fn credit_items(input: &[u8], meta: &Meta<'_>, primary: u32, report: &mut Report
                 report.not_kept |= Keep::COPYRIGHT;
             }
             found::xmp_credit(&data).packet()
-        });
-    if let Some(bytes) = xmp {
-        items.push(Wanted {
-            flag: Keep::COPYRIGHT,
-            content: Content::Xmp,
-            describes: primary,
-            bytes,
-            replaces: None,
-        });
-    }
-    items
+        })?;
+    Some(Wanted {
+        flag: Keep::COPYRIGHT,
+        content: Content::Xmp,
+        describes: primary,
+        bytes,
+        replaces: None,
+    })
 }
 
 /// For each kept Apple HDR gain-map item ([`is_apple_gain_map`]) whose first XMP item holds
