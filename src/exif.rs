@@ -170,23 +170,22 @@ const HDR_HEADROOM_TAG: u16 = 0x0021;
 const HDR_GAIN_TAG: u16 = 0x0030;
 /// The Exif IFD written for the headroom: count, one entry (MakerNote), next-IFD offset.
 const EXIF_IFD_LEN: usize = 2 + ENTRY_LEN + 4;
-/// The maker note written for the headroom: header, an IFD of two entries with no next IFD,
-/// then their two 8-byte rationals.
+/// The longest maker note written for the headroom: header, an IFD of two entries with no
+/// next IFD, then their two 8-byte rationals.
 const APPLE_NOTE_LEN: usize = APPLE_NOTE_HEAD.len() + 2 + 2 * ENTRY_LEN + 4 + 2 * 8;
-/// Where the maker note's two values start, from the note's start.
-const APPLE_NOTE_VALUES: usize = APPLE_NOTE_LEN - 2 * 8;
 
 /// The HDR headroom of an iPhone photo, as its Apple maker note gives it (tags 0x0021
-/// HDRHeadroom and 0x0030 HDRGain, each one rational): what readers need to apply a
-/// version-1.0 Apple HDR gain map, and what Skia needs to look for any Apple gain map (see
-/// [`crate::formats`], "Apple HDR JPEG"). Two numbers that identify no one; everything else
-/// of the note goes.
+/// HDRHeadroom and 0x0030 HDRGain, each one rational; iPhones before iOS 16 write only the
+/// first, which libultrahdr takes with HDRGain 0): what readers need to apply a version-1.0
+/// Apple HDR gain map, and what Skia needs to look for any Apple gain map (see
+/// [`crate::formats`], "Apple HDR JPEG"). At most two numbers that identify no one;
+/// everything else of the note goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct AppleHeadroom {
     /// HDRHeadroom: its type (signed or unsigned rational) and its 8 bytes, big-endian.
-    headroom: Rational,
-    /// HDRGain, the same.
-    gain: Rational,
+    headroom: Option<Rational>,
+    /// HDRGain, the same. At least one of the two is there.
+    gain: Option<Rational>,
 }
 
 /// One rational value of an Apple maker note, as the input had it.
@@ -200,8 +199,9 @@ struct Rational {
 
 impl AppleHeadroom {
     /// The headroom in the Apple maker note of the TIFF blob `tiff` (IFD0 → Exif IFD →
-    /// MakerNote), when the note is Apple's and holds both tags, each one rational. Every
-    /// offset is checked against the blob; nothing is allocated.
+    /// MakerNote), when the note is Apple's and holds one or both tags, each one rational
+    /// (a tag that is there but not one rational makes the note unread). Every offset is
+    /// checked against the blob; nothing is allocated.
     pub(crate) fn read(tiff: &[u8]) -> Option<Self> {
         match tiff.get(0..2)? {
             b"II" => Self::read_in::<LittleEndian>(tiff),
@@ -239,60 +239,71 @@ impl AppleHeadroom {
                 *slot = Some(Rational::read(&entry, note)?);
             }
         }
-        Some(AppleHeadroom {
-            headroom: headroom?,
-            gain: gain?,
-        })
+        (headroom.is_some() || gain.is_some()).then_some(AppleHeadroom { headroom, gain })
     }
 
-    /// The fresh maker note: Apple's header, an IFD holding only the two tags in tag order,
-    /// next IFD 0, then their values, at offsets from the note's start as Apple writes them.
+    /// The tags kept, in tag order.
+    fn tags(&self) -> impl Iterator<Item = (u16, &Rational)> {
+        [(HDR_HEADROOM_TAG, &self.headroom), (HDR_GAIN_TAG, &self.gain)]
+            .into_iter()
+            .filter_map(|(tag, value)| value.as_ref().map(|v| (tag, v)))
+    }
+
+    /// The fresh maker note's length: header, count, an entry and a value per tag, next IFD.
+    fn note_len(&self) -> usize {
+        let n = self.tags().count();
+        APPLE_NOTE_HEAD
+            .len()
+            .saturating_add(6)
+            .saturating_add(n.saturating_mul(ENTRY_LEN + 8))
+    }
+
+    /// The fresh maker note, in the first [`AppleHeadroom::note_len`] bytes: Apple's header,
+    /// an IFD holding only the kept tags in tag order, next IFD 0, then their values, at
+    /// offsets from the note's start as Apple writes them.
     fn note(&self) -> [u8; APPLE_NOTE_LEN] {
-        let entry = |tag: u16, value: &Rational, at: usize| {
-            let mut raw = [0u8; ENTRY_LEN];
-            let at = u32::try_from(at).unwrap_or_default();
-            let fields = [
-                &tag.to_be_bytes()[..],
-                &value.kind.to_be_bytes(),
-                &1u32.to_be_bytes(),
-                &at.to_be_bytes(),
-            ];
-            fill(&mut raw, &fields);
-            raw
-        };
-        let headroom = entry(HDR_HEADROOM_TAG, &self.headroom, APPLE_NOTE_VALUES);
-        let gain = entry(
-            HDR_GAIN_TAG,
-            &self.gain,
-            APPLE_NOTE_VALUES.saturating_add(8),
-        );
         let mut note = [0u8; APPLE_NOTE_LEN];
-        let parts = [
-            &APPLE_NOTE_HEAD[..],
-            &2u16.to_be_bytes(),
-            &headroom,
-            &gain,
-            &[0; 4],
-            &self.headroom.bytes,
-            &self.gain.bytes,
-        ];
-        fill(&mut note, &parts);
+        let count = self.tags().count();
+        let mut at = APPLE_NOTE_HEAD.len();
+        let mut put = |bytes: &[u8]| {
+            let end = at.saturating_add(bytes.len());
+            if let Some(slot) = note.get_mut(at..end) {
+                slot.copy_from_slice(bytes);
+            }
+            at = end;
+        };
+        put(&u16::try_from(count).unwrap_or_default().to_be_bytes());
+        let values = self.note_len().saturating_sub(count.saturating_mul(8));
+        for (i, (tag, value)) in self.tags().enumerate() {
+            let offset = values.saturating_add(i.saturating_mul(8));
+            put(&tag.to_be_bytes());
+            put(&value.kind.to_be_bytes());
+            put(&1u32.to_be_bytes());
+            put(&u32::try_from(offset).unwrap_or_default().to_be_bytes());
+        }
+        put(&[0; 4]);
+        for (_, value) in self.tags() {
+            put(&value.bytes);
+        }
+        if let Some(head) = note.get_mut(..APPLE_NOTE_HEAD.len()) {
+            head.copy_from_slice(APPLE_NOTE_HEAD);
+        }
         note
     }
-}
 
-/// Copies `parts` one after the other into `buf`, whose length the caller has counted.
-fn fill(buf: &mut [u8], parts: &[&[u8]]) {
-    let bytes = parts.iter().flat_map(|part| part.iter());
-    for (slot, byte) in buf.iter_mut().zip(bytes) {
-        *slot = *byte;
+    /// The fresh maker note's bytes.
+    fn note_bytes(&self) -> ([u8; APPLE_NOTE_LEN], usize) {
+        (self.note(), self.note_len())
     }
 }
 
-/// Whether `note` is exactly a maker note [`AppleHeadroom`] writes: the two headroom
-/// numbers and nothing else, so a report names nothing in it.
+/// Whether `note` is exactly a maker note [`AppleHeadroom`] writes: the headroom numbers
+/// and nothing else, so a report names nothing in it.
 pub(crate) fn is_headroom_note(note: &[u8]) -> bool {
-    AppleHeadroom::from_note(note).is_some_and(|h| h.note() == note)
+    AppleHeadroom::from_note(note).is_some_and(|h| {
+        let (bytes, len) = h.note_bytes();
+        bytes.get(..len) == Some(note)
+    })
 }
 
 impl Rational {
@@ -421,10 +432,11 @@ fn write_maker_note_ifd(t: &mut Tiff, headroom: &AppleHeadroom) -> Option<()> {
     t.put(&1u16.to_be_bytes())?;
     t.put(&MAKER_NOTE_TAG.to_be_bytes())?;
     t.put(&TYPE_UNDEFINED.to_be_bytes())?;
-    t.put(&u32::try_from(APPLE_NOTE_LEN).ok()?.to_be_bytes())?;
+    let (note, len) = headroom.note_bytes();
+    t.put(&u32::try_from(len).ok()?.to_be_bytes())?;
     t.put(&u32::try_from(note_at).ok()?.to_be_bytes())?;
     t.put(&[0; 4])?;
-    t.put(&headroom.note())
+    t.put(note.get(..len)?)
 }
 
 /// `Exif\0\0` and the largest TIFF [`Ifd0::tiff`] writes: header, count, four entries,
@@ -659,14 +671,14 @@ mod tests {
 
     fn headroom(kind: u16) -> AppleHeadroom {
         AppleHeadroom {
-            headroom: Rational {
+            headroom: Some(Rational {
                 kind,
                 bytes: HEADROOM,
-            },
-            gain: Rational {
+            }),
+            gain: Some(Rational {
                 kind: TYPE_SRATIONAL,
                 bytes: GAIN,
-            },
+            }),
         }
     }
 
@@ -848,8 +860,9 @@ mod tests {
         let mut t = good.clone();
         t[entry(4) + 2..entry(4) + 4].copy_from_slice(&9u16.to_be_bytes());
         cases.push(t);
-        // No gain tag (renamed 0x0031).
+        // Neither tag (renamed 0x0022 and 0x0031).
         let mut t = good.clone();
+        t[entry(3)..entry(3) + 2].copy_from_slice(&0x22u16.to_be_bytes());
         t[entry(4)..entry(4) + 2].copy_from_slice(&0x31u16.to_be_bytes());
         cases.push(t);
         // Little-endian outer TIFF with its Exif IFD pointer past the end.
@@ -867,6 +880,34 @@ mod tests {
             b"XX\0\x2A\0\0\0\x08",
         ] {
             assert_eq!(AppleHeadroom::read(t), None);
+        }
+    }
+
+    /// iPhones before iOS 16 write HDRHeadroom alone: the fresh note holds it alone, in a
+    /// one-entry IFD, and reads back the same.
+    #[test]
+    fn one_tag_alone_is_kept_alone() {
+        let good = iphone(false);
+        let note_at = 88;
+        let entry = |i: usize| note_at + 16 + 12 * i;
+        for (renamed, kept_tag, value) in [(4, 0x0021u16, HEADROOM), (3, 0x0030, GAIN)] {
+            let mut t = good.clone();
+            let other = if renamed == 4 { 0x31u16 } else { 0x22 };
+            t[entry(renamed)..entry(renamed) + 2].copy_from_slice(&other.to_be_bytes());
+            let read = AppleHeadroom::read(&t).unwrap();
+            let ifd0 = Ifd0 {
+                apple: Some(read),
+                ..Ifd0::default()
+            };
+            let fresh = ifd0.tiff().unwrap();
+            let blob = fresh.bytes();
+            assert_eq!(AppleHeadroom::read(blob), Some(read));
+            let note = &blob[blob.len() - 40..];
+            assert!(note.starts_with(b"Apple iOS\0\0\x01MM\0\x01"));
+            assert_eq!(note[16..18], kept_tag.to_be_bytes());
+            assert_eq!(note[24..28], 32u32.to_be_bytes(), "value right after the IFD");
+            assert_eq!(note[32..40], value);
+            assert!(is_headroom_note(note));
         }
     }
 

@@ -184,21 +184,24 @@
 //!   - *The headroom is kept, nothing else of the maker note.* When the gain map is kept and
 //!     the primary's first Exif APP1 has an Apple maker note (IFD0 → Exif IFD → MakerNote
 //!     0x927C, UNDEFINED; `Apple iOS\0`, `\0\x01`, `MM`, an IFD at note offset 14 whose value
-//!     offsets count from the note's start) with both 0x0021 and 0x0030, each one rational
+//!     offsets count from the note's start) with 0x0021, 0x0030 or both, each one rational
 //!     (signed, type 10, as Apple writes them; unsigned, type 5, is taken and kept), that
 //!     EXIF is replaced, where it stood, by a fresh big-endian EXIF: IFD0 holds what the
 //!     other keep flags keep (Orientation, Artist, Copyright, read from that same EXIF) and,
 //!     last in tag order, an Exif IFD pointer (0x8769, LONG) to an Exif IFD with one entry,
-//!     MakerNote (0x927C, UNDEFINED, 60 bytes), whose value is a fresh Apple maker note:
-//!     `Apple iOS\0`, `\0\x01`, `MM`, an IFD at note offset 14 with exactly 0x0021 and
-//!     0x0030 (type as in the input, count 1, the 8 value bytes as the input had them, at note
-//!     offsets 44 and 52), next IFD 0; every value word-aligned. For versions 1.0 and 2.0
+//!     MakerNote (0x927C, UNDEFINED, 60 bytes with both tags, 40 with one), whose value is a
+//!     fresh Apple maker note: `Apple iOS\0`, `\0\x01`, `MM`, an IFD at note offset 14 with
+//!     exactly the input's 0x0021 and 0x0030 in tag order (type as in the input, count 1,
+//!     the 8 value bytes as the input had them, right after the IFD), next IFD 0; every value
+//!     word-aligned. iPhones before iOS 16 write HDRHeadroom alone, which libultrahdr takes
+//!     with HDRGain 0 (Skia wants both: it then finds no Apple gain map, as before the
+//!     strip). For versions 1.0 and 2.0
 //!     alike (Skia needs it for 2.0 too). Nothing else of the maker note survives: it holds a
 //!     run-time clock, an acceleration vector, focus and other capture data, and it is where
 //!     cameras keep serial numbers. Two numbers (how bright this scene's highlights may be
 //!     shown) identify no one. [`Report::found`](crate::Report) names nothing in the fresh
 //!     note (a maker note otherwise counts as device data). When the gain map goes (the
-//!     default strip, or a gain map that fails the checks above) or the note lacks either
+//!     default strip, or a gain map that fails the checks above) or the note has neither
 //!     tag, no maker note is written, and the EXIF is stripped as without a gain map. A
 //!     stripped file strips to itself: its fresh EXIF is read back as the same headroom.
 //!     Checked with libultrahdr's `ultrahdr_app -m 1` (google/libultrahdr 418b6b3): the
@@ -377,8 +380,14 @@
 //!   is done again without the fresh gain-map items (after the credit, as below), and
 //!   [`Report::not_kept`] holds [`Keep::GAIN_MAP`]. The
 //!   XMP of every other auxiliary image (disparity, depth, portrait mattes) goes, as without
-//!   the flag. The primary's Apple maker note (the headroom of version 1.0 gain maps) goes
-//!   with its `Exif` item, as in JPEG.
+//!   the flag. The headroom of the primary's Apple maker note is kept as in JPEG: when an
+//!   Apple gain-map item is kept and the first `Exif` item describing the primary has it,
+//!   the primary gets a fresh `Exif` item (with a `cdsc` to it) holding the same minimal
+//!   EXIF (the headroom maker note, and any credit of [`Keep::COPYRIGHT`]); the input's
+//!   `Exif` item goes whole. On the corpus iPhone HEIC (iOS 15, HDRHeadroom alone, gain map
+//!   version 1.0) exiftool reads back `Apple:HDRHeadroom` 0.8786 and
+//!   `XMP-HDRGainMap:HDRGainMapVersion` 65536 and nothing else, and pillow-heif decodes the
+//!   same pixels.
 //!
 //! # Where lossless stripping stops
 //! Every unit the walkers keep is on an allow-list, with the length and structure its

@@ -371,10 +371,12 @@ fn no_maker_note_is_written_when_the_gain_map_goes() {
         strip_checked(strip, &input, Keep::ORIENTATION | Keep::ICC).0
     );
     assert!(!contains(&out, b"Apple iOS"));
-    // A maker note without both tags writes none: the EXIF goes as without a gain map.
+    // A maker note with neither tag writes none: the EXIF goes as without a gain map.
     let mut note = apple_note(HEADROOM, GAIN);
     let gain_tag = note.windows(2).position(|w| w == [0x00, 0x30]).unwrap();
     note[gain_tag + 1] = 0x31;
+    let headroom_tag = note.windows(2).position(|w| w == [0x00, 0x21]).unwrap();
+    note[headroom_tag + 1] = 0x22;
     let mut body = b"Exif\0\0".to_vec();
     body.extend(apple_tiff(false, 1, &note));
     let (input, _) = apple_hdr_with(&seg(APP1, &body), &gain_map(GAIN_MAP_XMP));

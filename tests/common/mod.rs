@@ -557,25 +557,37 @@ pub fn is_headroom_exif(tiff: &[u8], allow: Allow) -> bool {
         }
         let exif_at = exif_at?;
         let note_at = exif_at + 18;
+        let note = tiff.get(note_at..)?;
+        // One or both of HDRHeadroom (0x21) and HDRGain (0x30), in tag order, each one
+        // rational whose value follows the IFD, next IFD 0.
+        let n = usize::from(u16::from_be_bytes([*note.get(14)?, *note.get(15)?]));
+        let note_len = 14 + 2 + 20 * n + 4;
         let exif_ifd = [
-            &[0, 1, 0x92, 0x7C, 0, 7, 0, 0, 0, 60][..],
+            &[0, 1, 0x92, 0x7C, 0, 7][..],
+            &u32::try_from(note_len).ok()?.to_be_bytes(),
             &u32::try_from(note_at).ok()?.to_be_bytes(),
             &[0; 4],
         ]
         .concat();
-        let note = tiff.get(note_at..)?;
-        let kinds_ok = [16 + 2, 16 + 12 + 2]
-            .iter()
-            .all(|&at| matches!(note.get(at..at + 2), Some([0, 5] | [0, 10])));
-        let entries_ok = note.len() == 60
-            && note.starts_with(b"Apple iOS\0\0\x01MM\0\x02\0\x21")
-            && note[20..28] == [0, 0, 0, 1, 0, 0, 0, 44]
-            && note[28..30] == [0, 0x30]
-            && note[32..44] == [0, 0, 0, 1, 0, 0, 0, 52, 0, 0, 0, 0];
+        let values_at = 16 + 12 * n + 4;
+        let mut last_tag = 0;
+        let mut entries_ok = (1..=2).contains(&n)
+            && note.len() == note_len
+            && note.starts_with(b"Apple iOS\0\0\x01MM")
+            && note.get(values_at - 4..values_at)? == [0; 4];
+        for i in 0..n {
+            let e = note.get(16 + 12 * i..16 + 12 * i + 12)?;
+            let tag = u16::from_be_bytes([e[0], e[1]]);
+            entries_ok &= matches!(tag, 0x21 | 0x30)
+                && tag > last_tag
+                && matches!(e[2..4], [0, 5] | [0, 10])
+                && e[4..8] == [0, 0, 0, 1]
+                && e[8..12] == u32::try_from(values_at + 8 * i).ok()?.to_be_bytes();
+            last_tag = tag;
+        }
         Some(
             exif_at == ifd_end + texts
                 && tiff.get(exif_at..note_at)? == exif_ifd.as_slice()
-                && kinds_ok
                 && entries_ok,
         )
     };
