@@ -69,7 +69,8 @@ fn exiftool_lines(file: &[u8]) -> Option<Vec<String>> {
 /// An iPhone HEIC (item 52 its HDR gain map, described by XMP item 53; item 54 a disparity
 /// map with XMP item 55), read back by exiftool: under `Keep::DISPLAY` the gain map's
 /// `HDRGainMapVersion` is there in a fresh XMP, and nothing of the disparity map's XMP nor of
-/// any other XMP; a default strip leaves no XMP at all.
+/// any other XMP, and the primary's maker-note headroom in a fresh Exif item, nothing else
+/// of the maker note; a default strip leaves neither.
 #[test]
 fn an_apple_hdr_heic_keeps_its_gain_map_version_in_exiftool() {
     let Some(dir) = common::corpus_dir() else {
@@ -111,7 +112,19 @@ fn an_apple_hdr_heic_keeps_its_gain_map_version_in_exiftool() {
     );
     assert_eq!(
         item_types(&display.data).len(),
-        item_types(&plain.data).len() + 1,
-        "one item more: the gain map's XMP"
+        item_types(&plain.data).len() + 2,
+        "two items more: the gain map's XMP and the primary's headroom Exif"
     );
+    // Of the primary's maker note, exactly its HDRHeadroom (this iPhone wrote no HDRGain).
+    let apple = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .into_iter()
+            .filter(|l| l.starts_with("[Apple]") || l.starts_with("[ExifIFD]"))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    let kept = apple(exiftool_lines(&display.data).unwrap());
+    assert_eq!(kept, ["[Apple] HDRHeadroom : 0.8786434536"]);
+    assert!(apple(exiftool_lines(&input).unwrap()).contains(&kept[0]));
+    assert!(apple(exiftool_lines(&plain.data).unwrap()).is_empty());
 }
