@@ -244,9 +244,12 @@ impl AppleHeadroom {
 
     /// The tags kept, in tag order.
     fn tags(&self) -> impl Iterator<Item = (u16, &Rational)> {
-        [(HDR_HEADROOM_TAG, &self.headroom), (HDR_GAIN_TAG, &self.gain)]
-            .into_iter()
-            .filter_map(|(tag, value)| value.as_ref().map(|v| (tag, v)))
+        [
+            (HDR_HEADROOM_TAG, &self.headroom),
+            (HDR_GAIN_TAG, &self.gain),
+        ]
+        .into_iter()
+        .filter_map(|(tag, value)| value.as_ref().map(|v| (tag, v)))
     }
 
     /// The fresh maker note's length: header, count, an entry and a value per tag, next IFD.
@@ -905,7 +908,11 @@ mod tests {
             let note = &blob[blob.len() - 40..];
             assert!(note.starts_with(b"Apple iOS\0\0\x01MM\0\x01"));
             assert_eq!(note[16..18], kept_tag.to_be_bytes());
-            assert_eq!(note[24..28], 32u32.to_be_bytes(), "value right after the IFD");
+            assert_eq!(
+                note[24..28],
+                32u32.to_be_bytes(),
+                "value right after the IFD"
+            );
             assert_eq!(note[32..40], value);
             assert!(is_headroom_note(note));
         }

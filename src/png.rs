@@ -68,7 +68,7 @@ fn verdict(kind: [u8; 4], keep: Keep) -> Verdict {
         b"IHDR" | b"PLTE" | b"IDAT" | b"IEND" | b"tRNS" | b"gAMA" | b"cHRM" | b"sRGB" | b"cICP"
         | b"mDCV" | b"mDCv" | b"cLLI" | b"cLLi" | b"sBIT" | b"bKGD" | b"hIST" | b"pHYs"
         | b"acTL" | b"fcTL" | b"fdAT" => Verdict::Keep,
-        b"iTXt" if keep.contains(Keep::COPYRIGHT) => Verdict::Rewrite,
+        b"iTXt" | b"tEXt" if keep.contains(Keep::COPYRIGHT) => Verdict::Rewrite,
         b"tEXt" | b"zTXt" | b"iTXt" => Verdict::Drop(Kinds::TEXT),
         b"eXIf" | b"zxIf" if keep.intersects(Keep::ORIENTATION | Keep::COPYRIGHT) => {
             Verdict::Rewrite
@@ -292,6 +292,8 @@ struct Walk {
     wrote_icc: bool,
     wrote_exif: bool,
     wrote_xmp: bool,
+    /// The fresh `Author` and `Copyright` text chunks written (the first of each is kept).
+    wrote_text: [bool; 2],
 }
 
 pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
@@ -324,7 +326,9 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
         match verdict(chunk.kind, opts.keep) {
             Verdict::Keep => keep(&chunk, opts, &mut walk, &mut report, out)?,
             Verdict::Drop(Kinds::TEXT) => {
-                if opts.keep.contains(Keep::COPYRIGHT) && is_unreadable_xmp(&chunk) {
+                if opts.keep.contains(Keep::COPYRIGHT)
+                    && (is_unreadable_xmp(&chunk) || is_compressed_credit(&chunk))
+                {
                     report.not_kept |= Keep::COPYRIGHT;
                 }
                 report.removed(text_kind(chunk.body));
@@ -506,12 +510,16 @@ fn rewrite(
             walk.wrote_exif = written > 0;
             (written, Kinds::EXIF)
         }
+        b"tEXt" | b"iTXt" if credit_keyword(chunk.body).is_some() => {
+            (write_credit_text(chunk, walk, report, out), Kinds::TEXT)
+        }
         b"iTXt" if !walk.wrote_xmp => {
             let written = write_credit_xmp(chunk.body, report, out);
             walk.wrote_xmp = written > 0;
             (written, text_kind(chunk.body))
         }
         b"iCCP" => (0, Kinds::ICC),
+        b"tEXt" => (0, text_kind(chunk.body)),
         b"iTXt" => (0, text_kind(chunk.body)),
         _ => (0, Kinds::EXIF),
     };
@@ -552,6 +560,78 @@ fn write_exif(body: &[u8], keep: Keep, out: &mut impl Sink) -> usize {
 fn is_unreadable_xmp(chunk: &Chunk<'_>) -> bool {
     let keyword = chunk.body.split(|&b| b == 0).next().unwrap_or_default();
     keyword == b"Raw profile type xmp" || (&chunk.kind == b"zTXt" && keyword == XMP_KEYWORD)
+}
+
+/// Which credit keyword of PNG § 11.3.4.2 (`Author`, `Copyright`) a text chunk's `body`
+/// starts with: its index in [`Walk::wrote_text`].
+fn credit_keyword(body: &[u8]) -> Option<usize> {
+    match body.split(|&b| b == 0).next() {
+        Some(b"Author") => Some(0),
+        Some(b"Copyright") => Some(1),
+        _ => None,
+    }
+}
+
+/// Whether a text chunk that goes holds a credit this crate cannot read: a zTXt under
+/// `Author` or `Copyright` (no inflater runs here).
+fn is_compressed_credit(chunk: &Chunk<'_>) -> bool {
+    &chunk.kind == b"zTXt" && credit_keyword(chunk.body).is_some()
+}
+
+/// For `Keep::COPYRIGHT`: a fresh text chunk holding the credit of a `tEXt` or an
+/// uncompressed `iTXt` under `Author` or `Copyright` (PNG § 11.3.4.3, 11.3.4.5), the first
+/// of each keyword, when its text is not blank: a `tEXt` as `keyword NUL text`, an `iTXt`
+/// with its language tag and translated keyword left out. The text is copied byte for byte,
+/// up to its first NUL and at most [`exif::MAX_CREDIT`] − 1 bytes (as the EXIF credit is).
+/// A compressed `iTXt` cannot be read: its credit goes, and the report says so.
+fn write_credit_text(
+    chunk: &Chunk<'_>,
+    walk: &mut Walk,
+    report: &mut Report,
+    out: &mut impl Sink,
+) -> usize {
+    let Some(which) = credit_keyword(chunk.body) else {
+        return 0;
+    };
+    if walk.wrote_text.get(which).copied().unwrap_or(true) {
+        return 0;
+    }
+    let mut fields = chunk.body.splitn(2, |&b| b == 0);
+    let (Some(keyword), Some(rest)) = (fields.next(), fields.next()) else {
+        return 0;
+    };
+    let text = if &chunk.kind == b"iTXt" {
+        let Some((&[flag, _method], rest)) = rest.split_first_chunk::<2>() else {
+            return 0;
+        };
+        if flag != 0 {
+            report.not_kept |= Keep::COPYRIGHT;
+            return 0;
+        }
+        let mut fields = rest.splitn(3, |&b| b == 0);
+        match (fields.next(), fields.next(), fields.next()) {
+            (Some(_lang), Some(_translated), Some(text)) => text,
+            _ => return 0,
+        }
+    } else {
+        rest
+    };
+    let text = text.split(|&b| b == 0).next().unwrap_or_default();
+    let text = text
+        .get(..exif::MAX_CREDIT.saturating_sub(1))
+        .unwrap_or(text);
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return 0;
+    }
+    let written = if &chunk.kind == b"iTXt" {
+        write_chunk(*b"iTXt", &[keyword, b"\0\0\0\0\0", text], out)
+    } else {
+        write_chunk(*b"tEXt", &[keyword, b"\0", text], out)
+    };
+    if let Some(flag) = walk.wrote_text.get_mut(which) {
+        *flag = written > 0;
+    }
+    written
 }
 
 /// The iTXt keyword of an XMP packet (XMP part 3 § 1.1.5).

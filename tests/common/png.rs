@@ -325,6 +325,7 @@ pub fn leftovers(data: &[u8], allow: Allow) -> Vec<String> {
                         && body
                             .strip_prefix(b"XML:com.adobe.xmp\0\0\0\0\0".as_slice())
                             .is_some_and(is_credit_xmp) => {}
+                b"tEXt" | b"iTXt" if allow.copyright && is_credit_text(&c.kind, body) => {}
                 _ => left.push(format!(
                     "{} chunk at {} ({} bytes)",
                     c.name(),
@@ -360,4 +361,17 @@ pub fn bad_written_crcs(input: &[u8], output: &[u8]) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// A fresh credit text chunk as the library writes one: `Author` or `Copyright`, then (an
+/// iTXt's empty flags, language tag and translated keyword) a text without NUL, not blank.
+fn is_credit_text(kind: &[u8; 4], body: &[u8]) -> bool {
+    let text = ["Author", "Copyright"].iter().find_map(|k| {
+        let rest = body.strip_prefix(k.as_bytes())?;
+        match kind {
+            b"iTXt" => rest.strip_prefix(b"\0\0\0\0\0".as_slice()),
+            _ => rest.strip_prefix(b"\0".as_slice()),
+        }
+    });
+    text.is_some_and(|t| !t.contains(&0) && !t.iter().all(u8::is_ascii_whitespace))
 }

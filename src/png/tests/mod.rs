@@ -251,3 +251,60 @@ fn every_prefix_gives_ok_or_a_typed_error() {
         }
     }
 }
+
+/// `Keep::COPYRIGHT` keeps the first `Author` and the first `Copyright` of tEXt and
+/// uncompressed iTXt chunks as fresh chunks (an iTXt's language tag and translated keyword
+/// go), and nothing of any other text chunk; a compressed credit is reported as not kept.
+#[test]
+fn keep_copyright_keeps_the_author_and_copyright_text_chunks() {
+    let itxt = |keyword: &[u8], flag: u8, text: &[u8]| {
+        chunk(
+            b"iTXt",
+            &[keyword, b"\0", &[flag, 0], b"en\0Verfasser\0", text].concat(),
+        )
+    };
+    let input = png(
+        &[
+            &chunk(b"tEXt", b"Author\0Ann Author"),
+            &chunk(b"tEXt", b"Author\0Second Author"),
+            &chunk(b"tEXt", b"Comment\0CANARY comment"),
+            &itxt(b"Copyright", 0, "(c) 2024 Ann \u{e9}".as_bytes()),
+            &chunk(b"tEXt", b"Copyright\0   "),
+            &chunk(b"zTXt", b"Author\0\0x\x9c"),
+        ],
+        &[],
+    );
+    let (out, report) = run(&input, Keep::COPYRIGHT, Limits::default()).unwrap();
+    let expected = png(
+        &[
+            &chunk(b"tEXt", b"Author\0Ann Author"),
+            &chunk(
+                b"iTXt",
+                &[
+                    &b"Copyright\0\0\0\0\0"[..],
+                    "(c) 2024 Ann \u{e9}".as_bytes(),
+                ]
+                .concat(),
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(out, expected);
+    assert_eq!(report.not_kept, Keep::COPYRIGHT, "the zTXt credit");
+    let has = |needle: &[u8]| out.windows(needle.len()).any(|w| w == needle);
+    assert!(!has(b"Second") && !has(b"CANARY") && !has(b"Verfasser"));
+    // A fresh chunk strips to itself; without the flag every text chunk goes.
+    assert_eq!(
+        run(&out, Keep::COPYRIGHT, Limits::default()).unwrap().0,
+        out
+    );
+    assert_eq!(strip_default(&input).0, png(&[], &[]));
+    // A compressed iTXt credit cannot be read either.
+    let (_, report) = run(
+        &png(&[&itxt(b"Author", 1, b"x\x9c")], &[]),
+        Keep::COPYRIGHT,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(report.not_kept, Keep::COPYRIGHT);
+}
