@@ -500,4 +500,12 @@ fn has_credit_blocks(data: &[u8]) -> bool {
     common::find(data, b"purl.org/dc/elements").is_some()
         || common::find(data, &[0x01, 0x3B, 0, 2]).is_some()
         || common::find(data, &[0x82, 0x98, 0, 2]).is_some()
+        || [
+            &b"tEXtAuthor\0"[..],
+            b"tEXtCopyright\0",
+            b"iTXtAuthor\0",
+            b"iTXtCopyright\0",
+        ]
+        .iter()
+        .any(|chunk| common::find(data, chunk).is_some())
 }

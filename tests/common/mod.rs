@@ -512,8 +512,8 @@ pub fn is_allowed_exif(tiff: &[u8], allow: Allow) -> bool {
 /// Whether `tiff` is the EXIF imgstrip writes for a kept Apple HDR gain map: a big-endian
 /// TIFF whose IFD0 holds what `allow` keeps (Orientation, Artist, Copyright) and, last, an
 /// Exif IFD pointer; an Exif IFD holding only a MakerNote; and that note exactly `Apple
-/// iOS\0`, version 1, `MM`, an IFD of HDRHeadroom (0x0021) and HDRGain (0x0030), one
-/// rational each at note offsets 44 and 52, no next IFD; nothing else anywhere.
+/// iOS\0`, version 1, `MM`, an IFD of HDRHeadroom (0x0021), HDRGain (0x0030) or both in
+/// tag order, one rational each right after the IFD, no next IFD; nothing else anywhere.
 pub fn is_headroom_exif(tiff: &[u8], allow: Allow) -> bool {
     let u16_at = |at: usize| -> Option<usize> {
         let b = tiff.get(at..at.checked_add(2)?)?;

@@ -58,7 +58,9 @@ const XMP_TYPE: &[u8] = b"application/rdf+xml\0";
 /// Whether `item` is a metadata item a strip with `allow` writes: with `allow.copyright`, an
 /// `Exif` item (offset 0, then the minimal credit TIFF) or an XMP item holding only the
 /// credit, describing the primary; with `allow.gain_map`, an XMP item holding only Apple's
-/// gain-map fields, describing an auxiliary image whose `auxC` names an Apple HDR gain map.
+/// gain-map fields, describing an auxiliary image whose `auxC` names an Apple HDR gain map,
+/// and, when the file has one, the primary's `Exif` item holding the maker-note headroom
+/// (beside the credit with `allow.copyright`).
 fn is_fresh_metadata_item(data: &[u8], meta: &Meta, item: &Item, allow: Allow) -> bool {
     let described: Vec<u32> = meta
         .refs
@@ -71,15 +73,17 @@ fn is_fresh_metadata_item(data: &[u8], meta: &Meta, item: &Item, allow: Allow) -
     };
     let primary_only = !described.is_empty() && described.iter().all(|&d| Some(d) == meta.primary);
     match &item.kind {
-        b"Exif" if allow.copyright && primary_only => {
+        b"Exif" if (allow.copyright || allow.gain_map) && primary_only => {
+            // Orientation stays in `irot`/`imir`: a HEIF's fresh EXIF never holds it.
+            let allow = Allow {
+                orientation: false,
+                ..allow
+            };
             bytes.get(..4) == Some(&[0, 0, 0, 0][..])
-                && super::super::is_allowed_exif(
-                    &bytes[4..],
-                    Allow {
-                        orientation: false,
-                        ..allow
-                    },
-                )
+                && (super::super::is_allowed_exif(&bytes[4..], allow)
+                    || (allow.gain_map
+                        && has_apple_gain_map(meta)
+                        && super::super::is_headroom_exif(&bytes[4..], allow)))
         }
         b"mime" if item.tail == XMP_TYPE => {
             let credit = allow.copyright && primary_only && super::super::is_credit_xmp(&bytes);
@@ -91,6 +95,11 @@ fn is_fresh_metadata_item(data: &[u8], meta: &Meta, item: &Item, allow: Allow) -
         }
         _ => false,
     }
+}
+
+/// Whether some item is an Apple HDR gain map ([`is_apple_gain_map_item`]).
+fn has_apple_gain_map(meta: &Meta) -> bool {
+    meta.assoc.iter().any(|a| is_apple_gain_map_item(meta, a.0))
 }
 
 /// Whether item `id` has an `auxC` property naming an Apple HDR gain map.
