@@ -272,17 +272,6 @@ fn credit_that_would_grow_the_output_too_much_goes_and_the_report_says_so() {
 // The corpus, read by exiftool
 // ---------------------------------------------------------------------------------------
 
-/// `exiftool -a -G1 -s` of `file` (exiftool reads standard input), one line each.
-fn exiftool_lines(file: &[u8]) -> Option<Vec<String>> {
-    let out = common::run_with_input("exiftool", &["-m", "-q", "-a", "-G1", "-s", "-"], file)?;
-    Some(
-        String::from_utf8_lossy(&out)
-            .lines()
-            .map(str::to_owned)
-            .collect(),
-    )
-}
-
 /// The credit lines exiftool shows where `Keep::COPYRIGHT` reads it: IFD0 Artist and
 /// Copyright, XMP-dc Creator and Rights.
 fn credit_lines(lines: &[String]) -> Vec<String> {
@@ -358,7 +347,7 @@ fn corpus_credit_reads_back_in_exiftool() {
     let Some(dir) = common::corpus_dir() else {
         return;
     };
-    if exiftool_lines(&common::sample_png(1, 1, 0)).is_none() {
+    if common::exiftool_lines(&common::sample_png(1, 1, 0)).is_none() {
         assert!(!common::is_ci(), "exiftool is required under CI=true");
         common::say("skipping copyright corpus test: exiftool not found");
         return;
@@ -373,7 +362,7 @@ fn corpus_credit_reads_back_in_exiftool() {
             let Ok(out) = Stripper::new().keep(Keep::COPYRIGHT).strip(&input) else {
                 continue;
             };
-            let before = credit_lines(&exiftool_lines(&input).unwrap_or_default());
+            let before = credit_lines(&common::exiftool_lines(&input).unwrap_or_default());
             let name = path.strip_prefix(&dir).unwrap().display().to_string();
             // A blank Artist or Copyright (cameras write empty ones) is no credit to keep.
             let named = before
@@ -393,10 +382,10 @@ fn corpus_credit_reads_back_in_exiftool() {
         let Ok(out) = Stripper::new().keep(Keep::COPYRIGHT).strip(&input) else {
             continue;
         };
-        let mut before = credit_lines(&exiftool_lines(&input).unwrap_or_default());
+        let mut before = credit_lines(&common::exiftool_lines(&input).unwrap_or_default());
         // A blank Artist or Copyright (cameras write empty ones) is no credit to keep.
         before.retain(|l| !l.split_once(": ").map_or("", |(_, v)| v).trim().is_empty());
-        let lines = exiftool_lines(&out.data).unwrap_or_default();
+        let lines = common::exiftool_lines(&out.data).unwrap_or_default();
         let name = path.strip_prefix(&dir).unwrap().display().to_string();
         let after = credit_lines(&lines);
         if before.is_empty() && after.is_empty() {
@@ -410,7 +399,7 @@ fn corpus_credit_reads_back_in_exiftool() {
         // bound as exiftool wants it: it shows the values under another group); the values
         // kept must then be the input's.
         let value = |l: &String| l.split_once(": ").map(|(_, v)| v.to_owned());
-        let input_values: Vec<String> = exiftool_lines(&input)
+        let input_values: Vec<String> = common::exiftool_lines(&input)
             .unwrap_or_default()
             .iter()
             .filter_map(value)

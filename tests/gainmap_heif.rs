@@ -55,17 +55,6 @@ fn a_tmap_gain_map_stays_and_the_metadata_items_go() {
     }
 }
 
-/// `exiftool -a -G1 -s` of `file`, one line each; `None` without exiftool.
-fn exiftool_lines(file: &[u8]) -> Option<Vec<String>> {
-    let out = common::run_with_input("exiftool", &["-m", "-q", "-a", "-G1", "-s", "-"], file)?;
-    Some(
-        String::from_utf8_lossy(&out)
-            .lines()
-            .map(str::to_owned)
-            .collect(),
-    )
-}
-
 /// An iPhone HEIC (item 52 its HDR gain map, described by XMP item 53; item 54 a disparity
 /// map with XMP item 55), read back by exiftool: under `Keep::DISPLAY` the gain map's
 /// `HDRGainMapVersion` is there in a fresh XMP, and nothing of the disparity map's XMP nor of
@@ -86,7 +75,7 @@ fn an_apple_hdr_heic_keeps_its_gain_map_version_in_exiftool() {
         common::say("skipping: pillowheif_pug.heic not in the corpus");
         return;
     };
-    if exiftool_lines(&input).is_none() {
+    if common::exiftool_lines(&input).is_none() {
         assert!(!common::is_ci(), "exiftool is required under CI=true");
         common::say("skipping Apple HEIC exiftool test: exiftool not found");
         return;
@@ -98,16 +87,16 @@ fn an_apple_hdr_heic_keeps_its_gain_map_version_in_exiftool() {
             .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect()
     };
-    let before = xmp(exiftool_lines(&input).unwrap());
+    let before = xmp(common::exiftool_lines(&input).unwrap());
     assert!(before.iter().any(|l| l.contains("depthData")), "{before:?}");
     let display = Stripper::new().keep(Keep::DISPLAY).strip(&input).unwrap();
     assert_eq!(display.report.not_kept, Keep::empty());
-    let after = xmp(exiftool_lines(&display.data).unwrap());
+    let after = xmp(common::exiftool_lines(&display.data).unwrap());
     assert_eq!(after, ["[XMP-HDRGainMap] HDRGainMapVersion : 65536"]);
     assert!(display.data.len() <= input.len());
     let plain = Stripper::new().strip(&input).unwrap();
     assert_eq!(
-        xmp(exiftool_lines(&plain.data).unwrap()),
+        xmp(common::exiftool_lines(&plain.data).unwrap()),
         Vec::<String>::new()
     );
     assert_eq!(
@@ -123,8 +112,8 @@ fn an_apple_hdr_heic_keeps_its_gain_map_version_in_exiftool() {
             .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect()
     };
-    let kept = apple(exiftool_lines(&display.data).unwrap());
+    let kept = apple(common::exiftool_lines(&display.data).unwrap());
     assert_eq!(kept, ["[Apple] HDRHeadroom : 0.8786434536"]);
-    assert!(apple(exiftool_lines(&input).unwrap()).contains(&kept[0]));
-    assert!(apple(exiftool_lines(&plain.data).unwrap()).is_empty());
+    assert!(apple(common::exiftool_lines(&input).unwrap()).contains(&kept[0]));
+    assert!(apple(common::exiftool_lines(&plain.data).unwrap()).is_empty());
 }

@@ -815,6 +815,18 @@ pub fn sample_gif(width: u32, height: u32, frames: u8) -> Vec<u8> {
     out
 }
 
+/// `exiftool -a -G1 -s` of `file` (exiftool reads standard input), one line each; `None`
+/// without exiftool.
+pub fn exiftool_lines(file: &[u8]) -> Option<Vec<String>> {
+    let out = run_with_input("exiftool", &["-m", "-q", "-a", "-G1", "-s", "-"], file)?;
+    Some(
+        String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
 /// Runs `program args…` with `input` on standard input; its standard output, or `None` when
 /// it cannot run or fails.
 pub fn run_with_input(program: &str, args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
