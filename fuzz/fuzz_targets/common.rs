@@ -35,12 +35,14 @@ pub fn assemble(parts: &[Part], data: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The invariants of `fuzz_targets/strip.rs`, under the default options, then again with
-/// `Keep::DISPLAY` and no limits (which reach the rewrite paths and let huge frame counts
-/// and canvases through to the walk).
+/// `Keep::DISPLAY` and with every keep flag (copyright too), without limits (which reach the
+/// rewrite paths and let huge frame counts and canvases through to the walk).
 pub fn check(input: &[u8]) {
     check_default(input);
-    let keep = Stripper::new().keep(Keep::DISPLAY).limits(Limits::none());
-    check_with(&keep, input, false);
+    for keep in [Keep::DISPLAY, Keep::all()] {
+        let keeping = Stripper::new().keep(keep).limits(Limits::none());
+        check_with(&keeping, input, false);
+    }
 }
 
 /// The invariants under the default options (what `strip(input, Limits::default())` does),
