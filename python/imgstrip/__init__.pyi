@@ -1,18 +1,18 @@
 """Type stubs of the imgstrip package (the extension module imgstrip._imgstrip and the errors)."""
 
-from typing import Iterable, List, Literal, Mapping, Optional, Tuple, Union
+from typing import Iterable, List, Literal, Mapping, Optional, Tuple, Union, final
 
 __version__: str
 
-Buffer = Union[bytes, bytearray, memoryview]
+_Buffer = Union[bytes, bytearray, memoryview]
 """The input: bytes are read in place; a bytearray or memoryview is copied first."""
 
-KeepName = Literal[
+_KeepName = Literal[
     "orientation", "icc", "gain_map", "gain-map", "copyright", "display"
 ]
 """A name of what to keep (any case; ``-`` and ``_`` alike)."""
 
-LimitName = Literal[
+_LimitName = Literal[
     "max_input_bytes",
     "max_dimension",
     "max_pixels",
@@ -21,15 +21,16 @@ LimitName = Literal[
     "max_gif_frames",
 ]
 
-Keep = Union[str, Iterable[str]]
+_Keep = Union[str, Iterable[str]]
 """One comma-separated string (``"orientation,icc"``) or an iterable of names."""
 
-LimitsArg = Union[Literal["cos"], None, Mapping[str, Optional[int]]]
+_LimitsArg = Union[Literal["cos"], None, Mapping[str, Optional[int]]]
 """``"cos"``: Tencent COS's limits (the default); ``None``: no limits; a dict: the COS
 limits with the named ones changed (a value of ``None`` lifts that limit)."""
 
-FormatName = Literal["jpeg", "png", "gif", "webp", "bmp", "heif", "avif"]
+_FormatName = Literal["jpeg", "png", "gif", "webp", "bmp", "heif", "avif"]
 
+@final
 class Report:
     """What a strip removed and what the removed metadata held."""
 
@@ -67,32 +68,32 @@ class Report:
         """The input came back unchanged: over a limit, with ``ignore_limit_errors``."""
     def to_dict(self) -> dict:
         """The fields as a dict (for a JSON report)."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 def strip(
-    data: Buffer,
+    data: _Buffer,
     *,
-    keep: Keep = (),
-    limits: LimitsArg = "cos",
+    keep: _Keep = (),
+    limits: _LimitsArg = "cos",
     ignore_limit_errors: bool = False,
 ) -> bytes:
     """Returns ``data`` without its metadata. Raises :class:`Error` (a ``ValueError``)
     subclasses; ``ValueError`` for an unknown keep name or limit."""
 
 def strip_with_report(
-    data: Buffer,
+    data: _Buffer,
     *,
-    keep: Keep = (),
-    limits: LimitsArg = "cos",
+    keep: _Keep = (),
+    limits: _LimitsArg = "cos",
     ignore_limit_errors: bool = False,
 ) -> Tuple[bytes, Report]:
     """As :func:`strip`, and the :class:`Report`, from one walk of the file."""
 
-def inspect(data: Buffer, *, keep: Keep = (), limits: LimitsArg = "cos") -> Report:
+def inspect(data: _Buffer, *, keep: _Keep = (), limits: _LimitsArg = "cos") -> Report:
     """Reports what :func:`strip` would remove, without writing the output."""
 
-def detect(data: Buffer) -> Optional[str]:
+def detect(data: _Buffer) -> Optional[str]:
     """The format told from the first bytes (``"jpeg"``, …), or ``None``."""
 
 def keep_names() -> List[str]:
