@@ -8,19 +8,22 @@
 # corpus/avif and malformed/heif_*, avif_*), with the bytes the target writes itself taken
 # off again, so that a seed turns back into the original file inside the target:
 #   jpeg: the 2-byte SOI; png: the 8-byte signature; gif: `GIF8?a`; bmp: `BM`;
-#   webp: `RIFF` and `WEBP` around the RIFF size; heif: `ftyp` after the first box size.
+#   webp: `RIFF` and `WEBP` around the RIFF size; heif: `ftyp` after the first box size;
+#   jxl (from ../shared/corpus-jxl): the 12-byte signature box.
 # Files over 200 KB are left out (they slow every execution down and add little).
 set -euo pipefail
 dest=$(realpath -m "${1:-$(dirname "$0")/corpus}")
 cd "$(dirname "$0")"
 src=../../shared/corpus
+jxl=../../shared/corpus-jxl
 [ -d "$src" ] || { echo "seed.sh: no corpus at $src" >&2; exit 1; }
+[ -d "$jxl" ] || { echo "seed.sh: no JPEG XL corpus at $jxl" >&2; exit 1; }
 
 small() { find "$@" -type f ! -name '*.tsv' ! -name '*.md' -size -200k -print0 2>/dev/null; }
 
 for target in strip stripper; do
   mkdir -p "$dest/$target"
-  small "$src" | xargs -0 cp -t "$dest/$target"
+  small "$src" "$jxl" | xargs -0 cp -t "$dest/$target"
 done
 
 # seed TARGET SKIP_HEAD KEEP_HEAD SKIP_MORE FOLDERS...: each file becomes its bytes
@@ -46,4 +49,5 @@ seed gif 6 0 0 "$src/gif" "$src"/malformed/gif_*
 seed bmp 2 0 0 "$src/bmp" "$src"/malformed/bmp_*
 seed webp 4 4 4 "$src/webp" "$src"/malformed/webp_*
 seed heif 0 4 4 "$src/heif" "$src/avif" "$src"/malformed/heif_* "$src"/malformed/avif_*
+seed jxl 12 0 0 "$jxl/jxl" "$jxl/malformed"
 echo "seeded strip, stripper: $(ls "$dest/strip" | wc -l) files each"

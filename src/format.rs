@@ -20,6 +20,8 @@ pub enum Format {
     Heif,
     /// AVIF: an ISO-BMFF file whose `ftyp` names `avif` or `avis`.
     Avif,
+    /// JPEG XL: a bare codestream (`FF 0A`) or the ISO/IEC 18181-2 container (`JXL ` box).
+    Jxl,
 }
 
 impl Format {
@@ -34,6 +36,7 @@ impl Format {
             Format::Bmp => "BMP",
             Format::Heif => "HEIF",
             Format::Avif => "AVIF",
+            Format::Jxl => "JPEG XL",
         }
     }
 }
@@ -61,6 +64,8 @@ pub(crate) const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0
 pub fn detect(input: &[u8]) -> Option<Format> {
     match input {
         [0xFF, 0xD8, ..] => Some(Format::Jpeg),
+        [0xFF, 0x0A, ..] => Some(Format::Jxl),
+        _ if input.starts_with(&crate::jxl::CONTAINER_SIGNATURE) => Some(Format::Jxl),
         _ if input.starts_with(&PNG_SIGNATURE) => Some(Format::Png),
         [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Some(Format::Gif),
         [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(Format::WebP),
@@ -117,6 +122,12 @@ mod tests {
     fn detects_each_signature() {
         assert_eq!(detect(&PNG_SIGNATURE), Some(Format::Png));
         assert_eq!(detect(b"GIF87a"), Some(Format::Gif));
+        assert_eq!(detect(b"\xFF\x0A\xFA"), Some(Format::Jxl));
+        assert_eq!(
+            detect(b"\0\0\0\x0CJXL \x0D\x0A\x87\x0A\0\0\0\x14ftypjxl "),
+            Some(Format::Jxl)
+        );
+        assert_eq!(detect(b"\0\0\0\x0CJXL \x0D\x0A\x87"), None);
         assert_eq!(detect(b"RIFF\0\0\0\0WEBPVP8 "), Some(Format::WebP));
         assert_eq!(detect(b"RIFF\0\0\0\0WAVEfmt "), None);
         assert_eq!(detect(b"BM\0\0\0\0\0\0\0\0\0\0\0\0"), Some(Format::Bmp));

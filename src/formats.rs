@@ -25,6 +25,7 @@
 //! | WebP | VP8, VP8L, ALPH; VP8X cut to its 10 bytes, flags rewritten; the first ANIM cut to its 6 defined bytes; ANMF frames (16-byte header with the reserved flag bits cleared, and inside only ALPH and the one VP8/VP8L image, size fixed) | ICCP, EXIF (with or without `Exif\0\0`), `XMP `, `XMP\0`, RIFF INFO text (ICMT, IART, …), unknown chunks at top level and inside ANMF frames, a second VP8/VP8L image chunk and every chunk after a frame's image, every chunk after the image of a simple file, a second ANIM, extra VP8X/ANIM payload bytes, pad-byte contents, everything past the RIFF size |
 //! | BMP | file header (`bfSize`, `bfOffBits` rewritten, reserved fields zeroed), DIB header of every version (12, 16, 40, 52, 56, 64, 108, 124 bytes) with `biSizeImage` rewritten and its free fields zeroed, bit masks, palette (up to `bfOffBits`), pixel array (uncompressed, RLE4/8/24, Huffman); `BI_JPEG`/`BI_PNG` pixel data stripped as a JPEG/PNG | V5 embedded and linked colour profiles (colour space becomes `LCS_sRGB`, profile offset and size zero), bytes between the palette and the pixel array, padding after the pixel rows and bytes after an RLE end-of-bitmap marker, everything after the pixel array |
 //! | HEIF / HEIC / AVIF | `ftyp`; image items (`hvc1`, `hvt1`, `lhv1`, `avc1`, `jpeg`, `vvc1`, `mski`, `j2k1`, `unci`, `av01`, `grid`, `iovl`, `iden`, `tmap`, `sato`: thumbnails, alpha and depth auxiliaries and gain maps too) with every byte of their data, each `infe` holding only item ID, protection index, type and an empty name; the properties they use that describe the picture (`ispe`, `pasp`, nclx `colr`, `pixi`, `rloc`, `auxC`, `clap`, `irot`, `lsel`, `imir`, `iscl`, `rref`, `clli`, `mdcv`, `cclv`, `amve`, `reve`, `ndwt`, and the codec configurations `hvcC`, `lhvC`, `avcC`, `vvcC`, `av1C`, `a1op`, `a1lx`, `jpgC`, `j2kH`, `uncC`, `cmpd`, `cmpC`, `icef`, `cpat`, `cpal`, `splz`, `sbpm`, `snuc`, `cloc`, `mskC`, `oinf`, `tols`), a fixed-size one cut to its definition; `iref` entries and `altr`/`ster`/`pymd` groups between kept items; `dinf` in its self-contained form; image-sequence tracks (visual, and sound of a known coding) with every sample and only the boxes ISO/IEC 14496-12 needs to decode them; the `mini` box without its metadata chunks | items of every other type, for every image, with their bytes in `mdat`/`idat` and their `iinf`/`iloc`/`iref`/`ipma` entries (`Exif`, `mime` (XMP), `uri `, `iptc`, `jumb`, `xml `, unknown types; [`Keep::COPYRIGHT`] and [`Keep::GAIN_MAP`] write fresh `Exif`/XMP items instead); properties that do not describe the picture (ICC `colr` (`prof`, `rICC`), `udes`, `altt`, `crtt`, `mdft`, `itai`, `taic`, `cmin`, `cmex`, `elng`, `free`, `skip`, `uuid`, unknown types) and unused ones; item names and any bytes after them, the `hdlr` name; `dinf` location strings and extra entries; other entity groups (bursts, brackets, albums, …); the metadata inside `jpeg` items stored in `mdat`; top-level `free`, `skip`, `udta`, `uuid`, `mpvd`, `sefd`, `jumb`, `meco`, `xml `, `bxml` and unknown boxes; in sequences, `udta`, `meta`, `iods`, sample groups and unknown boxes at every level of `moov`, timed-metadata and other non-picture tracks, creation times, handler names and `compressorname`; bytes no kept item or sample points at |
+//! | JPEG XL | a bare codestream (`FF 0A`) as it is; in the container (ISO/IEC 18181-2): the `JXL ` signature box and `ftyp` (first and second), `jxll`, the codestream (`jxlc`, or every `jxlp` byte for byte in index order), the first `jxli` frame index (its offsets count in the codestream, which no strip changes) | `Exif`, `xml ` (XMP), `jumb` (JUMBF, C2PA), `brob` (Brotli-compressed, whatever it wraps), `jbrd` (it rebuilds the original JPEG, its APPn segments and comments included), `jhgm` (a gain map) unless [`Keep::GAIN_MAP`], `free`, `skip`, a second `jxli`, unknown boxes |
 //!
 //! The details of each row, and the cases the table leaves out, are under
 //! [decisions](#decisions-where-the-specification-is-silent).
@@ -45,6 +46,7 @@
 //! | WebP | the first EXIF whose Orientation is not 1 is replaced by a minimal EXIF, without the `Exif\0\0` prefix (as libwebp writes it) | the first ICCP | nothing to keep |
 //! | BMP | nothing to keep | a V5 embedded profile, moved to just after the pixel array (its offset rewritten); a linked profile (a path on the author's disk) always goes | nothing to keep |
 //! | HEIF / HEIC / AVIF | nothing to keep: `irot` and `imir` carry the orientation and stay whatever the flags | ICC `colr` properties (`prof`, `rICC`), ICC `colr` boxes in sequence sample entries, the `mini` box's ICC and tone-map ICC chunks | gain-map (`tmap`) and auxiliary images stay whatever the flags; an Apple HDR gain-map item (HEIC, iPhone) gets a fresh XMP item holding only its Apple fields (`HDRGainMap:HDRGainMapVersion`, `HDRGainMapHeadroom`, and the `apdi:` fields the JPEG path keeps, each when present), describing it by `cdsc` (see [HEIF](#heif--heic--avif)) |
+//! | JPEG XL | nothing to keep: the orientation is in the codestream header and stays whatever the flags (an `Exif` box's Orientation, which decoders ignore for JPEG XL, goes) | nothing to keep: the colour encoding or ICC profile is in the codestream header and stays whatever the flags | the `jhgm` gain-map box (libjxl 0.11), byte for byte |
 //!
 //! An input whose EXIF holds no orientation, or orientation 1, gets no EXIF at all. A simple
 //! WebP file that keeps an EXIF or ICCP becomes an extended one (see [WebP](#webp)). Only
@@ -61,6 +63,7 @@
 //! | WebP | the first EXIF, as for JPEG (no `Exif\0\0` prefix) | the first `XMP ` chunk, with the VP8X XMP flag set; a simple file becomes extended |
 //! | GIF, BMP | cannot carry it: [`Report::not_kept`] when the input named a person | as for EXIF |
 //! | HEIF / HEIC / AVIF | a new `Exif` item (offset 0, then a minimal TIFF as for JPEG, without Orientation: `irot`/`imir` carry it) built from the first `Exif` item describing the primary image that holds a kept field; a file without `meta` and a primary item (a sequence alone, a `mini` box) or whose item ids are used up keeps none ([`Report::not_kept`], see [HEIF](#heif--heic--avif)) | a new `mime` item of type `application/rdf+xml` holding the fresh packet, built from the first XMP item describing the primary image that holds credit; as for EXIF otherwise |
+//! | JPEG XL | not written yet: [`Report::not_kept`] when the input named a person | as for EXIF |
 //!
 //! - EXIF values are read from IFD0 as ASCII (type 2), not blank (a byte other than NUL or
 //!   space), and copied byte for byte up to 1,023 bytes, then NUL-terminated; the TIFF is
@@ -388,6 +391,29 @@
 //!   version 1.0) exiftool reads back `Apple:HDRHeadroom` 0.8786 and
 //!   `XMP-HDRGainMap:HDRGainMapVersion` 65536 and nothing else, and pillow-heif decodes the
 //!   same pixels.
+//!
+//! ## JPEG XL
+//! - The ICC profile (or colour encoding) and the orientation are in the codestream's image
+//!   header, which is entropy-coded and part of the picture: they stay, and [`Keep::ICC`] and
+//!   [`Keep::ORIENTATION`] change nothing. `jbrd` goes even though a decoder could rebuild
+//!   the original JPEG from it: that JPEG's APPn segments (EXIF, XMP, IPTC, MPF) and comments
+//!   would come back with it. Without `jbrd`, decoders show the JPEG XL image itself
+//!   (libjxl's pixels, with the codestream's orientation applied), where with it some (the
+//!   Pillow plugin) rebuild and decode the original JPEG: the two differ in rounding, and for
+//!   a rotated photo in orientation.
+//! - `jxlp` boxes must come with indices 0, 1, 2, … in file order and only the last may
+//!   set the top bit (libjxl refuses other orders); a file with both `jxlc` and `jxlp`, a
+//!   codestream box after the last `jxlp`, a container without a codestream, or a first box
+//!   other than the signature box or a second other than `ftyp` is [`Error::Malformed`].
+//!   Box size 0 (to the end of the file) and 1 (a 64-bit size) are read as ISO BMFF defines
+//!   them; a box running past the input is [`Error::Truncated`].
+//! - The image size comes from the codestream's size header (18181-1 § A.3.1), read from the
+//!   first codestream bytes (across `jxlp` boxes) and checked against the limits at the
+//!   first codestream box; the frame count of an animation is in no header (it takes reading
+//!   every frame header), so an animation counts as one frame.
+//! - `jhgm` (a gain map with its ISO 21496-1 metadata, libjxl 0.11) is a second picture:
+//!   kept byte for byte under [`Keep::GAIN_MAP`], gone otherwise. `Report::found` names the
+//!   EXIF of `Exif` boxes and the XMP of `xml ` boxes; Brotli-compressed boxes are not read.
 //!
 //! # Where lossless stripping stops
 //! Every unit the walkers keep is on an allow-list, with the length and structure its

@@ -1,8 +1,8 @@
 //! Remove metadata from images without touching their pixels.
 //!
-//! `imgstrip` takes the bytes of a JPEG, PNG/APNG, GIF, WebP, BMP or HEIF/HEIC/AVIF image
-//! and returns the same picture without its metadata: EXIF (GPS position, camera serial
-//! number, maker notes, thumbnails), XMP, IPTC, ICC profiles, comments, text and timestamp
+//! `imgstrip` takes the bytes of a JPEG, PNG/APNG, GIF, WebP, BMP, HEIF/HEIC/AVIF or JPEG
+//! XL image and returns the same picture without its metadata: EXIF (GPS position, camera
+//! serial number, maker notes, thumbnails), XMP, IPTC, ICC profiles, comments, text and timestamp
 //! chunks, and every byte after the image's end. It walks the file's container (JPEG
 //! markers, PNG chunks, GIF blocks, RIFF chunks, ISO-BMFF boxes), copies each unit on the
 //! format's allow-list and leaves out the rest. No pixel is decoded or re-encoded, so a
@@ -110,7 +110,7 @@
 //! [`OutputTooSmall`](Error::OutputTooSmall) comes only from [`Stripper::strip_to_slice`].
 //!
 //! # Formats
-//! [`formats`] lists, for JPEG, PNG/APNG, GIF, WebP, BMP and HEIF/HEIC/AVIF,
+//! [`formats`] lists, for JPEG, PNG/APNG, GIF, WebP, BMP, HEIF/HEIC/AVIF and JPEG XL,
 //! [what stays and what goes](formats#the-rules-per-format), what each
 //! [keep flag](formats#keep-flags) keeps, and the
 //! [decisions](formats#decisions-where-the-specification-is-silent) taken where the
@@ -145,6 +145,7 @@ mod found;
 mod gif;
 mod heif;
 mod jpeg;
+mod jxl;
 mod limits;
 mod options;
 mod out;

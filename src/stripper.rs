@@ -288,6 +288,7 @@ fn dispatch(
         Format::Bmp => crate::bmp::strip(input, opts, out),
         Format::WebP => crate::webp::strip(input, opts, out),
         Format::Heif | Format::Avif => crate::heif::strip(input, format, opts, out),
+        Format::Jxl => crate::jxl::strip(input, opts, out),
     }
 }
 

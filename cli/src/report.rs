@@ -287,7 +287,12 @@ pub fn not_kept_notes(r: &Report) -> Vec<String> {
 fn not_kept_reason(format: Format) -> String {
     match format {
         Format::Gif | Format::Bmp => format!("{format} cannot carry it"),
-        Format::Heif | Format::Avif => format!("not written to {format} yet"),
+        Format::Jxl => format!("not written to {format} yet"),
+        Format::Heif | Format::Avif => {
+            "it would not fit in the output's size bound, was not readable, or the file has no \
+             primary image to credit"
+                .into()
+        }
         _ => "it would not fit in the output's size bound, or was not readable".into(),
     }
 }

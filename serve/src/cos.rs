@@ -270,6 +270,7 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Bmp => "bmp",
         Format::Heif => "heif",
         Format::Avif => "avif",
+        Format::Jxl => "jxl",
         _ => "unknown",
     }
 }
@@ -284,6 +285,7 @@ pub fn content_type(format: Option<Format>) -> &'static str {
         Some(Format::Bmp) => "image/bmp",
         Some(Format::Heif) => "image/heif",
         Some(Format::Avif) => "image/avif",
+        Some(Format::Jxl) => "image/jxl",
         _ => "application/octet-stream",
     }
 }
