@@ -28,7 +28,7 @@ _LimitsArg = Union[Literal["cos"], None, Mapping[str, Optional[int]]]
 """``"cos"``: Tencent COS's limits (the default); ``None``: no limits; a dict: the COS
 limits with the named ones changed (a value of ``None`` lifts that limit)."""
 
-_FormatName = Literal["jpeg", "png", "gif", "webp", "bmp", "heif", "avif"]
+_FormatName = Literal["jpeg", "png", "gif", "webp", "bmp", "heif", "avif", "jxl"]
 
 @final
 class Report:

@@ -21,9 +21,13 @@ pub(crate) fn class_name(error: &Error) -> &'static str {
     }
 }
 
-/// The lower-case name of a format, as `detect` and `Report.format` give it.
+/// The lower-case name of a format, as `detect` and `Report.format` give it (`"jxl"` for
+/// JPEG XL, whose display name has a space).
 pub(crate) fn format_name(format: imgstrip::Format) -> String {
-    format.name().to_ascii_lowercase()
+    match format {
+        imgstrip::Format::Jxl => "jxl".into(),
+        other => other.name().to_ascii_lowercase(),
+    }
 }
 
 /// `imgstrip.<Class>(message, offset, format)` as a `PyErr`.

@@ -7,7 +7,7 @@ use crate::errors::format_name;
 
 /// What a strip removed and what the removed metadata held.
 ///
-/// `format` is lower case ("jpeg", "png", "gif", "webp", "bmp", "heif", "avif");
+/// `format` is lower case ("jpeg", "png", "gif", "webp", "bmp", "heif", "avif", "jxl");
 /// `removed` lists the kinds of blocks removed ("exif", "xmp", "iptc", "icc", "comment",
 /// "text", "timestamp", "thumbnail", "trailer", "other"), `found` what they held ("gps",
 /// "capture_time", "device", "serial_number", …) and `not_kept` the keep flags that found

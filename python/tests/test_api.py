@@ -266,6 +266,8 @@ def test_strip_with_report_agrees_with_strip_and_inspect():
         (b"BM", None),
         (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "heif"),
         (b"\x00\x00\x00\x18ftypavif\x00\x00\x00\x00mif1avif", "avif"),
+        (b"\xff\x0a\xfa", "jxl"),
+        (b"\x00\x00\x00\x0cJXL \x0d\x0a\x87\x0a", "jxl"),
         (b"", None),
         (b"hello", None),
     ],
