@@ -20,6 +20,9 @@ if [ "$locked" != "$have" ]; then
   exit 1
 fi
 
+# SIMD (every current browser, Node >= 16.4): the byte scans that find JPEG markers run
+# about 2x faster with it (wasm/README.md).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} -C target-feature=+simd128"
 cargo build -p imgstrip-wasm --lib --target wasm32-unknown-unknown --profile wasm-release
 wasm="$target_dir/wasm32-unknown-unknown/wasm-release/imgstrip_wasm.wasm"
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
