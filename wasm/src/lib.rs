@@ -3,7 +3,7 @@
 //!
 //! People use the JS module in `wasm/js/` (`strip`, `inspect`, `detect`, `ImgstripError`),
 //! which wraps these functions. The bindings keep their signatures to numbers, strings and
-//! bytes, so no JS glue crate is needed: a report travels as a JSON object and an error is
+//! bytes, so no JS glue crate is needed: a report travels as JSON text and an error is
 //! thrown as a JSON string that the wrapper turns into an `ImgstripError`.
 //!
 //! Each binding calls a plain Rust function of the same name in [`raw`], which the native
