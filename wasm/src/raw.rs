@@ -81,6 +81,11 @@ pub fn stripper(
 
 /// Strips `data`; see [`crate::strip`].
 ///
+/// The output is built from the [`Plan`], as the command writes it, rather than with
+/// [`Stripper::strip`]: the bytes are the same (the library's `Plan` docs assert it), and
+/// with only the plan's sink every format walker is compiled once, not twice, which keeps
+/// the `.wasm` 14% smaller (wasm/README.md).
+///
 /// # Errors
 /// The library's error, or an unknown keep flag.
 pub fn strip(
@@ -89,8 +94,12 @@ pub fn strip(
     no_limits: bool,
     ignore_limit_errors: bool,
 ) -> Result<Vec<u8>, Failure> {
-    let stripper = stripper(keep, no_limits, ignore_limit_errors)?;
-    Ok(stripper.strip(data)?.data)
+    let plan = stripper(keep, no_limits, ignore_limit_errors)?.plan(data)?;
+    let mut out = Vec::with_capacity(plan.len());
+    for piece in plan.pieces() {
+        out.extend_from_slice(piece.bytes(data));
+    }
+    Ok(out)
 }
 
 /// The report of stripping `data`, as [`report_json`]; the output is planned, never built.
@@ -174,6 +183,7 @@ mod tests {
     fn strips_the_comment_and_reports_it() {
         let out = strip(GIF, "", false, false).unwrap();
         assert_eq!(out.len(), GIF.len() - 6);
+        assert_eq!(out, Stripper::new().strip(GIF).unwrap().data);
         let json = inspect(GIF, "", false, false).unwrap();
         assert!(
             json.starts_with("{\"format\":\"GIF\",\"removed\":[\"comment\"],"),
