@@ -47,6 +47,12 @@ impl fmt::Display for Format {
     }
 }
 
+/// A JPEG XL container's signature box (ISO/IEC 18181-2 § 4.1): size 12, `JXL `,
+/// `0D 0A 87 0A`.
+pub(crate) const JXL_CONTAINER_SIGNATURE: [u8; 12] = [
+    0, 0, 0, 0x0C, b'J', b'X', b'L', b' ', 0x0D, 0x0A, 0x87, 0x0A,
+];
+
 /// The 8-byte PNG signature (PNG § 5.2).
 pub(crate) const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -65,7 +71,7 @@ pub fn detect(input: &[u8]) -> Option<Format> {
     match input {
         [0xFF, 0xD8, ..] => Some(Format::Jpeg),
         [0xFF, 0x0A, ..] => Some(Format::Jxl),
-        _ if input.starts_with(&crate::jxl::CONTAINER_SIGNATURE) => Some(Format::Jxl),
+        _ if input.starts_with(&JXL_CONTAINER_SIGNATURE) => Some(Format::Jxl),
         _ if input.starts_with(&PNG_SIGNATURE) => Some(Format::Png),
         [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Some(Format::Gif),
         [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(Format::WebP),

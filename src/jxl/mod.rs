@@ -43,10 +43,6 @@ use crate::sink::Sink;
 
 /// The bare codestream's signature (18181-1 § 9.1).
 pub(crate) const CODESTREAM_SIGNATURE: [u8; 2] = [0xFF, 0x0A];
-/// The signature box (18181-2 § 4.1): size 12, `JXL `, `0D 0A 87 0A`.
-pub(crate) const CONTAINER_SIGNATURE: [u8; 12] = [
-    0, 0, 0, 0x0C, b'J', b'X', b'L', b' ', 0x0D, 0x0A, 0x87, 0x0A,
-];
 /// The top bit of a `jxlp` index: this is the last piece of the codestream.
 const LAST_PART: u32 = 1 << 31;
 /// Codestream bytes gathered before the size header is read: it is at most 2 + 76 bits.

@@ -1,6 +1,7 @@
 //! Tests of the JPEG XL walker, on containers built here.
 
 use super::*;
+use crate::format::JXL_CONTAINER_SIGNATURE as CONTAINER_SIGNATURE;
 use crate::limits::Limits;
 use crate::stripper::{run_walker, strip_checked};
 use crate::Limit;
