@@ -6,26 +6,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use imgstrip::{Error, Format, Keep, Limits, Stripper};
-
-/// `../shared/corpus-jxl` beside the crate root; `None` (skipped) when missing, a failure
-/// under `CI=true`.
-fn corpus_jxl() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-jxl");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        !common::is_ci(),
-        "{} is required under CI=true",
-        dir.display()
-    );
-    common::say("skipping: ../shared/corpus-jxl not found");
-    None
-}
 
 /// The top-level boxes of a container: (type, body). `None` when a box runs past the data.
 fn boxes(data: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
@@ -91,7 +75,7 @@ fn djxl(data: &[u8], dir: &Path, name: &str) -> Option<Vec<u8>> {
 
 #[test]
 fn every_corpus_jxl_file_strips_to_its_codestream() {
-    let Some(dir) = corpus_jxl() else {
+    let Some(dir) = common::corpus_jxl_dir() else {
         return;
     };
     let tmp = std::env::temp_dir().join(format!("imgstrip-jxl-{}", std::process::id()));
@@ -180,7 +164,7 @@ fn every_corpus_jxl_file_strips_to_its_codestream() {
 /// Over the limits, a JPEG XL comes back unchanged with `ignore_limit_errors`.
 #[test]
 fn over_the_limits_jxl_comes_back_unchanged_when_asked() {
-    let Some(dir) = corpus_jxl() else {
+    let Some(dir) = common::corpus_jxl_dir() else {
         return;
     };
     let input = std::fs::read(dir.join("jxl/jxlrs_progressive_ac.jxl")).unwrap();

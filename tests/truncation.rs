@@ -1,7 +1,7 @@
-//! Every corpus file cut short and mutated byte by byte: `Ok` or a typed `Err`, never a
-//! panic; an `Ok` output strips to itself and is no larger than its input (SPEC.md
-//! "stable"), but under keep flags, where a rewritten unit may add up to
-//! [`imgstrip::max_output_len`].
+//! Every corpus file (and every JPEG XL file of `../shared/corpus-jxl`) cut short and
+//! mutated byte by byte: `Ok` or a typed `Err`, never a panic; an `Ok` output strips to
+//! itself and is no larger than its input (SPEC.md "stable"), but under keep flags, where a
+//! rewritten unit may add up to [`imgstrip::max_output_len`].
 //!
 //! Small files get every prefix. Large files get every prefix of their first 4 KiB (where
 //! the headers and most unit boundaries are) and evenly spread prefixes after that, bounded
@@ -91,10 +91,21 @@ fn every_prefix_and_mutation_gives_ok_or_a_typed_error() {
     let Some(dir) = common::corpus_dir() else {
         return;
     };
+    // JPEG XL files sit apart, in ../shared/corpus-jxl.
+    let jxl = common::corpus_jxl_dir();
+    let all = common::image_files(&dir)
+        .into_iter()
+        .map(|p| (dir.clone(), p));
+    let jxl_files = jxl.iter().flat_map(|d| {
+        common::image_files(d)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "jxl"))
+            .map(move |p| (d.clone(), p))
+    });
     let mut failures = Vec::new();
     let (mut files, mut cases) = (0, 0);
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
-    for path in common::image_files(&dir) {
+    for (dir, path) in all.chain(jxl_files) {
         let data = std::fs::read(&path).expect("read corpus file");
         let name = path
             .strip_prefix(&dir)

@@ -57,6 +57,19 @@ pub fn corpus_dir() -> Option<PathBuf> {
     None
 }
 
+/// `../shared/corpus-jxl` beside the crate root (JPEG XL, kept apart from the corpus); as
+/// [`corpus_dir`] when it is missing.
+pub fn corpus_jxl_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-jxl");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let why = format!("JPEG XL corpus not found at {}", dir.display());
+    assert!(!is_ci(), "{why}; CI=true requires it");
+    say(&format!("skipping: {why}"));
+    None
+}
+
 /// Every image file under `dir`, recursively (including `synthetic/`), sorted, without the
 /// corpus's own description files.
 pub fn image_files(dir: &Path) -> Vec<PathBuf> {
