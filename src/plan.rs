@@ -312,20 +312,18 @@ impl<'i> PlanSink<'i> {
             }
         }
         let fresh_start = self.owned.len();
-        let mut pieces = Vec::new();
         for span in self.spans.get(first..last)? {
             // The part of `span` inside `range`, as offsets into its source.
             let from = range.start.max(span.at).checked_sub(span.at)?;
             let to = range.end.min(span.out_end()).checked_sub(span.at)?;
-            let source = match span.from {
-                From::Input => self.input,
-                From::Owned => &self.owned[..],
-            };
-            let bytes = source.get(span.start.checked_add(from)?..span.start.checked_add(to)?)?;
-            pieces.push(bytes.to_vec());
-        }
-        for bytes in pieces {
-            self.owned.extend_from_slice(&bytes);
+            let part = span.start.checked_add(from)?..span.start.checked_add(to)?;
+            match span.from {
+                From::Input => self.owned.extend_from_slice(self.input.get(part)?),
+                From::Owned if part.start <= part.end && part.end <= fresh_start => {
+                    self.owned.extend_from_within(part);
+                }
+                From::Owned => return None,
+            }
         }
         let head = self.spans.get(first).copied();
         let tail = last.checked_sub(1).and_then(|i| self.spans.get(i).copied());

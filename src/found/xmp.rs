@@ -158,14 +158,7 @@ impl Ns {
 /// 40 bytes of GUID, full length and offset) can be read on its own, missing only a
 /// property cut at the chunk's edge.
 pub(crate) fn xmp(packet: &[u8]) -> Found {
-    let mut scan = Scan {
-        bytes: packet,
-        pos: 0,
-        bindings: [([0; MAX_PREFIX], 0, None); MAX_BINDINGS],
-        bound: 0,
-        found: Found::empty(),
-        credit: None,
-    };
+    let mut scan = Scan::new(packet, None);
     scan.run();
     scan.found
 }
@@ -174,14 +167,7 @@ pub(crate) fn xmp(packet: &[u8]) -> Found {
 /// same lexer: the text of each `rdf:li` item inside the property (or the property's own
 /// text or attribute value, as some writers give it), decoded by [`decode_text`].
 pub(crate) fn xmp_credit(packet: &[u8]) -> XmpCredit {
-    let mut scan = Scan {
-        bytes: packet,
-        pos: 0,
-        bindings: [([0; MAX_PREFIX], 0, None); MAX_BINDINGS],
-        bound: 0,
-        found: Found::empty(),
-        credit: Some(Collect::default()),
-    };
+    let mut scan = Scan::new(packet, Some(Collect::default()));
     scan.run();
     scan.credit.map(|c| c.credit).unwrap_or_default()
 }
@@ -216,6 +202,18 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
+    /// A scan of `packet` from its start, collecting the credit when `credit` is given.
+    fn new(packet: &'a [u8], credit: Option<Collect>) -> Self {
+        Scan {
+            bytes: packet,
+            pos: 0,
+            bindings: [([0; MAX_PREFIX], 0, None); MAX_BINDINGS],
+            bound: 0,
+            found: Found::empty(),
+            credit,
+        }
+    }
+
     fn rest(&self) -> &'a [u8] {
         self.bytes.get(self.pos..).unwrap_or_default()
     }
