@@ -92,7 +92,37 @@ bitflags! {
     }
 }
 
+/// The names of the flags of `table` that `set` holds, in the table's order.
+pub(crate) fn names_set<T: Flags + Copy>(
+    table: &'static [(T, &'static str)],
+    set: T,
+) -> impl Iterator<Item = &'static str> {
+    table
+        .iter()
+        .filter(move |(flag, _)| set.contains(*flag))
+        .map(|(_, name)| *name)
+}
+
+/// Each single [`Keep`] flag with its name, in the flags' order (`DISPLAY` is their union).
+const KEEP_NAMES: [(Keep, &str); 4] = [
+    (Keep::ORIENTATION, "orientation"),
+    (Keep::ICC, "icc"),
+    (Keep::GAIN_MAP, "gain_map"),
+    (Keep::COPYRIGHT, "copyright"),
+];
+
 impl Keep {
+    /// The lower-case name of each single flag set, in declaration order (`orientation`,
+    /// `icc`, `gain_map`, `copyright`; `DISPLAY` shows as its three flags), as reports name
+    /// [`Report::not_kept`](crate::Report::not_kept).
+    /// ```
+    /// use imgstrip::Keep;
+    /// assert_eq!(Keep::DISPLAY.flag_names().collect::<Vec<_>>(), ["orientation", "icc", "gain_map"]);
+    /// ```
+    pub fn flag_names(self) -> impl Iterator<Item = &'static str> {
+        names_set(&KEEP_NAMES, self)
+    }
+
     /// The names [`Keep::from_str`] accepts, lower case, in declaration order
     /// (`orientation`, `icc`, `gain_map`, `copyright`, `display`).
     pub fn names() -> impl Iterator<Item = String> {

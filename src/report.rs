@@ -3,7 +3,7 @@
 use bitflags::bitflags;
 
 use crate::format::Format;
-use crate::options::Keep;
+use crate::options::{names_set, Keep};
 
 bitflags! {
     /// Kinds of metadata, as found and removed.
@@ -29,6 +29,34 @@ bitflags! {
         const TRAILER = 1 << 8;
         /// Anything else that is not image data: vendor segments, unknown chunks, padding.
         const OTHER = 1 << 9;
+    }
+}
+
+/// Each [`Kinds`] flag with its name in reports, in the flags' order.
+const KIND_NAMES: [(Kinds, &str); 10] = [
+    (Kinds::EXIF, "exif"),
+    (Kinds::XMP, "xmp"),
+    (Kinds::IPTC, "iptc"),
+    (Kinds::ICC, "icc"),
+    (Kinds::COMMENT, "comment"),
+    (Kinds::TEXT, "text"),
+    (Kinds::TIMESTAMP, "timestamp"),
+    (Kinds::THUMBNAIL, "thumbnail"),
+    (Kinds::TRAILER, "trailer"),
+    (Kinds::OTHER, "other"),
+];
+
+impl Kinds {
+    /// The lower-case name of each flag set, in declaration order: `exif`, `xmp`, `iptc`,
+    /// `icc`, `comment`, `text`, `timestamp`, `thumbnail`, `trailer`, `other` (the names the
+    /// command's JSON report and the Python and JavaScript packages use).
+    /// ```
+    /// use imgstrip::Kinds;
+    /// let removed = Kinds::XMP | Kinds::EXIF;
+    /// assert_eq!(removed.names().collect::<Vec<_>>(), ["exif", "xmp"]);
+    /// ```
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        names_set(&KIND_NAMES, self)
     }
 }
 
@@ -230,6 +258,21 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_has_its_lower_case_flag_name() {
+        let names: Vec<_> = Kinds::all().names().collect();
+        let flag_names: Vec<_> = Kinds::all()
+            .iter_names()
+            .map(|(name, _)| name.to_ascii_lowercase())
+            .collect();
+        assert_eq!(names, flag_names);
+        assert_eq!(Kinds::empty().names().count(), 0);
+        assert_eq!(
+            (Kinds::TRAILER | Kinds::ICC).names().collect::<Vec<_>>(),
+            ["icc", "trailer"]
+        );
+    }
 
     #[test]
     fn every_found_flag_has_its_name_and_phrase() {

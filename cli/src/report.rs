@@ -143,10 +143,11 @@ impl Tally {
             s.push_str(&format!("  formats: {}\n", list.join(", ")));
         }
         if !self.kinds.is_empty() {
-            let list: Vec<String> = (Kinds::all().iter_names())
-                .filter_map(|(name, kind)| {
+            let list: Vec<String> = (Kinds::all().iter())
+                .zip(Kinds::all().names())
+                .filter_map(|(kind, name)| {
                     let n = self.kinds.get(&kind.bits())?;
-                    Some(format!("{} {n}", name.to_ascii_lowercase()))
+                    Some(format!("{name} {n}"))
                 })
                 .collect();
             s.push_str(&format!("  removed (files): {}\n", list.join(", ")));
@@ -245,11 +246,7 @@ pub fn describe(r: &Report, done: bool) -> String {
     } else if r.removed.is_empty() {
         line.push_str("no metadata");
     } else {
-        let kinds: Vec<String> = r
-            .removed
-            .iter_names()
-            .map(|(name, _)| name.to_ascii_lowercase())
-            .collect();
+        let kinds: Vec<&str> = r.removed.names().collect();
         line.push_str(&format!(
             "{verb} {} ({} bytes)",
             kinds.join(", "),
@@ -272,14 +269,8 @@ pub fn describe(r: &Report, done: bool) -> String {
 /// `copyright not kept: GIF cannot carry it`: one note per [`Report::not_kept`] flag.
 pub fn not_kept_notes(r: &Report) -> Vec<String> {
     r.not_kept
-        .iter_names()
-        .map(|(name, _)| {
-            format!(
-                "{} not kept: {}",
-                name.to_ascii_lowercase(),
-                not_kept_reason(r.format)
-            )
-        })
+        .flag_names()
+        .map(|name| format!("{name} not kept: {}", not_kept_reason(r.format)))
         .collect()
 }
 
@@ -301,17 +292,9 @@ fn not_kept_reason(format: Format) -> String {
 /// when nothing was written.
 pub fn report_json(input: &Path, out: Option<&Path>, r: &Report, sizes: (u64, u64)) -> String {
     let output = out.map_or("null".into(), json_path);
-    let kinds: Vec<String> = r
-        .removed
-        .iter_names()
-        .map(|(name, _)| json_string(&name.to_ascii_lowercase()))
-        .collect();
+    let kinds: Vec<String> = r.removed.names().map(json_string).collect();
     let found: Vec<String> = r.found.names().map(json_string).collect();
-    let not_kept: Vec<String> = r
-        .not_kept
-        .iter_names()
-        .map(|(name, _)| json_string(&name.to_ascii_lowercase()))
-        .collect();
+    let not_kept: Vec<String> = r.not_kept.flag_names().map(json_string).collect();
     format!(
         "{{\"path\":{},\"output\":{output},\"format\":{},\"removed\":[{}],\"found\":[{}],\
          \"bytes_before\":{},\"bytes_after\":{},\"bytes_removed\":{},\"width\":{},\

@@ -48,11 +48,6 @@ pub(crate) struct Report {
     untouched: bool,
 }
 
-/// The lower-case names of a bitflags value's flags, as the CLI's JSON report.
-fn lower_names<'a>(names: impl Iterator<Item = (&'a str, u32)>) -> Vec<String> {
-    names.map(|(n, _)| n.to_ascii_lowercase()).collect()
-}
-
 /// A list of names as Python writes it: `['exif', 'icc']` (the names are plain ASCII).
 fn py_list(names: &[String]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
@@ -63,9 +58,9 @@ impl From<&imgstrip::Report> for Report {
     fn from(r: &imgstrip::Report) -> Self {
         Report {
             format: format_name(r.format),
-            removed: lower_names(r.removed.iter_names().map(|(n, f)| (n, f.bits()))),
+            removed: r.removed.names().map(str::to_owned).collect(),
             found: r.found.names().map(str::to_owned).collect(),
-            not_kept: lower_names(r.not_kept.iter_names().map(|(n, f)| (n, f.bits()))),
+            not_kept: r.not_kept.flag_names().map(str::to_owned).collect(),
             bytes_removed: r.bytes_removed,
             width: r.width,
             height: r.height,
