@@ -25,6 +25,11 @@
 //!   `max_output_len` bytes (no allocation), as the `imgstrip` command calls it.
 //! - `plan`: `Stripper::plan`, the walk alone: the output as ranges of the input and the few
 //!   bytes written anew, no copy of what stays (a server then writes it with vectored writes).
+//! - `floor` (JPEG and GIF): the least reading any walk of that layout must do, with no walk
+//!   around it: every byte once for JPEG (an OR over the input, which the compiler
+//!   vectorises as widely as it can; the end of a scan is only found by reading its entropy
+//!   data), one byte in 256 for GIF (the length bytes of full sub-blocks, without following
+//!   them). Where `plan` is close to it, the walk has no fat left to cut.
 //! - `img-parts`: img-parts 0.4 from the `&[u8]` (`Bytes::copy_from_slice`), EXIF, ICC,
 //!   APPn/COM or text chunks removed, encoded to one `Bytes`. It never scans JPEG entropy
 //!   data (it keeps everything after the first SOS, trailers included).
@@ -244,6 +249,16 @@ fn gif_raw(input: &[u8]) -> Option<Vec<u8>> {
     encoder.into_inner().ok()
 }
 
+/// The reading a walk of `format`'s usual layout cannot do without (see the module docs);
+/// `None` for the formats whose walk reads only headers.
+fn floor_pass(format: Format, input: &[u8]) -> Option<u8> {
+    match format {
+        Format::Jpeg => Some(input.iter().fold(0u8, |acc, &b| acc | b)),
+        Format::Gif => Some(input.iter().step_by(256).fold(0u8, |acc, &b| acc ^ b)),
+        _ => None,
+    }
+}
+
 /// Runs a peer once, outside the timing. `None` when it does not take this format.
 fn run_peer(peer: &str, format: Format, input: &[u8]) -> Option<Vec<u8>> {
     match peer {
@@ -376,6 +391,17 @@ fn contenders<'a>(
             }),
         },
     ];
+    if floor_pass(format, &case.input).is_some() {
+        list.push(Contender {
+            name: "floor",
+            run: Box::new({
+                let inputs = inputs.clone();
+                move |i: usize| {
+                    black_box(floor_pass(format, black_box(inputs[i])));
+                }
+            }),
+        });
+    }
     let mut notes = Vec::new();
     for peer in PEERS {
         let Some(out) = run_peer(peer, format, &case.input) else {
@@ -543,8 +569,8 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
                 .map(|m| m.trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    let header = "| case | input | memcpy | imgstrip | imgstrip_into | imgstrip_to_slice | plan | img-parts | img-parts, owned input | metastrip | gif raw-LZW |";
-    let rule = "|---|---|---|---|---|---|---|---|---|---|---|";
+    let header = "| case | input | memcpy | imgstrip | imgstrip_into | imgstrip_to_slice | plan | floor | img-parts | img-parts, owned input | metastrip | gif raw-LZW |";
+    let rule = "|---|---|---|---|---|---|---|---|---|---|---|---|";
     let mut paired = vec![header.to_string(), rule.to_string()];
     let mut fastest = paired.clone();
     for case in cases {
@@ -565,7 +591,7 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
                     })
             };
             let mut row = format!(
-                "| {} | {:.2} MB | 1.00 ({}) | {} | {} | {} | {} |",
+                "| {} | {:.2} MB | 1.00 ({}) | {} | {} | {} | {} | {} |",
                 case.name,
                 case.input.len() as f64 / 1e6,
                 human(if pick_paired {
@@ -577,6 +603,7 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
                 ratio("imgstrip_into"),
                 ratio("imgstrip_to_slice"),
                 ratio("plan"),
+                ratio("floor"),
             );
             for (peer, note) in PEERS.iter().zip(&notes) {
                 let cell = match note {
@@ -593,7 +620,7 @@ fn print_ratios(cases: &[Case], filter: Option<&str>, skipped: &[(&str, String)]
         }
     }
     for (name, why) in skipped {
-        paired.push(format!("| {name} | — | skipped: {why} | | | | | | | |"));
+        paired.push(format!("| {name} | — | skipped: {why} | | | | | | | | |"));
     }
     let machine = format!(
         "{} CPUs, {cpu}",

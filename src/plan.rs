@@ -357,6 +357,8 @@ impl<'i> PlanSink<'i> {
 }
 
 impl Sink for PlanSink<'_> {
+    const COPIES: bool = false;
+
     fn len(&self) -> usize {
         self.len
     }

@@ -32,6 +32,11 @@ pub const fn max_output_len(input_len: usize) -> usize {
 /// Walkers write with the provided methods, which count the work of every write
 /// ([`crate::work`]) in this one place; each sink implements only the two `put_*` methods.
 pub(crate) trait Sink {
+    /// Whether appending input bytes copies them. A sink that only records where they lie
+    /// (a plan) lets a walker scan long stretches at once, where a copying one gets them in
+    /// pieces small enough to copy while they are still in the cache.
+    const COPIES: bool = true;
+
     /// How many bytes have been written (for a full [`SliceSink`], how many would have been).
     fn len(&self) -> usize;
 

@@ -8,8 +8,9 @@ use crate::work;
 
 /// Copies a scan's entropy-coded data (T.81 B.1.1.5): everything up to the `FF` that starts
 /// a marker other than RSTn. Stuffed `FF 00` and RSTn stay in the data.
-pub(super) fn copy_entropy_data(r: &mut Reader<'_>, out: &mut impl Sink) {
-    let len = copy_entropy(r.rest(), out, WINDOW);
+pub(super) fn copy_entropy_data<S: Sink>(r: &mut Reader<'_>, out: &mut S) {
+    let window = if S::COPIES { WINDOW } else { usize::MAX };
+    let len = copy_entropy(r.rest(), out, window);
     // The cursor stops at the marker's first FF (or at a dangling FF run at the very end).
     let _ = r.skip(len);
 }
@@ -81,10 +82,14 @@ fn scan_entropy(data: &[u8], mut from: usize, limit: usize, restarts: &mut bool)
     }
 }
 
-/// Block size of the fast scan: 64 bytes tested at once, plus one byte of look-ahead.
-const BLOCK: usize = 64;
+/// Block size of the fast scan: 256 bytes tested at once, plus one byte of look-ahead. Each
+/// block ends in one branch, so a longer block spends less on them: 64-byte blocks scanned
+/// 55 KB of in-cache entropy data at 35 GB/s, 256-byte ones at 51 GB/s (an OR over the
+/// same bytes: 84 GB/s); from memory (4.4 MB) all run at the memory's speed. A block with
+/// a marker is read again byte by byte, which happens about once per scan.
+const BLOCK: usize = 256;
 
-/// Moves `from` past whole 64-byte blocks without a marker, until it reaches `limit`. Most
+/// Moves `from` past whole blocks without a marker, until it reaches `limit`. Most
 /// entropy-coded data is such blocks; only blocks with a marker (or a run of `FF`s) fall back
 /// to the byte-wise scan. Each block is tested in one branch-free pass the compiler
 /// vectorises. Until the scan has met an RSTn the test lets only stuffing (`FF 00`) through,

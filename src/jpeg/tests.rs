@@ -402,7 +402,7 @@ fn entropy_len_bytewise(data: &[u8]) -> usize {
 #[test]
 fn block_scan_agrees_with_bytewise_scan_at_every_position() {
     let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut data: Vec<u8> = (0..300)
+    let mut data: Vec<u8> = (0..600)
         .map(|_| {
             state ^= state << 13;
             state ^= state >> 7;
@@ -447,8 +447,9 @@ fn check_every_insertion(data: &[u8], from: usize) {
             let want = entropy_len_bytewise(&d);
             assert_eq!(entropy_len(&d), want, "{inserted:x?} at {at}");
             // Scanned and copied a window at a time, with windows that end anywhere
-            // relative to the 64-byte blocks, stuffing and markers.
-            for window in [1, 2, 63, 64, 65, 100, 128, WINDOW] {
+            // relative to the 256-byte blocks, stuffing and markers; `usize::MAX` is a
+            // plan's one window.
+            for window in [1, 2, 63, 100, 255, 256, 257, 300, WINDOW, usize::MAX] {
                 let mut out = vec![0xAA];
                 assert_eq!(
                     copy_entropy(&d, &mut out, window),
