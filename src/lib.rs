@@ -161,6 +161,8 @@ mod work;
 
 #[cfg(test)]
 mod linear_tests;
+#[cfg(test)]
+mod test_boxes;
 
 pub use error::{Error, Limit};
 pub use format::{detect, Format};

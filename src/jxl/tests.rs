@@ -4,27 +4,8 @@ use super::*;
 use crate::format::JXL_CONTAINER_SIGNATURE as CONTAINER_SIGNATURE;
 use crate::limits::Limits;
 use crate::stripper::{run_walker, strip_checked};
+use crate::test_boxes::{bx, bx64};
 use crate::Limit;
-
-/// A box: 32-bit size, type, body.
-fn bx(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut v = u32::try_from(body.len() + 8)
-        .unwrap()
-        .to_be_bytes()
-        .to_vec();
-    v.extend_from_slice(kind);
-    v.extend_from_slice(body);
-    v
-}
-
-/// A box with a 64-bit size (size field 1).
-fn bx64(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut v = vec![0, 0, 0, 1];
-    v.extend_from_slice(kind);
-    v.extend_from_slice(&u64::try_from(body.len() + 16).unwrap().to_be_bytes());
-    v.extend_from_slice(body);
-    v
-}
 
 /// A box that runs to the end of the file (size field 0).
 fn bx_to_end(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {

@@ -2,6 +2,7 @@
 //! (and, on purpose, what they forbid); `resolve` is an independent reader of item data.
 
 use super::*;
+use crate::test_boxes::{bx, bx64};
 use crate::{Keep, Limit, Limits, Stripper};
 
 mod allow_list;
@@ -22,25 +23,6 @@ use reader::{be, boxes, child, item, meta_child, resolve, stripped, top_kinds};
 // ----------------------------------------------------------------------------------------
 // Builders
 // ----------------------------------------------------------------------------------------
-
-fn bx(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut v = u32::try_from(body.len() + 8)
-        .unwrap()
-        .to_be_bytes()
-        .to_vec();
-    v.extend_from_slice(kind);
-    v.extend_from_slice(body);
-    v
-}
-
-/// A box with a 64-bit `largesize`.
-fn bx64(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut v = 1u32.to_be_bytes().to_vec();
-    v.extend_from_slice(kind);
-    v.extend_from_slice(&(body.len() as u64 + 16).to_be_bytes());
-    v.extend_from_slice(body);
-    v
-}
 
 fn full(kind: &[u8; 4], version: u8, flags: u32, body: &[u8]) -> Vec<u8> {
     let mut b = vec![version];
