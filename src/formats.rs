@@ -12,7 +12,7 @@
 //! data: [where lossless stripping stops](#where-lossless-stripping-stops) says what can
 //! still hide there.
 //!
-//! Formats not listed here (JPEG XL, TIFF, …) are not recognised: [`Error::UnknownFormat`].
+//! Formats not listed here (TIFF, …) are not recognised: [`Error::UnknownFormat`].
 //!
 //! # The rules, per format
 //! With no [`Keep`] flags (see [Keep flags](#keep-flags) for what they add back):
@@ -397,10 +397,13 @@
 //!   header, which is entropy-coded and part of the picture: they stay, and [`Keep::ICC`] and
 //!   [`Keep::ORIENTATION`] change nothing. `jbrd` goes even though a decoder could rebuild
 //!   the original JPEG from it: that JPEG's APPn segments (EXIF, XMP, IPTC, MPF) and comments
-//!   would come back with it. Without `jbrd`, decoders show the JPEG XL image itself
-//!   (libjxl's pixels, with the codestream's orientation applied), where with it some (the
-//!   Pillow plugin) rebuild and decode the original JPEG: the two differ in rounding, and for
-//!   a rotated photo in orientation.
+//!   would come back with it. What a user sees: a JPEG XL made losslessly from a JPEG (`cjxl
+//!   photo.jpg`) strips to one that can no longer be turned back into that JPEG byte for byte
+//!   (`djxl` then encodes a new JPEG from the pixels), since the original JPEG's bytes hold
+//!   the very metadata the strip removes. Without `jbrd`, decoders show the JPEG XL image
+//!   itself (libjxl's pixels, with the codestream's orientation applied), where with it some
+//!   (the Pillow plugin) rebuild and decode the original JPEG: the two differ in rounding,
+//!   and for a rotated photo in orientation.
 //! - `jxlp` boxes must come with indices 0, 1, 2, … in file order and only the last may
 //!   set the top bit (libjxl refuses other orders); a file with both `jxlc` and `jxlp`, a
 //!   codestream box after the last `jxlp`, a container without a codestream, or a first box

@@ -7,8 +7,10 @@
 //! embedded or linked colour profile before or after the pixel array, a gap before the
 //! pixels, free header fields and trailing bytes, and for BI_PNG / BI_JPEG bitmaps whose
 //! embedded image carries its own metadata. The HEIF files and sequences hide a canary in
-//! every box and item a decoder does not need. Every hostile file gets the same checks, one
-//! body for all formats ([`assert_strips_clean`]); each format's file adds its own.
+//! every box and item a decoder does not need, and the JPEG XL containers one in every
+//! metadata box (of each size form, around a whole or a split codestream). Every hostile
+//! file gets the same checks, one body for all formats ([`assert_strips_clean`]); each
+//! format's file adds its own.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -17,6 +19,7 @@ mod bmp;
 mod gif;
 mod heif;
 mod jpeg;
+mod jxl;
 mod png;
 mod webp;
 
@@ -141,6 +144,15 @@ fn assert_strips_clean(
     out
 }
 
+/// The canaries of `list` that are in `input` (for a file that holds only some of a
+/// format's list).
+fn canaries_in(list: &[Canary<'static>], input: &[u8]) -> Vec<Canary<'static>> {
+    list.iter()
+        .filter(|c| common::find(input, &encode(c.text, c.encoding)).is_some())
+        .map(|c| Canary { ..*c })
+        .collect()
+}
+
 /// Asserts the tests' own walker sees at least `min` metadata units in a hostile input (so
 /// a strip that leaves none means something).
 fn assert_walker_sees(format: Format, input: &[u8], min: usize) {
@@ -156,6 +168,7 @@ fn text_of(name: &str) -> &'static str {
         .chain(gif::GIF_CANARIES)
         .chain(webp::WEBP_CANARIES)
         .chain(bmp::BMP_CANARIES)
+        .chain(jxl::JXL_CANARIES)
         .find(|c| c.text.contains(name))
         .unwrap()
         .text

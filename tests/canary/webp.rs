@@ -88,21 +88,11 @@ fn hostile_webp_animation() -> (Vec<u8>, Vec<u8>) {
     (input, expected)
 }
 
-/// The canaries of `WEBP_CANARIES` that are in `input` (a still has no frame to hold the
-/// frame ones).
-fn webp_canaries_in(input: &[u8]) -> Vec<Canary<'static>> {
-    WEBP_CANARIES
-        .iter()
-        .filter(|c| common::find(input, &encode(c.text, c.encoding)).is_some())
-        .map(|c| Canary { ..*c })
-        .collect()
-}
-
 #[test]
 fn webp_canaries_in_every_metadata_place_are_all_gone() {
     for (input, expected) in [hostile_webp_still(), hostile_webp_animation()] {
         assert_walker_sees(Format::WebP, &input, 4);
-        let canaries = webp_canaries_in(&input);
+        let canaries = canaries_in(WEBP_CANARIES, &input);
         let out = assert_strips_clean(
             Format::WebP,
             &input,
@@ -130,7 +120,7 @@ fn webp_canaries_in_every_metadata_place_are_all_gone() {
 #[test]
 fn webp_keep_display_keeps_only_icc_and_orientation() {
     for (input, expected) in [hostile_webp_still(), hostile_webp_animation()] {
-        let canaries = webp_canaries_in(&input);
+        let canaries = canaries_in(WEBP_CANARIES, &input);
         assert!(canaries.iter().any(|c| c.text == text_of("WEBP-ICC")));
         let out = assert_strips_clean(
             Format::WebP,

@@ -12,6 +12,7 @@ pub mod bmp;
 pub mod gif;
 pub mod heif;
 pub mod jpeg;
+pub mod jxl;
 pub mod mutation;
 pub mod oracle;
 pub mod png;
@@ -200,6 +201,10 @@ pub fn walker(format: Format) -> Option<Walker> {
         Format::Heif | Format::Avif => Some(Walker {
             leftovers: heif::leftovers,
             image_units: heif::image_units,
+        }),
+        Format::Jxl => Some(Walker {
+            leftovers: jxl::leftovers,
+            image_units: jxl::image_units,
         }),
         _ => None,
     }

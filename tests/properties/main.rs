@@ -2,11 +2,13 @@
 //! and BMP files are built from small valid images with random metadata units, each holding a
 //! random canary, inserted at random valid positions; HEIF/AVIF files from random coded
 //! images with random metadata items, names, properties, vendor boxes and image sequences
-//! holding canaries (`heif.rs`). Every case gets the same properties ([`check_case`]): the
-//! canary never survives, the output keeps every image unit of the input, byte for byte and
-//! in order (exactly the image units, where the generator knows them), is never larger,
-//! strips to itself and is what [`Stripper::plan`] writes out. Mutated and random files never panic and strip clean
-//! ([`check_survives`]).
+//! holding canaries (`heif.rs`); JPEG XL containers from a random codestream (whole or split
+//! over `jxlp` boxes) with random metadata boxes of every kind and size form, and bare
+//! codestreams (`jxl.rs`). Every case gets the same properties ([`check_case`]): the canary
+//! never survives, the output keeps every image unit of the input, byte for byte and in
+//! order (exactly the image units, where the generator knows them), is never larger, strips
+//! to itself and is what [`Stripper::plan`] writes out. Mutated and random files never
+//! panic and strip clean ([`check_survives`]).
 //!
 //! The case count is moderate (`PROPTEST_CASES` overrides it) so the suite stays quick.
 
@@ -17,6 +19,7 @@ mod bmp;
 mod gif;
 mod heif;
 mod jpeg;
+mod jxl;
 mod png;
 mod webp;
 
