@@ -84,7 +84,7 @@ use crate::format::Format;
 use crate::options::Options;
 use crate::reader::Reader;
 use crate::report::{Kinds, Report, Verdict};
-use crate::sink::Sink;
+use crate::sink::{DynSink, Sink};
 
 /// What a top-level box is to the walker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -386,7 +386,7 @@ fn strip_items(
         with_meta,
         top,
         opts,
-        &mut head,
+        &mut DynSink(&mut head),
         &mut Report::new(fmt),
     )?;
     let mdat_header = if data.len() > 0 {
@@ -399,7 +399,7 @@ fn strip_items(
         .fold(0u64, |sum, &n| sum.saturating_add(as_u64(n)))
         .saturating_add(mdat_header);
     out.extend_from_slice(top.ftyp.raw);
-    emit_head(&plan, with_meta, top, opts, out, report)?;
+    emit_head(&plan, with_meta, top, opts, &mut DynSink(out), report)?;
     if data.len() > 0 {
         write_mdat(input, &data, out);
     }

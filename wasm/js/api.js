@@ -1,7 +1,7 @@
 // The public API of the npm package `imgstrip`, over the raw wasm-bindgen bindings.
 // The same file is the browser package's api.js and the Node package's index.mjs.
 import {
-  strip as rawStrip,
+  plan as rawPlan,
   inspect as rawInspect,
   detect as rawDetect,
 } from './imgstrip_wasm.js';
@@ -60,7 +60,38 @@ function call(f, data, options) {
 
 /** The stripped copy of `data`. Throws ImgstripError when the input cannot be stripped. */
 export function strip(data, options) {
-  return call(rawStrip, data, options);
+  const input = bytes(data);
+  return assemble(input, call(rawPlan, input, options));
+}
+
+// The output from the plan the wasm module encodes (raw::encode_plan in wasm/src/raw.rs):
+// u32 little-endian output length, piece count, then per piece from (0 input, 1 written),
+// start, length; then the written bytes. Kept ranges are copied straight from `input`, so
+// the output is built once, here, not in wasm memory and then copied out (wasm/README.md).
+function assemble(input, plan) {
+  const view = new DataView(plan.buffer, plan.byteOffset, plan.byteLength);
+  const count = view.getUint32(4, true);
+  const written = 8 + 12 * count;
+  const out = output(view.getUint32(0, true));
+  let at = 0;
+  for (let p = 8; p < written; p += 12) {
+    const start = view.getUint32(p + 4, true);
+    const end = start + view.getUint32(p + 8, true);
+    const piece = (view.getUint32(p, true) === 0 ? input : plan.subarray(written)).subarray(start, end);
+    out.set(piece, at); // throws past the end of `out`
+    at += piece.length;
+  }
+  // Every byte of `out` was written (it may come from a non-zeroed allocation).
+  if (at !== out.length) throw new Error(`imgstrip: internal error: the plan covers ${at} of ${out.length} bytes`);
+  return out;
+}
+
+// A Uint8Array of `len` bytes that `assemble` fills whole. In Node, from a non-pooled Buffer
+// allocation, which is not zero-filled first: zero-filling the output cost as much as
+// copying into it (wasm/README.md). A plain Uint8Array over its own ArrayBuffer either way.
+function output(len) {
+  const slow = globalThis.Buffer?.allocUnsafeSlow;
+  return typeof slow === 'function' ? new Uint8Array(slow(len).buffer, 0, len) : new Uint8Array(len);
 }
 
 /** What stripping `data` with `options` removes and finds, as a plain object. */

@@ -3,8 +3,10 @@
 //!
 //! People use the JS module in `wasm/js/` (`strip`, `inspect`, `detect`, `ImgstripError`),
 //! which wraps these functions. The bindings keep their signatures to numbers, strings and
-//! bytes, so no JS glue crate is needed: a report travels as JSON text and an error is
-//! thrown as a JSON string that the wrapper turns into an `ImgstripError`.
+//! bytes, so no JS glue crate is needed: a stripped output travels as its plan (the input
+//! ranges to copy and the few bytes the strip wrote, which the wrapper's `strip` puts
+//! together), a report as JSON text, and an error is thrown as a JSON string that the
+//! wrapper turns into an `ImgstripError`.
 //!
 //! Each binding calls a plain Rust function of the same name in [`raw`], which the native
 //! tests exercise.
@@ -17,7 +19,9 @@ pub mod raw;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Strips `data` and returns the stripped bytes.
+/// The plan of stripping `data`, encoded for the JS wrapper, whose `strip` builds the
+/// stripped bytes from it and `data` (see [`raw::encode_plan`]): the bytes are built once,
+/// in JS, instead of in wasm memory and then copied out.
 ///
 /// `keep` is a comma-separated list of keep flags (`orientation,icc`, as `--keep` in the
 /// command), `no_limits` lifts the COS limits, and `ignore_limit_errors` returns an input
@@ -26,19 +30,19 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// # Errors
 /// Throws a JSON string `{"kind":…,"message":…,"format":…,"offset":…}` (see [`raw::Failure`]).
 #[wasm_bindgen]
-pub fn strip(
+pub fn plan(
     data: &[u8],
     keep: &str,
     no_limits: bool,
     ignore_limit_errors: bool,
 ) -> Result<Vec<u8>, String> {
-    raw::strip(data, keep, no_limits, ignore_limit_errors).map_err(|f| f.to_json())
+    raw::plan(data, keep, no_limits, ignore_limit_errors).map_err(|f| f.to_json())
 }
 
 /// What stripping `data` would remove, as a JSON object (see [`raw::report_json`]).
 ///
 /// # Errors
-/// Throws the same JSON string as [`strip`].
+/// Throws the same JSON string as [`plan`].
 #[wasm_bindgen]
 pub fn inspect(
     data: &[u8],
