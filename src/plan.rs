@@ -357,7 +357,9 @@ impl<'i> PlanSink<'i> {
 }
 
 impl Sink for PlanSink<'_> {
-    const COPIES: bool = false;
+    fn copies(&self) -> bool {
+        false
+    }
 
     fn len(&self) -> usize {
         self.len
@@ -412,6 +414,17 @@ mod tests {
             .map(|p| (matches!(p, Piece::Input(_)), p.bytes(input).to_vec()))
             .collect();
         (plan.to_vec(input).unwrap(), pieces)
+    }
+
+    #[test]
+    fn a_plan_says_it_does_not_copy_even_behind_a_dyn_sink() {
+        // The JPEG walker reaches the plan through a `DynSink`; a forwarded `copies` is what
+        // lets it scan a scan's data in one go.
+        let input = [0u8; 4];
+        let mut sink = PlanSink::new(&input);
+        assert!(!sink.copies());
+        assert!(!crate::sink::DynSink(&mut sink).copies());
+        assert!(crate::sink::DynSink(&mut Vec::new()).copies());
     }
 
     #[test]

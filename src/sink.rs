@@ -35,7 +35,9 @@ pub(crate) trait Sink {
     /// Whether appending input bytes copies them. A sink that only records where they lie
     /// (a plan) lets a walker scan long stretches at once, where a copying one gets them in
     /// pieces small enough to copy while they are still in the cache.
-    const COPIES: bool = true;
+    fn copies(&self) -> bool {
+        true
+    }
 
     /// How many bytes have been written (for a full [`SliceSink`], how many would have been).
     fn len(&self) -> usize;
@@ -148,6 +150,10 @@ impl Sink for DynSink<'_> {
 
     fn reserve(&mut self, additional: usize) {
         self.0.reserve(additional);
+    }
+
+    fn copies(&self) -> bool {
+        self.0.copies()
     }
 
     fn written_mut(&mut self, range: Range<usize>) -> Option<&mut [u8]> {

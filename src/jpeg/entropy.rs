@@ -8,8 +8,8 @@ use crate::work;
 
 /// Copies a scan's entropy-coded data (T.81 B.1.1.5): everything up to the `FF` that starts
 /// a marker other than RSTn. Stuffed `FF 00` and RSTn stay in the data.
-pub(super) fn copy_entropy_data<S: Sink>(r: &mut Reader<'_>, out: &mut S) {
-    let window = if S::COPIES { WINDOW } else { usize::MAX };
+pub(super) fn copy_entropy_data(r: &mut Reader<'_>, out: &mut impl Sink) {
+    let window = if out.copies() { WINDOW } else { usize::MAX };
     let len = copy_entropy(r.rest(), out, window);
     // The cursor stops at the marker's first FF (or at a dangling FF run at the very end).
     let _ = r.skip(len);

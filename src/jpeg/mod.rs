@@ -14,7 +14,7 @@ use crate::out;
 use crate::reader::Reader;
 use crate::report::Verdict;
 use crate::report::{Found as HoldsFound, Kinds, Report};
-use crate::sink::{Sink, SliceSink};
+use crate::sink::{DynSink, Sink, SliceSink};
 use entropy::copy_entropy_data;
 use fit::{fit, frame_len, has_differential_frame, length_error, Fit, Walk};
 use gainmap::GainMap;
@@ -108,7 +108,8 @@ enum Role<'g, 'a> {
 /// The gain map to keep, when the primary declares one, every description of it agrees
 /// ([`gainmap::find`]), and it strips whole. The gain map is stripped once here into a sink
 /// that only counts, as the new MPF and XMP, written before the primary's frame header, give
-/// its stripped length.
+/// its stripped length. The counting sink goes behind a [`DynSink`], so `walk` is compiled
+/// once, for `DynSink` (every strip reaches it through one), not a second time for it.
 fn find_gain_map<'a>(input: &'a [u8], opts: &Options) -> Option<GainMap<'a>> {
     let found = gainmap::find(input, opts.keep)?;
     let mut counter = SliceSink::new(&mut []);
@@ -116,7 +117,7 @@ fn find_gain_map<'a>(input: &'a [u8], opts: &Options) -> Option<GainMap<'a>> {
         found.image,
         &gain_map_options(opts),
         Role::GainMap(&found),
-        &mut counter,
+        &mut DynSink(&mut counter),
     )
     .ok()?;
     if report.truncated {

@@ -208,7 +208,7 @@ pub fn report_json(plan: &Plan, bytes_before: usize) -> String {
     out.push_str("{\"format\":");
     push_string(&mut out, r.format.name());
     out.push_str(",\"removed\":");
-    push_list(&mut out, lower(r.removed.iter_names()));
+    push_list(&mut out, r.removed.names());
     out.push_str(",\"found\":");
     push_list(&mut out, r.found.names());
     out.push_str(",\"foundPhrases\":");
@@ -231,7 +231,7 @@ pub fn report_json(plan: &Plan, bytes_before: usize) -> String {
         out.push_str(if value { "true" } else { "false" });
     }
     out.push_str(",\"notKept\":");
-    push_list(&mut out, lower(r.not_kept.iter_names()));
+    push_list(&mut out, r.not_kept.flag_names());
     out.push('}');
     out
 }
@@ -241,13 +241,6 @@ fn push_key(out: &mut String, key: &str) {
     out.push_str(",\"");
     out.push_str(key);
     out.push_str("\":");
-}
-
-/// Flag names (`EXIF`, `GAIN_MAP`) in the command's lower case.
-fn lower<'a, T: 'a>(
-    names: impl Iterator<Item = (&'a str, T)> + 'a,
-) -> impl Iterator<Item = String> + 'a {
-    names.map(|(name, _)| name.to_ascii_lowercase())
 }
 
 /// A JSON array of strings.
