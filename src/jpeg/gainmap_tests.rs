@@ -153,6 +153,8 @@ struct Spec {
     /// Added to the gain map's MP Entry offset and to its GContainer length.
     offset_shift: i64,
     length_shift: i64,
+    /// Segments between the primary's COM and its image units.
+    before_image: Vec<u8>,
 }
 
 impl Default for Spec {
@@ -163,6 +165,7 @@ impl Default for Spec {
             gain_map: gain_map(GAIN_MAP_XMP, true),
             offset_shift: 0,
             length_shift: 0,
+            before_image: Vec::new(),
         }
     }
 }
@@ -185,6 +188,7 @@ fn ultra_hdr(spec: &Spec) -> (Vec<u8>, usize) {
         let tiff_at = v.len() + 8;
         v.extend(mpf_seg);
         v.extend(seg(COM, b"PRIMARY-COMMENT"));
+        v.extend(&spec.before_image);
         v.extend(image_units(PRIMARY_ENTROPY));
         (v, tiff_at)
     };
@@ -323,6 +327,24 @@ fn display_keeps_the_gain_map_and_default_strip_drops_everything_after_eoi() {
     lone.extend(image_units(PRIMARY_ENTROPY));
     lone.extend(gain_map(GAIN_MAP_XMP, true));
     assert_eq!(keep_gain_map(&lone).0, default_strip(&lone));
+}
+
+#[test]
+fn fresh_segments_go_before_the_first_coding_segment_so_a_second_strip_keeps_them_there() {
+    // A reserved JPG0 segment (dropped) before a second JFIF (kept): the fresh XMP and MPF
+    // must follow the JFIF, or stripping the output again would move them past it.
+    let jfif = b"JFIF\0\x01\x02\0\0\x01\0\x01\0\0";
+    let spec = Spec {
+        before_image: [seg(0xF0, b"RESERVED"), seg(APP0, jfif)].concat(),
+        ..Spec::default()
+    };
+    let (input, _) = ultra_hdr(&spec);
+    // strip_checked strips the output again and asserts the same bytes.
+    let (out, _) = strip_checked(strip, &input, Keep::DISPLAY);
+    let kinds: Vec<u8> = headers(&out).iter().map(|(m, _)| *m).collect();
+    assert_eq!(&kinds[..4], [APP0, APP1, APP2, APP2], "{kinds:x?}");
+    assert!(body_with(&out, APP0, b"JFIF\0").is_some());
+    assert_eq!(mpf_entries(&out).1 + mpf_entries(&out).2, out.len());
 }
 
 #[test]

@@ -64,9 +64,7 @@ fn verdict(marker: u8, sig: Signature, keep: Keep) -> Verdict {
         // Frame headers (SOF0–3, 5–7, 9–11, 13–15), tables, scans, and the hierarchical
         // (DHP, EXP) and JPEG-LS (SOF55, LSE; T.87) coding segments; [`fit`] then checks
         // each one's length, structure and place.
-        (0xC0..=0xC7 | 0xC9..=0xCF | DQT | DRI | DNL | SOS | DHP | EXP | 0xF7 | 0xF8, _) => {
-            Verdict::Keep
-        }
+        (m, _) if is_coding_segment(m) => Verdict::Keep,
         (APP0, Signature::Jfif) | (APP14, Signature::Adobe) => Verdict::Rewrite,
         (APP0, Signature::Jfxx) => Verdict::Drop(Kinds::THUMBNAIL),
         (APP1, Signature::Exif) if keep.intersects(Keep::ORIENTATION | Keep::COPYRIGHT) => {
@@ -83,6 +81,15 @@ fn verdict(marker: u8, sig: Signature, keep: Keep) -> Verdict {
         // use needs them, and they can carry anything.
         _ => Verdict::Drop(Kinds::OTHER),
     }
+}
+
+/// The segments that code the image (frame headers, tables, scans, hierarchical and JPEG-LS
+/// coding segments): always kept, and the first of them is where fresh segments go.
+fn is_coding_segment(marker: u8) -> bool {
+    matches!(
+        marker,
+        0xC0..=0xC7 | 0xC9..=0xCF | DQT | DRI | DNL | SOS | DHP | EXP | 0xF7 | 0xF8
+    )
 }
 
 pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
@@ -153,9 +160,11 @@ fn walk(
         },
         ..Walk::default()
     };
-    // Where the fresh segments go: before the first segment that is not APPn or COM, which
-    // is after SOI, JFIF, EXIF and ICC, where Ultra HDR writers put them. For the primary,
-    // where its new MPF's TIFF header is.
+    // Where the fresh segments go: before the first coding segment, which is after SOI,
+    // JFIF, EXIF and ICC, where Ultra HDR writers put them. For the primary, where its new
+    // MPF's TIFF header is. Not before the first segment that is merely not APPn or COM: a
+    // reserved one (JPGn, RES) goes, so a kept APPn after it would come before the fresh
+    // segments in a second strip, which would then move them (found by fuzzing).
     let mut inserted = false;
     let mut mpf_at = None;
     loop {
@@ -182,7 +191,7 @@ fn walk(
                     }
                     other => other?,
                 };
-                if !inserted && !matches!(marker, 0xE0..=0xEF | COM) {
+                if !inserted && is_coding_segment(marker) {
                     inserted = true;
                     mpf_at = insert_gain_map_segments(role, out);
                 }
