@@ -330,21 +330,29 @@ fn display_keeps_the_gain_map_and_default_strip_drops_everything_after_eoi() {
 }
 
 #[test]
-fn fresh_segments_go_before_the_first_coding_segment_so_a_second_strip_keeps_them_there() {
-    // A reserved JPG0 segment (dropped) before a second JFIF (kept): the fresh XMP and MPF
-    // must follow the JFIF, or stripping the output again would move them past it.
+fn fresh_segments_go_before_the_first_kept_coding_segment_so_a_second_strip_keeps_them_there() {
+    // A segment the strip drops (a reserved JPG0; a DNL before any scan, which is misplaced)
+    // before a kept APPn (a second JFIF, an Adobe APP14, an ICC profile): the fresh XMP and
+    // MPF must follow that APPn, or stripping the output again would move them past it.
     let jfif = b"JFIF\0\x01\x02\0\0\x01\0\x01\0\0";
-    let spec = Spec {
-        before_image: [seg(0xF0, b"RESERVED"), seg(APP0, jfif)].concat(),
-        ..Spec::default()
-    };
-    let (input, _) = ultra_hdr(&spec);
-    // strip_checked strips the output again and asserts the same bytes.
-    let (out, _) = strip_checked(strip, &input, Keep::DISPLAY);
-    let kinds: Vec<u8> = headers(&out).iter().map(|(m, _)| *m).collect();
-    assert_eq!(&kinds[..4], [APP0, APP1, APP2, APP2], "{kinds:x?}");
-    assert!(body_with(&out, APP0, b"JFIF\0").is_some());
-    assert_eq!(mpf_entries(&out).1 + mpf_entries(&out).2, out.len());
+    let adobe = b"Adobe\0\x64\0\0\0\0\x01";
+    for (dropped, kept) in [
+        (seg(0xF0, b"RESERVED"), seg(APP0, jfif)),
+        (seg(DNL, &[0, 8]), seg(APP14, adobe)),
+        // A kept ICC profile is copied whole, as a coding segment is, but is not one.
+        (seg(DNL, &[0, 8]), app(APP2, b"ICC_PROFILE\0", b"\x01\x01PROFILE")),
+    ] {
+        let spec = Spec {
+            before_image: [dropped, kept.clone()].concat(),
+            ..Spec::default()
+        };
+        let (input, _) = ultra_hdr(&spec);
+        // strip_checked strips the output again and asserts the same bytes.
+        let (out, _) = strip_checked(strip, &input, Keep::DISPLAY);
+        let kinds: Vec<u8> = headers(&out).iter().map(|(m, _)| *m).collect();
+        assert_eq!(&kinds[..4], [kept[1], APP1, APP2, APP2], "{kinds:x?}");
+        assert_eq!(mpf_entries(&out).1 + mpf_entries(&out).2, out.len());
+    }
 }
 
 #[test]

@@ -84,7 +84,7 @@ fn verdict(marker: u8, sig: Signature, keep: Keep) -> Verdict {
 }
 
 /// The segments that code the image (frame headers, tables, scans, hierarchical and JPEG-LS
-/// coding segments): always kept, and the first of them is where fresh segments go.
+/// coding segments): kept, unless [`fit`] finds one out of place.
 fn is_coding_segment(marker: u8) -> bool {
     matches!(
         marker,
@@ -160,13 +160,17 @@ fn walk(
         },
         ..Walk::default()
     };
-    // Where the fresh segments go: before the first coding segment, which is after SOI,
-    // JFIF, EXIF and ICC, where Ultra HDR writers put them. For the primary, where its new
-    // MPF's TIFF header is. Not before the first segment that is merely not APPn or COM: a
-    // reserved one (JPGn, RES) goes, so a kept APPn after it would come before the fresh
-    // segments in a second strip, which would then move them (found by fuzzing).
-    let mut inserted = false;
-    let mut mpf_at = None;
+    // Where the fresh segments go: before the first coding segment the output keeps, which
+    // is after SOI, JFIF, EXIF and ICC, where Ultra HDR writers put them (for the primary,
+    // where its new MPF's TIFF header is). Only a segment that is written decides it, so
+    // the place depends on the output alone and a second strip puts them in the same place:
+    // a dropped reserved segment (JPGn, RES) or a misplaced table before a kept APPn once
+    // made a second strip move them past that APPn (found by fuzzing).
+    let mut fresh = Fresh {
+        role,
+        inserted: false,
+        mpf_at: None,
+    };
     loop {
         let Some(found) = next_marker(&mut r) else {
             return finish_truncated(&r, &walk, report, out);
@@ -178,7 +182,7 @@ fn walk(
         match found.marker {
             EOI if walk.seen_sos => {
                 out.extend_from_slice(&[0xFF, EOI]);
-                return finish(&r, opts, role, (start, mpf_at), report, out);
+                return finish(&r, opts, role, (start, fresh.mpf_at), report, out);
             }
             EOI => return Err(r.malformed_at(found.offset, "EOI before the first scan")),
             SOI => return Err(r.malformed_at(found.offset, "second SOI marker")),
@@ -191,15 +195,12 @@ fn walk(
                     }
                     other => other?,
                 };
-                if !inserted && is_coding_segment(marker) {
-                    inserted = true;
-                    mpf_at = insert_gain_map_segments(role, out);
-                }
                 if marker == DHP && !walk.seen_sof && walk.hierarchical.is_none() {
                     // Whether this file is hierarchical is decided once, by looking ahead.
                     walk.hierarchical = Some(has_differential_frame(r.clone()));
                 }
-                copy_segment(&seg, found.offset, opts, &mut walk, &mut report, out)?;
+                let at = found.offset;
+                copy_segment(&seg, at, opts, &mut walk, &mut fresh, &mut report, out)?;
                 if marker == SOS {
                     copy_entropy_data(&mut r, out);
                     walk.first_scan_ended = walk.scans_in_frame == 1;
@@ -209,16 +210,30 @@ fn walk(
     }
 }
 
-/// Writes the segments that describe a kept gain map into the image `role` names; for the
-/// primary, returns where its MPF's TIFF header is.
-fn insert_gain_map_segments(role: Role<'_, '_>, out: &mut impl Sink) -> Option<usize> {
-    match role {
-        Role::Primary(None) => None,
-        Role::Primary(Some(gain_map)) => Some(gain_map.write_primary_segments(out)),
-        Role::GainMap(gain_map) => {
-            gain_map.write_gain_map_segments(out);
-            None
+/// The segments that describe a kept gain map, written once into the image a walk strips,
+/// right before its first kept coding segment.
+struct Fresh<'g, 'a> {
+    role: Role<'g, 'a>,
+    inserted: bool,
+    /// For the primary, where its new MPF's TIFF header is.
+    mpf_at: Option<usize>,
+}
+
+impl Fresh<'_, '_> {
+    /// Writes the segments, the first time a coding segment is about to be written (a kept
+    /// ICC profile, also kept whole, is not one).
+    fn before_kept(&mut self, marker: u8, out: &mut impl Sink) {
+        if !is_coding_segment(marker) || std::mem::replace(&mut self.inserted, true) {
+            return;
         }
+        self.mpf_at = match self.role {
+            Role::Primary(None) => None,
+            Role::Primary(Some(gain_map)) => Some(gain_map.write_primary_segments(out)),
+            Role::GainMap(gain_map) => {
+                gain_map.write_gain_map_segments(out);
+                None
+            }
+        };
     }
 }
 
@@ -265,6 +280,7 @@ fn copy_segment(
     offset: usize,
     opts: &Options,
     walk: &mut Walk,
+    fresh: &mut Fresh<'_, '_>,
     report: &mut Report,
     out: &mut impl Sink,
 ) -> Result<(), Error> {
@@ -295,8 +311,12 @@ fn copy_segment(
     };
     match verdict {
         Verdict::Keep => match fit(seg, offset, walk)? {
-            Fit::Whole => out::copy(out, seg.raw),
+            Fit::Whole => {
+                fresh.before_kept(seg.marker, out);
+                out::copy(out, seg.raw);
+            }
             Fit::Cut(len) => {
+                fresh.before_kept(seg.marker, out);
                 if let Some(body) = seg.body.get(..len) {
                     write_segment(seg.marker, body, out);
                 }
