@@ -340,7 +340,10 @@ fn fresh_segments_go_before_the_first_kept_coding_segment_so_a_second_strip_keep
         (seg(0xF0, b"RESERVED"), seg(APP0, jfif)),
         (seg(DNL, &[0, 8]), seg(APP14, adobe)),
         // A kept ICC profile is copied whole, as a coding segment is, but is not one.
-        (seg(DNL, &[0, 8]), app(APP2, b"ICC_PROFILE\0", b"\x01\x01PROFILE")),
+        (
+            seg(DNL, &[0, 8]),
+            app(APP2, b"ICC_PROFILE\0", b"\x01\x01PROFILE"),
+        ),
     ] {
         let spec = Spec {
             before_image: [dropped, kept.clone()].concat(),
