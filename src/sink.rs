@@ -118,8 +118,8 @@ impl Sink for Vec<u8> {
 
 /// Any sink, behind `&mut dyn Sink`. Code that writes to it is compiled once for all sinks:
 /// HEIF writes its rebuilt `meta` and `moov` twice, to a `Measure` and then to the output,
-/// and every JPEG walk outside `jpeg` (the stripper's, BMP's, HEIF's JPEG items) goes
-/// through one; each was one copy per sink type before (22.6 and 15.2 KB of the `.wasm`,
+/// and every JPEG walk goes through one (`jpeg::strip` puts its caller's sink behind it);
+/// each was one copy per sink type before (22.6 and 15.2 KB of the `.wasm`,
 /// wasm/README.md). Every method forwards, so the bytes and the counted work are the same.
 pub(crate) struct DynSink<'a>(pub(crate) &'a mut dyn Sink);
 

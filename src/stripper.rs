@@ -7,7 +7,7 @@ use crate::options::{Keep, Options};
 use crate::plan::{Plan, PlanSink};
 use crate::report::{Found, Report};
 use crate::sink::max_output_len;
-use crate::sink::{DynSink, Rewind, Sink, SliceSink};
+use crate::sink::{Rewind, Sink, SliceSink};
 use crate::verify::Leftovers;
 
 /// The stripped image and what was removed from it.
@@ -282,9 +282,7 @@ fn dispatch(
     out: &mut impl Sink,
 ) -> Result<Report, Error> {
     match format {
-        // Every JPEG walk writes through a `DynSink`, here and in BMP and HEIF, so that the
-        // walker is compiled once for all sinks (wasm/README.md, "Size and speed").
-        Format::Jpeg => crate::jpeg::strip(input, opts, &mut DynSink(out)),
+        Format::Jpeg => crate::jpeg::strip(input, opts, out),
         Format::Png => crate::png::strip(input, opts, out),
         Format::Gif => crate::gif::strip(input, opts, out),
         Format::Bmp => crate::bmp::strip(input, opts, out),

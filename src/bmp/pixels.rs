@@ -8,7 +8,7 @@ use crate::format::{Format, PNG_SIGNATURE};
 use crate::options::Options;
 use crate::reader::Reader;
 use crate::report::Report;
-use crate::sink::{DynSink, Sink};
+use crate::sink::Sink;
 
 /// The pixel array's bytes in the input.
 pub(super) fn read_pixels<'a>(
@@ -134,8 +134,7 @@ pub(super) fn strip_embedded(
         });
     }
     let inner = match encoding {
-        // Through a `DynSink`, as `Stripper` strips a JPEG: one copy of the JPEG walker.
-        Encoding::Jpeg => crate::jpeg::strip(data, opts, &mut DynSink(out)),
+        Encoding::Jpeg => crate::jpeg::strip(data, opts, out),
         _ => crate::png::strip(data, opts, out),
     }
     .map_err(|e| e.embedded(Format::Bmp, at, name))?;

@@ -11,7 +11,6 @@ use crate::error::Error;
 use crate::format::Format;
 use crate::options::Options;
 use crate::report::Report;
-use crate::sink::DynSink;
 use crate::work;
 
 /// The JPEG items that changed: which `iloc` entries now point at which owned piece, and
@@ -101,8 +100,7 @@ pub(super) fn rewrite_jpeg_items(
             });
         }
         let mut bytes = Vec::with_capacity(data.len());
-        // Through a `DynSink`, as `Stripper` strips a JPEG: one copy of the JPEG walker.
-        let inner = crate::jpeg::strip(&data, opts, &mut DynSink(&mut bytes)).map_err(|e| {
+        let inner = crate::jpeg::strip(&data, opts, &mut bytes).map_err(|e| {
             e.embedded_at(report.format, "JPEG item", |at| {
                 input_offset(loc.extents(), at)
             })

@@ -92,7 +92,14 @@ fn is_coding_segment(marker: u8) -> bool {
     )
 }
 
+/// Strips a JPEG into `out`. Whatever the sink, the walk writes through a [`DynSink`], so the
+/// walker is compiled once for all of them (every caller's sink type was one more copy of
+/// it in the `.wasm`: wasm/README.md, "Size and speed").
 pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result<Report, Error> {
+    strip_into_dyn(input, opts, &mut DynSink(out))
+}
+
+fn strip_into_dyn(input: &[u8], opts: &Options, out: &mut DynSink<'_>) -> Result<Report, Error> {
     let gain_map = if opts.keep.contains(Keep::GAIN_MAP) {
         find_gain_map(input, opts)
     } else {
@@ -115,8 +122,7 @@ enum Role<'g, 'a> {
 /// The gain map to keep, when the primary declares one, every description of it agrees
 /// ([`gainmap::find`]), and it strips whole. The gain map is stripped once here into a sink
 /// that only counts, as the new MPF and XMP, written before the primary's frame header, give
-/// its stripped length. The counting sink goes behind a [`DynSink`], so `walk` is compiled
-/// once, for `DynSink` (every strip reaches it through one), not a second time for it.
+/// its stripped length. The counting sink goes behind a [`DynSink`] too, as [`strip`]'s does.
 fn find_gain_map<'a>(input: &'a [u8], opts: &Options) -> Option<GainMap<'a>> {
     let found = gainmap::find(input, opts.keep)?;
     let mut counter = SliceSink::new(&mut []);
