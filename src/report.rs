@@ -69,6 +69,13 @@ bitflags! {
     /// `CAPTURE_TIME` (its fixed layout holds the model, the serial numbers and the capture
     /// time), a raw thermal or embedded image record `EMBEDDED_MEDIA`.
     ///
+    /// An EXIF maker note (the vendor's own camera data) sets `DEVICE`. In the layouts of
+    /// Canon, Nikon, Panasonic, Fujifilm, Olympus/OM System, Pentax, Ricoh, Sigma, Motorola
+    /// and Nintendo it is read for their serial-number tags (`SERIAL_NUMBER`) and Canon's
+    /// owner name (`PERSON`); other vendors' notes, Sony's enciphered ones among them, give
+    /// `DEVICE` only. A GPS IFD holding only its version and map datum (phones write both
+    /// without a fix) sets nothing.
+    ///
     /// [`Found::names`] gives the snake_case names a JSON report uses, and [`Found::phrases`]
     /// the words a person reads:
     /// ```

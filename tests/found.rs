@@ -142,7 +142,7 @@ fn camera_photos_in_the_corpus_name_gps_serial_number_and_capture_time() {
     let Some(corpus) = common::corpus_dir() else {
         return;
     };
-    let cases: [(&str, Found); 8] = [
+    let cases: [(&str, Found); 9] = [
         (
             "jpeg/mei_Apple_iPhone_4.jpg",
             Found::GPS | Found::CAPTURE_TIME | Found::DEVICE,
@@ -161,6 +161,11 @@ fn camera_photos_in_the_corpus_name_gps_serial_number_and_capture_time() {
         (
             "jpeg/mei_FLIR_Vue_Pro_640.jpg",
             Found::GPS | Found::CAPTURE_TIME | Found::DEVICE | Found::SERIAL_NUMBER,
+        ),
+        // A Nintendo 3DS: the serial number in its maker note's CameraInfo record.
+        (
+            "jpeg/pillow_sugarshack_bad_mpo_header.jpg",
+            Found::SERIAL_NUMBER | Found::CAPTURE_TIME | Found::DEVICE,
         ),
         // HEIF Exif items: one with an `Exif\0\0` prefix, one whose TIFF offset field
         // skips a whole JPEG APP1 header; an XMP `mime` item.

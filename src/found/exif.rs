@@ -15,8 +15,10 @@ use crate::report::Found;
 const EXIF_IFD: u16 = 0x8769;
 const GPS_IFD: u16 = 0x8825;
 const INTEROP_IFD: u16 = 0xA005;
-/// GPSVersionID: says the GPS IFD's format, not where the camera was.
+/// GPSVersionID and GPSMapDatum: say the GPS IFD's format and the geodetic system its
+/// numbers would use (phones write both with no fix), not where the camera was.
 const GPS_VERSION: u16 = 0x0000;
+const GPS_MAP_DATUM: u16 = 0x0012;
 /// The thumbnail's data in IFD1: JPEGInterchangeFormat (a JPEG) or StripOffsets (TIFF).
 const JPEG_THUMBNAIL: u16 = 0x0201;
 const STRIP_OFFSETS: u16 = 0x0111;
@@ -82,8 +84,8 @@ struct Walk<'a> {
     read_iptc: bool,
     read_photoshop: bool,
     read_maker_note: bool,
-    /// IFD0's Make is Canon's, whose maker notes have no header to tell them by.
-    canon: bool,
+    /// IFD0's Make: some vendors' maker notes have no header to tell them by.
+    make: &'a [u8],
 }
 
 impl<'a> Walk<'a> {
@@ -97,7 +99,7 @@ impl<'a> Walk<'a> {
             read_iptc: false,
             read_photoshop: false,
             read_maker_note: false,
-            canon: false,
+            make: &[],
         }
     }
 
@@ -151,10 +153,13 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// Any GPS tag but the version with a non-zero value is a position, a time or a
-    /// direction taken by the GPS receiver.
+    /// Any GPS tag but the version and the map datum with a non-zero value is a position, a
+    /// time or a direction taken by the GPS receiver.
     fn gps_tag<O: ByteOrder>(&mut self, tag: u16, entry: &Entry<'a>) {
-        if tag != GPS_VERSION && entry.value_part::<O>(self.tiff).is_some_and(has_data) {
+        if tag != GPS_VERSION
+            && tag != GPS_MAP_DATUM
+            && entry.value_part::<O>(self.tiff).is_some_and(has_data)
+        {
             self.found |= Found::GPS;
         }
     }
@@ -171,9 +176,7 @@ impl<'a> Walk<'a> {
         let Some(at) = entry.value_at::<O>() else {
             return;
         };
-        if maker_note::has_serial::<O>(self.tiff, at, note, self.canon) {
-            self.found |= Found::SERIAL_NUMBER;
-        }
+        self.found |= maker_note::found::<O>(self.tiff, at, note, self.make);
     }
 
     fn tag<O: ByteOrder>(&mut self, entry: &Entry<'a>) {
@@ -183,8 +186,8 @@ impl<'a> Walk<'a> {
         match entry.tag {
             USER_COMMENT if value.get(8..).is_some_and(has_text) => self.found |= Found::COMMENT,
             // A maker note is the vendor's own camera data (settings, firmware, often the
-            // body's serial number): DEVICE, and SERIAL_NUMBER where a layout
-            // [`maker_note`] knows names one. Read once, however many notes point where. The
+            // body's serial number, the owner's name): DEVICE, and what a layout
+            // [`maker_note`] knows names. Read once, however many notes point where. The
             // note a kept Apple gain map's headroom is written in holds two numbers and
             // nothing else: it names nothing.
             MAKER_NOTE if !value.is_empty() && !is_headroom_note(value) => {
@@ -195,7 +198,9 @@ impl<'a> Walk<'a> {
                 }
             }
             MAKE => {
-                self.canon |= value.starts_with(b"Canon");
+                if self.make.is_empty() {
+                    self.make = value;
+                }
                 if has_text(value) {
                     self.found |= Found::DEVICE;
                 }

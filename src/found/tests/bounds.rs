@@ -164,6 +164,33 @@ fn tiff_maker_notes_at_one_big_ifd(n: usize) -> Vec<u8> {
     out
 }
 
+/// An Olympus maker note whose IFD is as many Equipment entries as fit in about `n` bytes,
+/// each pointing at that IFD itself: read as an Equipment IFD, each is the whole table.
+fn olympus_equipment_entries_at_one_big_ifd(n: usize) -> Vec<u8> {
+    const HEAD: &[u8; 12] = b"OLYMPUS\0II\x03\0";
+    let note_at = 8 + 2 + 12 + 4 + 2 + 12 + 4;
+    let count = ((n - note_at - HEAD.len() - 6) / 12).min(usize::from(u16::MAX));
+    let note_len = HEAD.len() + 2 + 12 * count + 4;
+    let le32 = |v: usize| u32::try_from(v).unwrap().to_le_bytes();
+    let mut out = b"II\x2A\0\x08\0\0\0\x01\0".to_vec();
+    out.extend_from_slice(&[0x69, 0x87, 4, 0, 1, 0, 0, 0]); // Exif IFD pointer
+    out.extend_from_slice(&le32(8 + 2 + 12 + 4));
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&[1, 0, 0x7C, 0x92, 7, 0]); // one entry: MakerNote, UNDEFINED
+    out.extend_from_slice(&le32(note_len));
+    out.extend_from_slice(&le32(note_at));
+    out.extend_from_slice(&[0; 4]);
+    assert_eq!(out.len(), note_at);
+    out.extend_from_slice(HEAD);
+    out.extend_from_slice(&u16::try_from(count).unwrap().to_le_bytes());
+    for _ in 0..count {
+        out.extend_from_slice(&[0x10, 0x20, 13, 0, 1, 0, 0, 0]); // Equipment, IFD, at…
+        out.extend_from_slice(&le32(HEAD.len()));
+    }
+    out.extend_from_slice(&[0; 4]);
+    out
+}
+
 /// Builds an input of about the given size.
 type Build = fn(usize) -> Vec<u8>;
 
@@ -205,6 +232,10 @@ fn growing() -> Vec<(&'static str, Build)> {
         (
             "exif: maker notes at one big IFD",
             tiff_maker_notes_at_one_big_ifd,
+        ),
+        (
+            "exif: Olympus Equipment entries at one big IFD",
+            olympus_equipment_entries_at_one_big_ifd,
         ),
         ("iptc: many datasets", |n| {
             repeat(b"", &dataset(2, 80, b"Eve Example"), n)
@@ -259,4 +290,8 @@ fn looping_ifds_read_what_they_hold() {
     assert_eq!(exif(&tiff_looping_ifds(4096)), Found::DEVICE);
     assert_eq!(exif(&tiff_entries_at_one_blank_value(8192)), Found::empty());
     assert_eq!(exif(&tiff_maker_notes_at_one_big_ifd(8192)), Found::DEVICE);
+    assert_eq!(
+        exif(&olympus_equipment_entries_at_one_big_ifd(8192)),
+        Found::DEVICE
+    );
 }

@@ -112,7 +112,7 @@ fn blank_values_name_nothing() {
 }
 
 #[test]
-fn gps_ifd_tags_are_a_position_but_the_version_alone_is_not() {
+fn gps_ifd_tags_are_a_position_but_the_version_and_map_datum_alone_are_not() {
     assert_eq!(
         gps(vec![E {
             tag: 0,
@@ -125,6 +125,8 @@ fn gps_ifd_tags_are_a_position_but_the_version_alone_is_not() {
     assert_eq!(gps(vec![ascii(1, "N")]), Found::GPS);
     assert_eq!(gps(vec![rationals(6, &[(35, 1)])]), Found::GPS);
     assert_eq!(gps(vec![ascii(0x1D, "2024:05:01")]), Found::GPS);
+    // The map datum says which geodetic system, not where: phones write it with no fix.
+    assert_eq!(gps(vec![ascii(0x12, "WGS-84")]), Found::empty());
     // A receiver that had no fix writes zeros.
     assert_eq!(
         gps(vec![rationals(2, &[(0, 0), (0, 0), (0, 0)])]),
@@ -369,8 +371,9 @@ fn a_blank_value_many_entries_point_at_is_probed_not_rescanned() {
     assert_eq!(exif(&blob), Found::empty());
 }
 
-/// An Exif IFD whose MakerNote is `note`, after IFD0 with `make`. `note` may hold `@` bytes
-/// `[0x40, 0x40, 0x40, 0x40]` where the offset of the note in the blob belongs (filled in).
+/// An Exif IFD whose MakerNote is `note`, after IFD0 with `make`. `note` may hold
+/// `[0x40, 0x40, 0x40, 0x40 + k]` where the offset of its byte `k` in the blob belongs
+/// (filled in, in the blob's byte order).
 fn with_maker_note(big: bool, make: &str, note: &[u8]) -> Vec<u8> {
     let blob = tiff(
         big,
@@ -381,16 +384,17 @@ fn with_maker_note(big: bool, make: &str, note: &[u8]) -> Vec<u8> {
     );
     // The note is the last value in the blob.
     let at = blob.len() - note.len() - note.len() % 2;
-    let at_bytes = if big {
-        u32::try_from(at).unwrap().to_be_bytes()
-    } else {
-        u32::try_from(at).unwrap().to_le_bytes()
-    };
     let mut blob = blob;
     let note_part = &mut blob[at..at + note.len()];
     for i in 0..note.len().saturating_sub(3) {
-        if note_part[i..i + 4] == [0x40; 4] {
-            note_part[i..i + 4].copy_from_slice(&at_bytes);
+        if note_part[i..i + 3] == [0x40; 3] && note_part[i + 3] >= 0x40 {
+            let to = u32::try_from(at).unwrap() + u32::from(note_part[i + 3] - 0x40);
+            let to = if big {
+                to.to_be_bytes()
+            } else {
+                to.to_le_bytes()
+            };
+            note_part[i..i + 4].copy_from_slice(&to);
         }
     }
     blob
@@ -470,6 +474,186 @@ fn maker_note_serial_numbers_of_known_layouts() {
     ]
     .concat();
     assert_eq!(exif(&with_maker_note(false, "SONY", &sony)), device);
+}
+
+/// `inline_ifd`'s entry pointing `kind`/`count` at `to` (in byte order `big`).
+fn pointing(big: bool, tag: u16, kind: u16, count: u32, to: u32) -> (u16, u16, u32, [u8; 4]) {
+    (
+        tag,
+        kind,
+        count,
+        if big {
+            to.to_be_bytes()
+        } else {
+            to.to_le_bytes()
+        },
+    )
+}
+
+/// Olympus and OM System, three headers: the IFD's place, its byte order (from the header
+/// where it has one) and its offsets' base; serial numbers in the main IFD and in the
+/// Equipment IFD, pointed at or held in the entry's value.
+#[test]
+fn olympus_maker_notes_name_serial_numbers_in_the_main_and_equipment_ifds() {
+    let device = Found::DEVICE;
+    let serial = Found::DEVICE | Found::SERIAL_NUMBER;
+    for tiff_big in [false, true] {
+        for (header, note_big) in [
+            (&b"OLYMPUS\0II\x03\0"[..], false),
+            (&b"OLYMPUS\0MM\x03\0"[..], true),
+            (&b"OM SYSTEM\0\0\0II\x04\0"[..], false),
+        ] {
+            // Main IFD: Equipment as an IFD entry pointing (from the note's start) at a
+            // sub-IFD with InternalSerialNumber inline.
+            let main_len = 2 + 12 + 4;
+            let sub_at = u32::try_from(header.len() + main_len).unwrap();
+            let equipment = |field: [u8; 4]| {
+                [
+                    header,
+                    &inline_ifd(note_big, &[pointing(note_big, 0x2010, 13, 1, sub_at)]),
+                    &inline_ifd(note_big, &[(0x0102, 2, 4, field)]),
+                ]
+                .concat()
+            };
+            let make = "OLYMPUS CORPORATION";
+            let note = equipment(*b"41A\0");
+            assert_eq!(exif(&with_maker_note(tiff_big, make, &note)), serial);
+            let blank = equipment(*b"   \0");
+            assert_eq!(exif(&with_maker_note(tiff_big, make, &blank)), device);
+            // SerialNumber 0x101A in the main IFD.
+            let note = [header, &inline_ifd(note_big, &[(0x101A, 2, 4, *b"B12\0")])].concat();
+            assert_eq!(exif(&with_maker_note(tiff_big, make, &note)), serial);
+        }
+        // Before 2003: the IFD after an 8-byte header, in the blob's order, offsets from
+        // the blob's TIFF header; Equipment held in its UNDEFINED value (at note byte 26).
+        let sub = inline_ifd(tiff_big, &[(0x0202, 2, 4, *b"L77\0")]);
+        let count = u32::try_from(sub.len()).unwrap();
+        let mut note = b"OLYMP\0\x01\0".to_vec();
+        note.extend_from_slice(&inline_ifd(
+            tiff_big,
+            &[(0x2010, 7, count, [0x40, 0x40, 0x40, 0x40 + 26])],
+        ));
+        assert_eq!(note.len(), 26);
+        note.extend_from_slice(&sub);
+        assert_eq!(
+            exif(&with_maker_note(tiff_big, "OLYMPUS OPTICAL", &note)),
+            serial
+        );
+        // The same note with the Equipment pointer past the blob: nothing read.
+        let cut = &note[..26];
+        assert_eq!(
+            exif(&with_maker_note(tiff_big, "OLYMPUS OPTICAL", cut)),
+            device
+        );
+    }
+}
+
+/// Pentax/Ricoh, Sigma, Motorola, Nintendo: each layout's header (or Make), IFD start,
+/// base and tag; a blank value names nothing.
+#[test]
+fn pentax_ricoh_sigma_motorola_and_nintendo_maker_notes_name_serial_numbers() {
+    let device = Found::DEVICE;
+    let serial = Found::DEVICE | Found::SERIAL_NUMBER;
+    for big in [false, true] {
+        let mark: &[u8] = if big { b"MM" } else { b"II" };
+        // Pentax "AOC\0": CameraInfo (five LONGs, offsets from the TIFF header, at note
+        // byte 24), whose fifth is InternalSerialNumber.
+        let camera_info = |serial: u32| {
+            let mut note = [&b"AOC\0"[..], mark].concat();
+            note.extend_from_slice(&inline_ifd(
+                big,
+                &[(0x0215, 4, 5, [0x40, 0x40, 0x40, 0x40 + 24])],
+            ));
+            assert_eq!(note.len(), 24);
+            for word in [0x12C1E, 0x1324201, 2, 1, serial] {
+                put32(&mut note, big, word);
+            }
+            note
+        };
+        assert_eq!(
+            exif(&with_maker_note(big, "PENTAX", &camera_info(132_352))),
+            serial
+        );
+        assert_eq!(
+            exif(&with_maker_note(big, "PENTAX", &camera_info(0))),
+            device
+        );
+        // Pentax "PENTAX \0": the IFD's order from the header, whatever the blob's, and
+        // offsets from the note's start (SerialNumber at note byte 28).
+        let pentax = |value: &[u8; 8]| {
+            let mut note = [&b"PENTAX \0"[..], if big { b"II" } else { b"MM" }].concat();
+            note.extend_from_slice(&inline_ifd(!big, &[pointing(!big, 0x0229, 2, 8, 28)]));
+            assert_eq!(note.len(), 28);
+            note.extend_from_slice(value);
+            note
+        };
+        assert_eq!(
+            exif(&with_maker_note(big, "PENTAX", &pentax(b"4981276\0"))),
+            serial
+        );
+        assert_eq!(
+            exif(&with_maker_note(big, "PENTAX", &pentax(b"       \0"))),
+            device
+        );
+        // Ricoh: 0x0005 (UNDEFINED), binary.
+        let note = [
+            &b"Ricoh\0\0\0"[..],
+            &inline_ifd(big, &[(0x0005, 7, 4, [0, 0, 0x22, 0x07])]),
+        ]
+        .concat();
+        assert_eq!(exif(&with_maker_note(big, "RICOH", &note)), serial);
+        let note = [
+            &b"Ricoh\0\0\0"[..],
+            &inline_ifd(big, &[(0x0005, 7, 4, [0; 4])]),
+        ]
+        .concat();
+        assert_eq!(exif(&with_maker_note(big, "RICOH", &note)), device);
+        // Sigma and Foveon: a 10-byte header.
+        for header in [&b"SIGMA\0\0\0\x01\0"[..], b"FOVEON\0\0\x01\0"] {
+            let note = [header, &inline_ifd(big, &[(0x0002, 2, 4, *b"019\0")])].concat();
+            assert_eq!(exif(&with_maker_note(big, "SIGMA", &note)), serial);
+        }
+        // Motorola: offsets from the note's start (SerialNumber at note byte 26).
+        let mut note = b"MOT\0\x01\x01\x01\x01".to_vec();
+        note.extend_from_slice(&inline_ifd(big, &[pointing(big, 0x5501, 2, 11, 26)]));
+        note.extend_from_slice(b"ZY2238TJ4V\0");
+        assert_eq!(exif(&with_maker_note(big, "motorola", &note)), serial);
+        // Nintendo: no header, by Make; CameraInfo's bytes 0x18..0x1C (at note byte 18).
+        let info = |serial: [u8; 4]| {
+            let mut note = inline_ifd(big, &[(0x1101, 7, 0x30, [0x40, 0x40, 0x40, 0x40 + 18])]);
+            let mut record = vec![0u8; 0x30];
+            record[0x18..0x1C].copy_from_slice(&serial);
+            note.extend_from_slice(&record);
+            note
+        };
+        assert_eq!(
+            exif(&with_maker_note(
+                big,
+                "Nintendo",
+                &info([0x57, 0x5B, 0xBD, 0xF3])
+            )),
+            serial
+        );
+        assert_eq!(
+            exif(&with_maker_note(big, "Nintendo", &info([0; 4]))),
+            device
+        );
+        assert_eq!(exif(&with_maker_note(big, "Nikkon", &info([1; 4]))), device);
+    }
+}
+
+#[test]
+fn a_canon_maker_note_names_its_owner() {
+    for big in [false, true] {
+        let note = inline_ifd(big, &[(0x0009, 2, 4, *b"Eve\0")]);
+        assert_eq!(
+            exif(&with_maker_note(big, "Canon", &note)),
+            Found::DEVICE | Found::PERSON
+        );
+        // Cameras write the field blank when no owner was set.
+        let note = inline_ifd(big, &[(0x0009, 2, 4, [0; 4])]);
+        assert_eq!(exif(&with_maker_note(big, "Canon", &note)), Found::DEVICE);
+    }
 }
 
 #[test]
