@@ -95,7 +95,12 @@
 //! - Every scan of a progressive file is walked, so metadata segments between scans go too.
 //! - Bytes between segments that are not a marker (some writers leave a few) are dropped, as
 //!   libjpeg skips them; so are fill bytes (`FF` padding) before a marker, and RSTn or TEM
-//!   markers outside a scan. Inside a scan, stuffed `FF 00` and RSTn stay with the data.
+//!   markers outside a scan. Inside a scan, stuffed `FF 00` and RSTn stay with the data, and
+//!   so do TEM and RES (`FF 01`–`FF BF`): only a marker that can follow a scan (`C0`–`FE`
+//!   but RSTn) ends one. In a JPEG-LS scan (T.87) `FF 00`–`FF 7F` are bit-stuffed picture
+//!   data; in a JPEG scan a TEM or RES is damage (a block of `FF`s from a failing card),
+//!   past which libjpeg resynchronises at the next RSTn and decodes the rest, so the bytes
+//!   after it are picture too.
 //! - Every JFIF APP0 is rewritten the same way (its thumbnail sizes zeroed, the thumbnail
 //!   left out); a JFIF APP0 shorter than its 14 defined bytes, or an Adobe APP14 shorter than
 //!   its 12, goes.

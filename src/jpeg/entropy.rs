@@ -7,7 +7,8 @@ use crate::sink::Sink;
 use crate::work;
 
 /// Copies a scan's entropy-coded data (T.81 B.1.1.5): everything up to the `FF` that starts
-/// a marker other than RSTn. Stuffed `FF 00` and RSTn stay in the data.
+/// a marker other than RSTn, TEM or RES. Stuffed `FF 00` and RSTn stay in the data, and so
+/// do the TEM and RES markers damage leaves in it (see [`scan_entropy`]).
 pub(super) fn copy_entropy_data(r: &mut Reader<'_>, out: &mut impl Sink) {
     let window = if out.copies() { WINDOW } else { usize::MAX };
     let len = copy_entropy(r.rest(), out, window);
@@ -76,6 +77,12 @@ fn scan_entropy(data: &[u8], mut from: usize, limit: usize, restarts: &mut bool)
                 *restarts = true;
                 from = after.saturating_add(1);
             }
+            // TEM and RES: no encoder writes them, and nothing ends a scan with them, so
+            // here they are damage (a flash block of FFs from a failing card). libjpeg
+            // stops decoding at one and resynchronises at the next RSTn
+            // (`jpeg_resync_to_restart` scans on past markers below SOF0), so the data after
+            // it is still picture and stays.
+            Some(0x01..=0xBF) => from = after.saturating_add(1),
             // A marker, or a run of FF cut off by the end of the input.
             _ => return (ff, true),
         }

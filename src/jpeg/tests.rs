@@ -389,7 +389,8 @@ fn entropy_len_bytewise(data: &[u8]) -> usize {
                 j += 1;
             }
             match data.get(j) {
-                Some(0x00 | 0xD0..=0xD7) => i = j + 1,
+                // Stuffing, RSTn, and the TEM and RES markers damage leaves.
+                Some(0x00..=0xBF | 0xD0..=0xD7) => i = j + 1,
                 _ => return i,
             }
         } else {
@@ -418,8 +419,8 @@ fn block_scan_agrees_with_bytewise_scan_at_every_position() {
     assert_eq!(entropy_len(&data), data.len());
     check_every_insertion(&data, 0);
     // Without an RSTn first the blocks let only stuffing through; after one, RSTn too:
-    // markers whose bits all lie in `D7` (`C0`, `C4`, `01`) must still end the data when
-    // they share a block with RSTn.
+    // markers whose bits all lie in `D7` (`C0`, `C4`) must still end the data when they
+    // share a block with RSTn, and TEM and RES (`01`, `9F`) must not.
     let mut restarts = vec![0x12, 0xFF, 0xD5];
     for (i, chunk) in data.chunks(20).enumerate() {
         restarts.extend_from_slice(chunk);
@@ -438,6 +439,8 @@ fn check_every_insertion(data: &[u8], from: usize) {
             &[0xFF, 0xC4],
             &[0xFF, 0xC0],
             &[0xFF, 0x01],
+            &[0xFF, 0xFF, 0xFF, 0x9F],
+            &[0xFF, 0xBF],
             &[0xFF, 0xFF, 0x00],
             &[0xFF, 0xFF, 0xD0],
             &[0xFF],
@@ -479,6 +482,34 @@ fn restart_dense_data_is_copied_whole_and_ends_at_the_marker() {
     let mut out = Vec::new();
     assert_eq!(copy_entropy(&data, &mut out, WINDOW), end);
     assert_eq!(out, data[..end]);
+}
+
+/// A failing card leaves blocks of FFs inside a scan; libjpeg resynchronises at the next
+/// RSTn after the TEM or RES marker that ends such a block, and decodes the rest. All of the
+/// scan stays, so the picture decodes as the input's did; a real marker still ends it.
+#[test]
+fn damaged_entropy_data_with_tem_or_res_markers_stays_whole() {
+    let mut data = ENTROPY.to_vec();
+    data.extend_from_slice(&[0xFF; 64]);
+    data.extend_from_slice(&[0x9F, 0x77, 0xFF, 0xD1, 0x88]);
+    data.extend_from_slice(&[0xFF, 0x01, 0x99, 0xFF, 0xBF, 0x10, 0xFF, 0xD2, 0x20]);
+    let picture = |before: &[u8]| {
+        let mut v = vec![0xFF, SOI];
+        v.extend_from_slice(before);
+        v.extend(dqt());
+        v.extend(sof(1, 1));
+        v.extend(scan(&data));
+        v.extend_from_slice(&[0xFF, EOI]);
+        v
+    };
+    let (out, report) = strip_default(&picture(&seg(APP1, &exif_with_orientation(6))));
+    assert_eq!(out, picture(&[]));
+    assert!(!report.truncated);
+    // The first marker that can follow a scan ends it: the COM after it goes.
+    let mut input = picture(&[]);
+    let eoi = input.len() - 2;
+    input.splice(eoi..eoi, seg(COM, b"after the damage"));
+    assert_eq!(strip_default(&input).0, picture(&[]));
 }
 
 #[test]
