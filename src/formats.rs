@@ -295,7 +295,11 @@
 //! - `bfSize` is never trusted; `bfSize`, `bfOffBits` and `biSizeImage` are rewritten (an
 //!   uncompressed bitmap keeps a `biSizeImage` of 0). A `bfOffBits` of 0 means right after
 //!   the palette; one inside the palette cuts the palette there; one inside the headers or
-//!   masks is [`Error::Malformed`].
+//!   masks is [`Error::Malformed`]. One right at the end of the headers while a palette is
+//!   declared is read two ways (writers that left the palette out of `bfOffBits` put the
+//!   rows after it, and Pillow reads them there; others read rows at `bfOffBits`): an
+//!   uncompressed bitmap then keeps the bytes of both readings, as far as the input has
+//!   them, so it decodes as before either way.
 //! - Free fields that could carry a few bytes (the file header's reserved fields,
 //!   `bV5Reserved`, OS/2 `usReserved`/`ulIdentifier`, V4/V5 endpoints and gamma unless the
 //!   colour space is calibrated) are zeroed. A V4 header claiming a profile becomes

@@ -201,6 +201,26 @@ fn bf_off_bits_zero_means_after_the_palette() {
     assert_eq!(&out[54..], &pixels_2x2()[..]);
 }
 
+/// `bfOffBits` at the end of the headers with a palette declared: Pillow reads the rows after
+/// the palette, a decoder that trusts `bfOffBits` reads them at it. Both stay; what follows
+/// both readings goes.
+#[test]
+fn off_bits_at_the_end_of_the_headers_keeps_the_rows_after_the_palette_too() {
+    let mut header = dib(40, 2, 2, 8, 0);
+    set32(&mut header, BI_CLR_USED, 4);
+    let mut f = bmp(&header, &grey(4), &[7; 8], b"TRAILER!");
+    set32(&mut f, 10, 54);
+    let (out, report) = strip_default(&f);
+    let mut expected = f[..54 + 16 + 8].to_vec();
+    set32(&mut expected, 2, 54 + 16 + 8);
+    assert_eq!(out, expected);
+    assert_eq!(report.removed, Kinds::TRAILER);
+    // Rows cut short after the palette: as far as the input goes, and nothing added.
+    let short = &f[..54 + 16 + 5];
+    let (out, _) = strip_default(short);
+    assert_eq!(out[6..], short[6..]);
+}
+
 #[test]
 fn off_bits_inside_the_palette_cuts_it() {
     let mut f = bmp(&dib(40, 2, 2, 8, 0), &grey(256), &[1; 8], &[]);
