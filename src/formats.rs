@@ -231,6 +231,12 @@
 //!   an animation). The exception is a greyscale or truecolour tRNS longer than its 2 or 6
 //!   bytes: image-png and Pillow read those bytes (libpng skips the chunk), so it is cut to
 //!   them with a new CRC.
+//! - An APNG whose chunks before IDAT hold a second acTL, or a first acTL that is not 8
+//!   bytes, has no frames or counts frames or plays past 2^31 − 1, is shown still by
+//!   Chromium (it ignores such an animation) and, for a second acTL, by Pillow, while
+//!   libpng's APNG patch skips the bad copy and animates. Dropping only the bad copy would
+//!   turn that still image into an animation, so every acTL, fcTL and fdAT goes and the
+//!   still image (IDAT) stays.
 //! - A palette image keeps its first 2^bit-depth PLTE entries, the only ones a pixel can
 //!   name; a greyscale image loses its PLTE; a palette image whose PLTE is repeated, comes
 //!   after IDAT, or is not 1 to 256 whole 3-byte entries is [`Error::Malformed`], as libpng

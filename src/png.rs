@@ -15,6 +15,9 @@
 //!   animation), so it goes instead. One is cut: a greyscale or truecolour tRNS longer than
 //!   its 2 or 6 bytes keeps them, with a new CRC, because image-png and Pillow read them
 //!   (libpng skips the whole chunk: there the readers disagree, and two of three win).
+//! - An APNG that Chromium (and, for a second acTL, Pillow) shows still, because of a bad
+//!   or second acTL before IDAT ([`is_still_apng`]), loses all of its animation chunks:
+//!   dropping only the bad acTL would animate it.
 //! - PLTE is read as libpng reads it: a palette image keeps its first 2^bit-depth entries
 //!   (the only ones a pixel can name; libpng drops the rest silently), and a second PLTE,
 //!   one after IDAT, or one that is not 1 to 256 whole entries is [`Error::Malformed`]
@@ -102,6 +105,9 @@ struct Image {
     after_idat: bool,
     /// The chunks allowed once that have been kept, one bit each ([`once_bit`]).
     seen: u16,
+    /// Whether decoders show this APNG as a still image ([`is_still_apng`]): then its
+    /// animation chunks go.
+    still: bool,
 }
 
 /// How much of a chunk stays.
@@ -156,7 +162,7 @@ fn in_place(kind: [u8; 4], img: &Image) -> bool {
 /// How much of a listed ancillary chunk of `len` data bytes stays (PNG 3rd ed. § 11.3 and
 /// libpng's length checks; see the module docs for why only tRNS is ever cut).
 fn fit(kind: [u8; 4], len: usize, img: &Image) -> Fit {
-    if !in_place(kind, img) {
+    if !in_place(kind, img) || (img.still && matches!(&kind, b"acTL" | b"fcTL" | b"fdAT")) {
         return Fit::Drop;
     }
     let exact = |defined: usize| {
@@ -314,6 +320,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
     }
     read_header(&ihdr, opts, &mut walk, &mut report)?;
     out.extend_from_slice(ihdr.raw);
+    walk.image.still = is_still_apng(r.clone());
     loop {
         let chunk = next_chunk(&mut r)?;
         if is_unknown_critical(chunk.kind) {
@@ -471,6 +478,41 @@ fn read_header(
     report.width = width;
     report.height = height;
     Ok(())
+}
+
+/// Whether the chunks from `r` to the first IDAT make an APNG that browsers show still: a
+/// second acTL, or a first one that is not 8 bytes, has no frames, or counts frames or
+/// plays past 2^31 − 1. Chromium then ignores the animation (`ignore_animation_`) and so
+/// does Pillow for a second acTL, while libpng's APNG patch skips the bad copy and animates:
+/// keeping one acTL would make an animation of what two of the three show still, so the
+/// animation chunks go and the still image stays. Reads chunk headers only; a file that
+/// ends or breaks before IDAT is left to the walk to report.
+fn is_still_apng(mut r: Reader<'_>) -> bool {
+    const MAX: u32 = 0x7FFF_FFFF;
+    let mut seen_actl = false;
+    while let Ok(chunk) = next_chunk(&mut r) {
+        match &chunk.kind {
+            b"IDAT" | b"IEND" => return false,
+            b"acTL" if seen_actl => return true,
+            b"acTL" => {
+                seen_actl = true;
+                let valid = chunk.body.len() == 8
+                    && chunk
+                        .body
+                        .first_chunk::<4>()
+                        .is_some_and(|frames| (1..=MAX).contains(&u32::from_be_bytes(*frames)))
+                    && chunk
+                        .body
+                        .last_chunk::<4>()
+                        .is_some_and(|plays| u32::from_be_bytes(*plays) <= MAX);
+                if !valid {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// APNG acTL (PNG 3rd ed. § 11.3.4.1), kept at its 8 bytes: the frame count feeds

@@ -265,7 +265,7 @@ fn next_marker(data: &[u8], from: usize) -> Option<(usize, u8)> {
 }
 
 /// Where the entropy-coded data starting at `from` ends: at the first FF of the run that
-/// leads to a marker other than RSTn (T.81 B.1.1.5; stuffed `FF 00` stays in the data), or
+/// leads to a marker other than RSTn, TEM or RES (T.81 B.1.1.5; stuffed `FF 00` stays in the data), or
 /// at the end of the input (a dangling run of FF at the very end is not data).
 fn entropy_end(data: &[u8], from: usize) -> usize {
     let mut i = from;
@@ -279,7 +279,9 @@ fn entropy_end(data: &[u8], from: usize) -> usize {
             j += 1;
         }
         match data.get(j) {
-            Some(0x00 | 0xD0..=0xD7) => i = j + 1,
+            // Stuffing, RSTn, and TEM/RES (T.81 B.1.1.3: nothing ends a scan with them;
+            // JPEG-LS bit-stuffs FF 00–7F, and in JPEG they are damage libjpeg reads past).
+            Some(0x00..=0xBF | 0xD0..=0xD7) => i = j + 1,
             _ => return i,
         }
     }

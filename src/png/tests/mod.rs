@@ -118,6 +118,41 @@ fn apng_frames_stay_and_count_toward_the_limit() {
     );
 }
 
+/// An APNG that browsers show still (a second acTL, or a first one Chromium rejects) loses
+/// its animation chunks and stays the still image: keeping one acTL would animate it.
+#[test]
+fn an_apng_browsers_show_still_loses_its_animation_chunks() {
+    let actl = |frames: u32, plays: u32| {
+        let mut body = frames.to_be_bytes().to_vec();
+        body.extend_from_slice(&plays.to_be_bytes());
+        chunk(b"acTL", &body)
+    };
+    let fctl = chunk(b"fcTL", &[0; 26]);
+    let fdat = chunk(b"fdAT", &[0, 0, 0, 1, 0x78]);
+    let still = png(&[], &[]);
+    for (before, why) in [
+        (vec![actl(1, 0), actl(1, 0)], "a second acTL"),
+        (vec![actl(0, 0)], "no frames"),
+        (vec![actl(0x8000_0000, 0)], "frames past 2^31 - 1"),
+        (vec![actl(1, 0x8000_0000)], "plays past 2^31 - 1"),
+        (
+            vec![chunk(b"acTL", &[0, 0, 0, 1]), actl(1, 0)],
+            "a short first acTL",
+        ),
+    ] {
+        let mut before: Vec<&[u8]> = before.iter().map(Vec::as_slice).collect();
+        before.push(&fctl);
+        let (out, report) = strip_default(&png(&before, &[&fctl, &fdat]));
+        assert_eq!(out, still, "{why}");
+        assert_eq!(report.removed, Kinds::OTHER, "{why}");
+        assert_eq!(report.frames, 1, "{why}");
+    }
+    // Only chunks before IDAT count: an acTL after it goes alone, as before.
+    let one = actl(2, 0);
+    let (out, _) = strip_default(&png(&[&one, &fctl], &[&fctl, &fdat, &one]));
+    assert_eq!(out, png(&[&one, &fctl], &[&fctl, &fdat]));
+}
+
 #[test]
 fn keep_icc_keeps_the_first_iccp_under_a_neutral_name() {
     let iccp = chunk(b"iCCP", b"Eve's monitor\0\0zlibdata");
