@@ -198,7 +198,7 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
 }
 
 /// `pixels`, uncompressed rows at `bfOffBits`, extended when `bfOffBits` is the end of the
-/// headers although a palette is declared: writers that left the palette out of
+/// headers although a palette image declares a palette: writers that left the palette out of
 /// `bfOffBits` put the rows after it, and Pillow reads them there (it moves such an offset
 /// past the palette), while a decoder that trusts `bfOffBits` reads from it. Both readings'
 /// bytes stay, as far as the input has them and short of a profile stored after them, so
@@ -210,7 +210,13 @@ fn with_rows_after_palette<'a>(
     pixel_start: usize,
     headers_end: usize,
 ) -> &'a [u8] {
-    if dib.encoding != Encoding::Raw || pixel_start != headers_end || dib.palette == 0 {
+    // Only a palette image's rows are read there; a truecolour image's suggested palette
+    // is not skipped so.
+    if dib.encoding != Encoding::Raw
+        || dib.bit_count > 8
+        || pixel_start != headers_end
+        || dib.palette == 0
+    {
         return pixels;
     }
     let limit = match &dib.profile {

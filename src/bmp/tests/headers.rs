@@ -219,6 +219,16 @@ fn off_bits_at_the_end_of_the_headers_keeps_the_rows_after_the_palette_too() {
     let short = &f[..54 + 16 + 5];
     let (out, _) = strip_default(short);
     assert_eq!(out[6..], short[6..]);
+    // A truecolour image's suggested palette is no reason: its rows are at bfOffBits only.
+    let mut header = dib(40, 2, 2, 24, 0);
+    set32(&mut header, BI_CLR_USED, 4);
+    let mut f = bmp(&header, &[], &pixels_2x2(), b"TRAILER!TRAILER!");
+    set32(&mut f, 10, 54);
+    let (out, report) = strip_default(&f);
+    let mut expected = f[..54 + 16].to_vec();
+    set32(&mut expected, 2, 54 + 16);
+    assert_eq!(out, expected);
+    assert_eq!(report.removed, Kinds::TRAILER);
 }
 
 #[test]
