@@ -46,8 +46,9 @@ use crate::reader::Reader;
 use crate::report::{Found, Kinds, Report, Verdict};
 use crate::sink::Sink;
 
-/// Largest chunk length PNG allows (PNG § 5.3): 2^31 − 1.
-const MAX_CHUNK_LEN: u32 = 0x7FFF_FFFF;
+/// Largest four-byte unsigned integer PNG allows (PNG § 7.1), 2^31 − 1: for chunk lengths
+/// (§ 5.3) and the APNG frame and play counts.
+const MAX_U31: u32 = 0x7FFF_FFFF;
 /// The neutral name an iCCP chunk gets under `Keep::ICC` (the name libpng writes).
 const NEUTRAL_ICC_NAME: &[u8] = b"ICC profile";
 /// The length of an fcTL chunk's data (PNG 3rd ed. § 11.3.4.2).
@@ -414,7 +415,7 @@ fn keep(
 fn next_chunk<'a>(r: &mut Reader<'a>) -> Result<Chunk<'a>, Error> {
     let offset = r.pos();
     let len = r.u32_be()?;
-    if len > MAX_CHUNK_LEN {
+    if len > MAX_U31 {
         return Err(r.malformed_at(offset, format!("chunk length {len} is over 2^31 - 1")));
     }
     let kind: [u8; 4] = r.array()?;
@@ -488,7 +489,6 @@ fn read_header(
 /// animation chunks go and the still image stays. Reads chunk headers only; a file that
 /// ends or breaks before IDAT is left to the walk to report.
 fn is_still_apng(mut r: Reader<'_>) -> bool {
-    const MAX: u32 = 0x7FFF_FFFF;
     let mut seen_actl = false;
     while let Ok(chunk) = next_chunk(&mut r) {
         match &chunk.kind {
@@ -500,11 +500,11 @@ fn is_still_apng(mut r: Reader<'_>) -> bool {
                     && chunk
                         .body
                         .first_chunk::<4>()
-                        .is_some_and(|frames| (1..=MAX).contains(&u32::from_be_bytes(*frames)))
+                        .is_some_and(|frames| (1..=MAX_U31).contains(&u32::from_be_bytes(*frames)))
                     && chunk
                         .body
                         .last_chunk::<4>()
-                        .is_some_and(|plays| u32::from_be_bytes(*plays) <= MAX);
+                        .is_some_and(|plays| u32::from_be_bytes(*plays) <= MAX_U31);
                 if !valid {
                     return true;
                 }

@@ -35,7 +35,7 @@
 //!   the palette cuts the palette there (decoders read those bytes as both); one that points
 //!   inside the headers or masks is [`Error::Malformed`]. One right at the end of the
 //!   headers while a palette is declared keeps, for an uncompressed bitmap, the rows after
-//!   the palette too (see [`with_rows_after_palette`]).
+//!   the palette too (see `pixels::with_rows_after_palette`).
 //! - Free fields that can carry a few bytes of anything are zeroed: the two reserved `u16`
 //!   of the file header (free for writers to use), the V5 `bV5Reserved`, the OS/2 2.x
 //!   `usReserved` and `ulIdentifier` ("reserved for application use"), and the V4/V5
@@ -67,9 +67,9 @@ mod dib;
 mod layout;
 mod pixels;
 
-use dib::{read_dib, rewrite_dib, Dib, Encoding, Profile, BI_SIZE_IMAGE, PROFILE_DATA};
+use dib::{read_dib, rewrite_dib, Encoding, Profile, BI_SIZE_IMAGE, PROFILE_DATA};
 use layout::{take, to_u32, Unit, BF_OFF_BITS, BF_SIZE, FILE_HEADER};
-use pixels::{read_pixels, strip_embedded};
+use pixels::{read_pixels, strip_embedded, with_rows_after_palette};
 
 /// The policy of SPEC.md § BMP, one part at a time.
 fn verdict(unit: Unit, keep: Keep) -> Verdict {
@@ -195,42 +195,6 @@ pub(crate) fn strip(input: &[u8], opts: &Options, out: &mut impl Sink) -> Result
         &mut report,
     );
     Ok(report)
-}
-
-/// `pixels`, uncompressed rows at `bfOffBits`, extended when `bfOffBits` is the end of the
-/// headers although a palette image declares a palette: writers that left the palette out of
-/// `bfOffBits` put the rows after it, and Pillow reads them there (it moves such an offset
-/// past the palette), while a decoder that trusts `bfOffBits` reads from it. Both readings'
-/// bytes stay, as far as the input has them and short of a profile stored after them, so
-/// the output decodes as the input did either way.
-fn with_rows_after_palette<'a>(
-    input: &'a [u8],
-    dib: &Dib<'_>,
-    pixels: &'a [u8],
-    pixel_start: usize,
-    headers_end: usize,
-) -> &'a [u8] {
-    // Only a palette image's rows are read there; a truecolour image's suggested palette
-    // is not skipped so.
-    if dib.encoding != Encoding::Raw
-        || dib.bit_count > 8
-        || pixel_start != headers_end
-        || dib.palette == 0
-    {
-        return pixels;
-    }
-    let limit = match &dib.profile {
-        Some(p) if p.range.start > pixel_start => p.range.start.min(input.len()),
-        _ => input.len(),
-    };
-    let after_palette = headers_end
-        .saturating_add(dib.palette)
-        .saturating_add(pixels.len())
-        .min(limit);
-    input
-        .get(pixel_start..after_palette)
-        .filter(|both| both.len() > pixels.len())
-        .unwrap_or(pixels)
 }
 
 /// The embedded profile's bytes, for [`Keep::ICC`]. The profile is written after the pixel

@@ -10,17 +10,54 @@ use crate::reader::Reader;
 use crate::report::Report;
 use crate::sink::Sink;
 
+/// `pixels`, uncompressed rows at `bfOffBits`, extended when `bfOffBits` is the end of the
+/// headers although a palette image declares a palette: writers that left the palette out of
+/// `bfOffBits` put the rows after it, and Pillow reads them there (it moves such an offset
+/// past the palette), while a decoder that trusts `bfOffBits` reads from it. Both readings'
+/// bytes stay, as far as the input has them and short of a profile stored after them, so
+/// the output decodes as the input did either way.
+pub(super) fn with_rows_after_palette<'a>(
+    input: &'a [u8],
+    dib: &Dib<'_>,
+    pixels: &'a [u8],
+    pixel_start: usize,
+    headers_end: usize,
+) -> &'a [u8] {
+    // Only a palette image's rows are read there; a truecolour image's suggested palette
+    // is not skipped so.
+    if dib.encoding != Encoding::Raw
+        || dib.bit_count > 8
+        || pixel_start != headers_end
+        || dib.palette == 0
+    {
+        return pixels;
+    }
+    let after_palette = headers_end
+        .saturating_add(dib.palette)
+        .saturating_add(pixels.len())
+        .min(data_limit(input, dib, pixel_start));
+    input
+        .get(pixel_start..after_palette)
+        .filter(|both| both.len() > pixels.len())
+        .unwrap_or(pixels)
+}
+
+/// Where pixel data from `start` must end: at a profile stored after it, else at the end
+/// of the input (compressed data cannot run into the profile).
+fn data_limit(input: &[u8], dib: &Dib<'_>, start: usize) -> usize {
+    match &dib.profile {
+        Some(p) if p.range.start > start => p.range.start.min(input.len()),
+        _ => input.len(),
+    }
+}
+
 /// The pixel array's bytes in the input.
 pub(super) fn read_pixels<'a>(
     input: &'a [u8],
     dib: &Dib<'_>,
     start: usize,
 ) -> Result<&'a [u8], Error> {
-    // Compressed data cannot run into a profile stored after it.
-    let limit = match &dib.profile {
-        Some(p) if p.range.start > start => p.range.start.min(input.len()),
-        _ => input.len(),
-    };
+    let limit = data_limit(input, dib, start);
     let declared = usize::try_from(dib.size_image).unwrap_or(usize::MAX);
     match dib.encoding {
         Encoding::Raw => take(input, start, raw_len(dib)?),

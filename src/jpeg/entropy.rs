@@ -72,17 +72,16 @@ fn scan_entropy(data: &[u8], mut from: usize, limit: usize, restarts: &mut bool)
         let after = ff.saturating_add(run);
         work::add(after.saturating_sub(from)); // the bytes this step scanned
         match data.get(after) {
-            Some(0x00) => from = after.saturating_add(1),
+            // Stuffing; and TEM and RES: no encoder writes them, and nothing ends a scan
+            // with them, so here they are damage (a flash block of FFs from a failing card).
+            // libjpeg stops decoding at one and resynchronises at the next RSTn
+            // (`jpeg_resync_to_restart` scans on past markers below SOF0), so the data after
+            // it is still picture and stays.
+            Some(0x00..=0xBF) => from = after.saturating_add(1),
             Some(0xD0..=0xD7) => {
                 *restarts = true;
                 from = after.saturating_add(1);
             }
-            // TEM and RES: no encoder writes them, and nothing ends a scan with them, so
-            // here they are damage (a flash block of FFs from a failing card). libjpeg
-            // stops decoding at one and resynchronises at the next RSTn
-            // (`jpeg_resync_to_restart` scans on past markers below SOF0), so the data after
-            // it is still picture and stays.
-            Some(0x01..=0xBF) => from = after.saturating_add(1),
             // A marker, or a run of FF cut off by the end of the input.
             _ => return (ff, true),
         }
