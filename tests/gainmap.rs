@@ -69,15 +69,12 @@ fn ready() -> Option<std::path::PathBuf> {
     let dir = common::corpus_dir()?;
     let tools = common::run_with_input("exiftool", &["-ver"], b"").is_some()
         && common::run_with_input("python3", &["-c", "import PIL"], b"").is_some();
-    if !tools {
-        assert!(
-            !common::is_ci(),
-            "exiftool and Pillow are required under CI=true"
-        );
-        common::say("skipping gain-map corpus test: exiftool or Pillow (python3) not found");
-        return None;
-    }
-    Some(dir)
+    common::tool_available(
+        tools,
+        "exiftool and Pillow (python3)",
+        "gain-map corpus test",
+    )
+    .then_some(dir)
 }
 
 /// Groups `exiftool -a -G1 -s` may show for a kept gain map's output: the file's own

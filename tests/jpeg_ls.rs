@@ -33,15 +33,11 @@ fn python(script: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
 /// Whether python3 has imagecodecs with CharLS; a skip without it, a failure under CI.
 fn ready() -> bool {
     let check = "import imagecodecs, sys; sys.exit(0 if imagecodecs.JPEGLS.available else 1)";
-    if common::run_with_input("python3", &["-c", check], b"").is_some() {
-        return true;
-    }
-    assert!(
-        !common::is_ci(),
-        "python3 with imagecodecs (CharLS) is required under CI=true"
-    );
-    common::say("skipping JPEG-LS test: python3 with imagecodecs (CharLS) not found");
-    false
+    common::tool_available(
+        common::run_with_input("python3", &["-c", check], b"").is_some(),
+        "python3 with imagecodecs (CharLS)",
+        "JPEG-LS test",
+    )
 }
 
 /// From the SOS marker to the end: the scan and EOI.

@@ -58,6 +58,16 @@ pub fn corpus_dir() -> Option<PathBuf> {
     None
 }
 
+/// Whether an outside tool a test needs (`what`, as people name it) is here: `false` skips
+/// the test (this prints why), and under `CI=true` its absence is a failure.
+pub fn tool_available(available: bool, what: &str, test: &str) -> bool {
+    if !available {
+        assert!(!is_ci(), "{what} is required under CI=true");
+        say(&format!("skipping {test}: {what} not found"));
+    }
+    available
+}
+
 /// `../shared/corpus-jxl` beside the crate root (JPEG XL, kept apart from the corpus); as
 /// [`corpus_dir`] when it is missing.
 pub fn corpus_jxl_dir() -> Option<PathBuf> {
